@@ -1,0 +1,37 @@
+# Two commands set everything up (see README.md):
+#   make demo   create the environment, install, migrate, load reference and demo data, serve
+#   make test   create the environment, install, run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/kunskapsnav demo --port $(PORT)
+
+# Browser tests need Debian's chromium and the axe-core npm package; without them they are
+# skipped, unless KUNSKAPSNAV_REQUIRE_BROWSER=1 (as in .ci/run) makes their absence an error.
+test: $(VENV)/.installed-dev
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/browser; fi
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles tests/browser/node_modules

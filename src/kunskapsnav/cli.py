@@ -1,0 +1,95 @@
+"""The `kunskapsnav` command.
+
+  kunskapsnav demo [--port N]   migrate, load reference and demo data, print the demo
+                                accounts, serve on http://127.0.0.1:N (default 8000)
+  kunskapsnav serve [--bind A]  production: checks, migrate, collect static, gunicorn
+  kunskapsnav manage ...        any Django management command
+"""
+
+import argparse
+import os
+import sys
+
+
+def _django(settings_overrides: dict[str, str] | None = None):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kunskapsnav.settings")
+    for key, value in (settings_overrides or {}).items():
+        os.environ.setdefault(key, value)
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str):
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kunskapsnav demo", description="Start Kunskapsnav med demodata.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--no-serve", action="store_true", help="förbered databasen men starta inte servern")
+    args = parser.parse_args(argv)
+    _django({"KUNSKAPSNAV_DEMO": "1"})
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    _manage("load_reference_data")
+    _manage("load_demo_data")
+    if args.no_serve:
+        return 0
+    print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
+    _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    return 0
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kunskapsnav serve", description="Kör Kunskapsnav i produktion.")
+    parser.add_argument("--bind", default=os.environ.get("BIND", "0.0.0.0:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    args = parser.parse_args(argv)
+    _django()
+    from django.core.management import call_command
+
+    call_command("check", "--deploy", "--fail-level", "ERROR")
+    call_command("migrate", "--no-input")
+    call_command("collectstatic", "--no-input", "--verbosity", "0")
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kunskapsnav.wsgi:application",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+        ],
+    )
+    return 0  # not reached
+
+
+def manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kunskapsnav.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kunskapsnav manage", *argv])
+    return 0
+
+
+COMMANDS = {"demo": demo, "serve": serve, "manage": manage}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

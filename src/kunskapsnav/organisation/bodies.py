@@ -1,0 +1,103 @@
+"""Creating and changing bodies (organ)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import (
+    Body,
+    HOSTED_KINDS,
+    LEVEL_OF_KIND,
+    Level,
+    MIRRORABLE_KINDS,
+    MIRRORING_KINDS,
+)
+
+EDITABLE_FIELDS = ("kind", "name", "description", "region", "healthcare_region", "mirrors", "parent", "host_region", "is_active")
+
+
+def _problems(body: Body) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    level = LEVEL_OF_KIND.get(body.kind)
+    if not body.name.strip():
+        add("name", _("Ange organets namn."))
+    if level == Level.LOCAL and body.region_id is None:
+        add("region", _("Ett regionalt organ måste tillhöra en region. Välj region."))
+    if level != Level.LOCAL and body.region_id is not None:
+        add("region", _("Bara regionala organ tillhör en region. Lämna regionen tom."))
+    if level == Level.HEALTHCARE_REGIONAL and body.healthcare_region_id is None:
+        add("healthcare_region", _("Ett sjukvårdsregionalt organ måste tillhöra en sjukvårdsregion. Välj sjukvårdsregion."))
+    if level != Level.HEALTHCARE_REGIONAL and body.healthcare_region_id is not None:
+        add("healthcare_region", _("Bara sjukvårdsregionala organ tillhör en sjukvårdsregion. Lämna fältet tomt."))
+    if body.mirrors_id is not None:
+        if body.kind not in MIRRORING_KINDS:
+            add("mirrors", _("Bara RPO, RSG, RAG, LPO och LAG kan spegla ett nationellt organ."))
+        elif body.mirrors.kind not in MIRRORABLE_KINDS:
+            add("mirrors", _("Ett organ kan bara spegla ett NPO, en NSG, en nationell arbetsgrupp eller primärvårdsrådet."))
+    if body.host_region_id is not None and body.kind not in HOSTED_KINDS:
+        add("host_region", _("Bara NPO och NSG har en värdregion."))
+    if body.parent_id is not None:
+        if body.parent_id == body.pk:
+            add("parent", _("Ett organ kan inte vara överordnat sig självt."))
+        elif LEVEL_OF_KIND.get(body.parent.kind) != level:
+            add("parent", _("Det överordnade organet måste finnas på samma nivå."))
+    duplicate = Body.objects.filter(
+        name__iexact=body.name.strip(),
+        kind=body.kind,
+        region_id=body.region_id,
+        healthcare_region_id=body.healthcare_region_id,
+        is_active=True,
+    ).exclude(pk=body.pk)
+    if body.is_active and duplicate.exists():
+        add("name", _("Det finns redan ett aktivt organ av samma typ med det namnet. Välj ett annat namn."))
+    return errors
+
+
+def _check_valid(body: Body):
+    errors = _problems(body)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(body: Body, *, by):
+    body._history_user = by
+    body.save()
+    return body
+
+
+@transaction.atomic
+def body_create(*, by, **values) -> Body:
+    body = Body(**values)
+    body.name = body.name.strip()
+    if not permissions.can_create_body(by, kind=body.kind, region_id=body.region_id):
+        raise PermissionDenied(_("Du får bara skapa organ i din egen region."))
+    _check_valid(body)
+    return _save(body, by=by)
+
+
+@transaction.atomic
+def body_update(*, by, body: Body, **values) -> Body:
+    if not permissions.can_edit_body(by, body):
+        raise PermissionDenied(_("Du får inte ändra det här organet."))
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    if "kind" in values and values["kind"] != body.kind and not permissions.is_national_admin(by):
+        raise PermissionDenied(_("Bara en nationell administratör kan ändra ett organs typ."))
+    for name, value in values.items():
+        setattr(body, name, value)
+    body.name = body.name.strip()
+    # Moving a body to another region is a new body in the registry's eyes: the editor
+    # must be allowed to edit at the destination too.
+    if not permissions.can_edit_body(by, body) and not permissions.can_create_body(
+        by, kind=body.kind, region_id=body.region_id
+    ):
+        raise PermissionDenied(_("Du får inte flytta organet till en annan region."))
+    _check_valid(body)
+    return _save(body, by=by)

@@ -1,0 +1,60 @@
+"""Creating and changing people in the registry."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Person
+
+EDITABLE_FIELDS = ("given_name", "family_name", "title", "home_region", "email")
+
+
+def _check_valid(person: Person):
+    errors: dict[str, list[str]] = {}
+    if not person.given_name.strip():
+        errors["given_name"] = [_("Ange förnamn.")]
+    if not person.family_name.strip():
+        errors["family_name"] = [_("Ange efternamn.")]
+    if person.email and Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists():
+        errors["email"] = [_("En annan person i registret har redan den e-postadressen.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(person: Person, *, by) -> Person:
+    person.given_name = person.given_name.strip()
+    person.family_name = person.family_name.strip()
+    person._history_user = by
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_create(*, by, **values) -> Person:
+    if not permissions.can_create_person(by):
+        raise PermissionDenied(_("Du får inte lägga till personer i registret."))
+    person = Person(**values)
+    if not (permissions.is_national_admin(by) or permissions.edited_body_ids(by)):
+        # A coordinator registers people of their own region.
+        if person.home_region_id not in permissions.coordinated_region_ids(by):
+            raise PermissionDenied(_("Du får bara lägga till personer med hemregion i din egen region."))
+    _check_valid(person)
+    return _save(person, by=by)
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, **values) -> Person:
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not permissions.can_edit_person(by, person):
+        raise PermissionDenied(_("Du får inte ändra uppgifterna om den här personen."))
+    for name, value in values.items():
+        setattr(person, name, value)
+    # A coordinator may not move a person into a region they do not coordinate.
+    if not permissions.can_edit_person(by, person):
+        raise PermissionDenied(_("Du får inte flytta personen till en annan region."))
+    _check_valid(person)
+    return _save(person, by=by)

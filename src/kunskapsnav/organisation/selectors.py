@@ -1,0 +1,91 @@
+"""Questions the pages and the API ask of the registry. One function per question, so that
+every page and endpoint gets the same answer."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kunskapsnav.lib.history import history_of
+
+from .models import Body, Level, Membership, Person
+
+BODY_SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "kind": ("kind", "name"),
+    "-kind": ("-kind", "name"),
+    "owner": ("region__name", "healthcare_region__name", "name"),
+    "-owner": ("-region__name", "-healthcare_region__name", "name"),
+}
+
+
+def bodies_search(
+    *,
+    q: str = "",
+    level: str | None = None,
+    kind: str | None = None,
+    region=None,
+    healthcare_region=None,
+    mirrors=None,
+    include_inactive: bool = False,
+    sort: str = "name",
+) -> QuerySet[Body]:
+    qs = Body.objects.select_related("region", "healthcare_region", "mirrors", "host_region")
+    if not include_inactive:
+        qs = qs.active()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q) | Q(mirrors__name__icontains=q))
+    if level:
+        qs = qs.at_level(level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region is not None:
+        # A region's bodies, and the bodies of its sjukvårdsregion it takes part in.
+        qs = qs.filter(Q(region=region) | Q(healthcare_region_id=region.healthcare_region_id))
+    if healthcare_region is not None:
+        qs = qs.filter(Q(healthcare_region=healthcare_region) | Q(region__healthcare_region=healthcare_region))
+    if mirrors is not None:
+        qs = qs.filter(mirrors=mirrors)
+    return qs.order_by(*BODY_SORTS.get(sort, BODY_SORTS["name"]))
+
+
+def memberships_of_body(body: Body, *, day: datetime.date | None = None) -> tuple[list, list]:
+    """(current, ended or future) memberships of a body."""
+    day = day or timezone.localdate()
+    rows = list(
+        body.memberships.select_related("person", "represents_region", "represents_healthcare_region").order_by(
+            "role", "person__family_name", "start_date"
+        )
+    )
+    current = [m for m in rows if m.is_active_on(day)]
+    other = [m for m in rows if not m.is_active_on(day)]
+    return current, other
+
+
+def memberships_of_person(person: Person) -> QuerySet[Membership]:
+    return person.memberships.select_related("body", "represents_region", "represents_healthcare_region").order_by(
+        "-start_date"
+    )
+
+
+def time_allocated(person: Person, *, day: datetime.date | None = None) -> int:
+    """Sum of the shares of working time of the person's memberships active on the day."""
+    day = day or timezone.localdate()
+    return sum(m.time_share or 0 for m in person.memberships.active_on(day))
+
+
+def body_history(body: Body):
+    return history_of(
+        Body.history.filter(id=body.pk),
+        Membership.history.filter(body_id=body.pk),
+        subject=lambda r: str(r.instance),
+    )
+
+
+def person_history(person: Person):
+    return history_of(Person.history.filter(id=person.pk), subject=lambda r: str(r.instance))
+
+
+def local_bodies_of_region(region) -> QuerySet[Body]:
+    return Body.objects.active().at_level(Level.LOCAL).filter(region=region).select_related("mirrors")

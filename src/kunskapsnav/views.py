@@ -1,0 +1,48 @@
+"""The start page and the health check: pages that belong to no single domain."""
+
+import logging
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from kunskapsnav.organisation import coverage, permissions
+from kunskapsnav.organisation.models import Body, Region
+from kunskapsnav.organisation.selectors import memberships_of_person
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def home(request):
+    """What waits for the person first: the coverage holes of the regions they coordinate,
+    the bodies they lead, their own memberships."""
+    context = {"region_count": Region.objects.count(), "body_count": Body.objects.active().count()}
+    user = request.user
+    if user.is_authenticated:
+        region_ids = permissions.coordinated_region_ids(user)
+        if region_ids:
+            regions = list(Region.objects.filter(pk__in=region_ids))
+            matrix = coverage.region_coverage(regions=regions)
+            context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
+        context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
+        person = getattr(user, "person", None)
+        if person is not None:
+            context["person"] = person
+            context["memberships"] = memberships_of_person(person).active_on(timezone.localdate())
+    return render(request, "home.html", context)

@@ -46,14 +46,12 @@ def _problems(body: Body) -> dict[str, list[str]]:
             add("parent", _("Ett organ kan inte vara överordnat sig självt."))
         elif LEVEL_OF_KIND.get(body.parent.kind) != level:
             add("parent", _("Det överordnade organet måste finnas på samma nivå."))
-    duplicate = Body.objects.filter(
-        name__iexact=body.name.strip(),
-        kind=body.kind,
-        region_id=body.region_id,
-        healthcare_region_id=body.healthcare_region_id,
-        is_active=True,
+    # Compared in Python: SQLite's case-insensitive match ignores case for ASCII only (Ö ≠ ö).
+    siblings = Body.objects.filter(
+        kind=body.kind, region_id=body.region_id, healthcare_region_id=body.healthcare_region_id, is_active=True
     ).exclude(pk=body.pk)
-    if body.is_active and duplicate.exists():
+    name = body.name.strip().casefold()
+    if body.is_active and any(other.casefold() == name for other in siblings.values_list("name", flat=True)):
         add("name", _("Det finns redan ett aktivt organ av samma typ med det namnet. Välj ett annat namn."))
     return errors
 

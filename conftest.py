@@ -1,0 +1,16 @@
+"""Test set-up shared by the whole suite.
+
+The reference data (sjukvårdsregioner, regions, kommuner, national bodies) is loaded once
+into the test database; every TestCase then runs inside a transaction on top of it.
+Transactional tests (the browser journeys) flush the database and load what they need.
+"""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from kunskapsnav.organisation.reference import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()

@@ -41,7 +41,7 @@ def _display(model, field_name: str, value) -> str:
     return str(value)
 
 
-def _entries(records, subject) -> list[HistoryEntry]:
+def _entries(records, subject, hidden_fields) -> list[HistoryEntry]:
     entries = []
     previous_by_object = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
@@ -52,6 +52,8 @@ def _entries(records, subject) -> list[HistoryEntry]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
+                if change.field in hidden_fields:
+                    continue
                 changes.append(
                     FieldChange(
                         label=str(model._meta.get_field(change.field).verbose_name),
@@ -75,7 +77,8 @@ def _entries(records, subject) -> list[HistoryEntry]:
     return entries
 
 
-def history_of(*querysets, subject=str) -> list[HistoryEntry]:
-    """Newest first. `subject` names the object each record is about (its str by default)."""
+def history_of(*querysets, subject=str, hidden_fields=frozenset()) -> list[HistoryEntry]:
+    """Newest first. `subject` names the object each record is about (its str by default);
+    changes to `hidden_fields` (personal data the reader may not see) are left out."""
     records = list(chain.from_iterable(qs.select_related("history_user") for qs in querysets))
-    return sorted(_entries(records, subject), key=lambda e: e.when, reverse=True)
+    return sorted(_entries(records, subject, hidden_fields), key=lambda e: e.when, reverse=True)

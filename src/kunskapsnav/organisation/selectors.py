@@ -83,8 +83,16 @@ def body_history(body: Body):
     )
 
 
-def person_history(person: Person):
-    return history_of(Person.history.filter(id=person.pk), subject=lambda r: str(r.instance))
+# Contact details are personal data: their changes are shown only to those who may see them.
+CONTACT_FIELDS = frozenset({"email"})
+
+
+def person_history(person: Person, *, show_contact: bool):
+    return history_of(
+        Person.history.filter(id=person.pk),
+        subject=lambda r: str(r.instance),
+        hidden_fields=frozenset() if show_contact else CONTACT_FIELDS,
+    )
 
 
 def local_bodies_of_region(region) -> QuerySet[Body]:

@@ -181,6 +181,7 @@ def membership_update(request, pk):
 @require_safe
 def person_detail(request, pk):
     person = get_object_or_404(Person.objects.select_related("home_region"), pk=pk)
+    show_contact = permissions.can_see_contact_details(request.user)
     return render(
         request,
         "organisation/person_detail.html",
@@ -189,9 +190,9 @@ def person_detail(request, pk):
             "memberships": selectors.memberships_of_person(person),
             "today": timezone.localdate(),
             "time_allocated": selectors.time_allocated(person),
-            "history": selectors.person_history(person),
+            "history": selectors.person_history(person, show_contact=show_contact),
             "can_edit": permissions.can_edit_person(request.user, person),
-            "show_contact": permissions.can_see_contact_details(request.user),
+            "show_contact": show_contact,
         },
     )
 

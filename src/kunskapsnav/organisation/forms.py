@@ -18,6 +18,11 @@ from .models import (
 )
 
 
+def _offer(field: forms.ModelChoiceField, queryset):
+    """Show only these choices, while still accepting any value of the field's queryset."""
+    field.widget.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in queryset)]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -47,21 +52,25 @@ class BodyForm(forms.ModelForm):
         self.fields["mirrors"].queryset = Body.objects.active().filter(kind__in=MIRRORABLE_KINDS).order_by("kind", "name")
         self.fields["parent"].queryset = Body.objects.active().order_by("name")
         if not permissions.is_national_admin(user):
-            # A coordinator works with the bodies of their own region only.
-            regions = permissions.coordinated_region_ids(user)
+            self._offer_only_own_region(user)
+
+    def _offer_only_own_region(self, user):
+        """A coordinator is offered the kinds and regions they work with. Only the offer is
+        narrowed (the widget's choices): a value outside it still reaches the domain
+        function, which refuses it as a permission matter, the same as in the API."""
+        regions = permissions.coordinated_region_ids(user) | {self.instance.region_id}
+        if self.instance.pk is None or self.instance.level == Level.LOCAL:
             local = sorted(KINDS_BY_LEVEL[Level.LOCAL])
-            if self.instance.pk is None or self.instance.level == Level.LOCAL:
-                self.fields["kind"].choices = [(k, BodyKind(k).label) for k in local]
-                self.fields["region"].queryset = Region.objects.filter(pk__in=regions | {self.instance.region_id})
-                self.fields["region"].required = True
-                self.fields["parent"].queryset = Body.objects.active().filter(region_id__in=regions)
-            if self.instance.pk is not None:
-                self.fields["kind"].disabled = True
-            for name in ("healthcare_region", "host_region"):
-                del self.fields[name]
-            if self.instance.pk is not None and self.instance.level == Level.NATIONAL:
-                del self.fields["region"]
-                del self.fields["mirrors"]
+            self.fields["kind"].widget.choices = [(k, BodyKind(k).label) for k in local]
+            _offer(self.fields["region"], Region.objects.filter(pk__in=regions))
+            _offer(self.fields["parent"], Body.objects.active().filter(region_id__in=regions).order_by("name"))
+        if self.instance.pk is not None:
+            self.fields["kind"].disabled = True
+        for name in ("healthcare_region", "host_region"):
+            del self.fields[name]
+        if self.instance.pk is not None and self.instance.level == Level.NATIONAL:
+            del self.fields["region"]
+            del self.fields["mirrors"]
 
     def _post_clean(self):
         # The rules are checked by bodies.body_create/body_update, the constraints by the
@@ -114,7 +123,8 @@ class PersonForm(forms.ModelForm):
         if not (permissions.is_national_admin(user) or permissions.edited_body_ids(user)):
             regions = permissions.coordinated_region_ids(user)
             if self.instance.pk is None or self.instance.user_id != user.pk:
-                self.fields["home_region"].queryset = Region.objects.filter(pk__in=regions)
+                # Offered only; the domain function refuses other regions (see BodyForm).
+                _offer(self.fields["home_region"], Region.objects.filter(pk__in=regions))
                 self.fields["home_region"].required = True
 
     def _post_clean(self):

@@ -1,0 +1,43 @@
+from django.test import TestCase
+
+# The resources this API promises; later features add theirs here.
+REQUIRED_PATHS = {
+    "/api/v1/healthcare-regions",
+    "/api/v1/regions",
+    "/api/v1/regions/{county_code}",
+    "/api/v1/municipalities",
+    "/api/v1/bodies",
+    "/api/v1/bodies/{body_id}",
+    "/api/v1/people",
+    "/api/v1/people/{person_id}",
+    "/api/v1/memberships",
+    "/api/v1/memberships/{membership_id}",
+    "/api/v1/coverage/regions",
+    "/api/v1/coverage/regions/{county_code}",
+    "/api/v1/coverage/healthcare-regions/{code}",
+}
+
+
+class OpenApiTests(TestCase):
+    def test_the_document_describes_every_resource_with_summaries_auth_and_errors(self):
+        response = self.client.get("/api/v1/openapi.json")
+        self.assertEqual(response.status_code, 200)
+        document = response.json()
+        self.assertTrue(document["openapi"].startswith("3."))
+        self.assertLessEqual(REQUIRED_PATHS, set(document["paths"]))
+        self.assertIn("BearerToken", document["components"]["securitySchemes"])
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                with self.subTest(path=path, method=method):
+                    self.assertTrue(operation.get("summary"), "every operation has a summary")
+                    if method == "get":
+                        self.assertIn("200", operation["responses"])
+                    else:
+                        self.assertTrue(operation.get("security"), "writes declare their authentication")
+                        for status in ("403", "422"):
+                            self.assertIn(status, operation["responses"])
+
+    def test_the_api_docs_need_no_cdn(self):
+        html = self.client.get("/api/v1/docs").content.decode()
+        self.assertNotIn("cdn.", html)
+        self.assertIn("/static/ninja/", html)

@@ -1,0 +1,241 @@
+"""Every write view and API endpoint × every role, against a target in Region Örebro län
+("own" for the Örebro coordinator, foreign for the Uppsala coordinator) or in a national body.
+
+The test fails when a URL or an API operation exists that this file does not classify: a new
+write endpoint cannot be added without stating who may use it.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.organisation.models import Membership, Role
+from kunskapsnav.organisation.tests.personas import RegistryTestCase, make_person
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "analyst",
+    "member",
+    "chair",
+    "npo_editor",
+    "orebro_coordinator",
+    "uppsala_coordinator",
+    "admin",
+]
+
+# Pages that only read. Each must refuse POST.
+READ_ONLY = {
+    "home",
+    "healthz",
+    "organisation:body_list",
+    "organisation:body_list_csv",
+    "organisation:body_detail",
+    "organisation:person_detail",
+    "organisation:region_list",
+    "organisation:region_detail",
+    "organisation:region_coverage_csv",
+    "organisation:coverage_matrix",
+    "organisation:coverage_matrix_csv",
+    "organisation:healthcare_region_detail",
+}
+# Writes to the visitor's own session only, no governed data.
+SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
+
+
+@dataclass
+class Case:
+    label: str
+    route: str  # URL name for pages, "METHOD /path" for the API
+    allowed: set[str]
+    build: str  # name of the method on the test case that returns (method, url, payload)
+    api: bool = False
+    roles: list[str] = field(default_factory=lambda: ROLES)
+
+
+CASES = [
+    Case("create LPO in Örebro", "organisation:body_create", {"admin", "orebro_coordinator"}, "page_body_create_local"),
+    Case("create national working group", "organisation:body_create", {"admin"}, "page_body_create_national"),
+    Case("edit Örebro LPO", "organisation:body_update", {"admin", "orebro_coordinator"}, "page_body_update_local"),
+    Case("edit heart NPO", "organisation:body_update", {"admin", "npo_editor"}, "page_body_update_npo"),
+    Case("add member to Örebro LPO", "organisation:membership_create", {"admin", "orebro_coordinator"},
+         "page_membership_create_local"),
+    Case("add member to heart NPO", "organisation:membership_create", {"admin", "npo_editor"},
+         "page_membership_create_npo"),
+    Case("name Örebro's contact in lung NPO", "organisation:membership_create", {"admin", "orebro_coordinator"},
+         "page_membership_create_contact"),
+    Case("edit membership in Örebro LPO", "organisation:membership_update", {"admin", "orebro_coordinator"},
+         "page_membership_update_local"),
+    Case("register Örebro person", "organisation:person_create", {"admin", "orebro_coordinator", "npo_editor"},
+         "page_person_create"),
+    Case("edit Örebro person", "organisation:person_update", {"admin", "orebro_coordinator"}, "page_person_update"),
+    Case("API create LPO in Örebro", "POST /api/v1/bodies", {"admin", "orebro_coordinator"}, "api_body_create", api=True),
+    Case("API edit Örebro LPO", "PATCH /api/v1/bodies/{body_id}", {"admin", "orebro_coordinator"}, "api_body_update",
+         api=True),
+    Case("API edit heart NPO", "PATCH /api/v1/bodies/{body_id}", {"admin", "npo_editor"}, "api_body_update_npo", api=True),
+    Case("API register Örebro person", "POST /api/v1/people", {"admin", "orebro_coordinator", "npo_editor"},
+         "api_person_create", api=True),
+    Case("API edit Örebro person", "PATCH /api/v1/people/{person_id}", {"admin", "orebro_coordinator"},
+         "api_person_update", api=True),
+    Case("API add member to Örebro LPO", "POST /api/v1/memberships", {"admin", "orebro_coordinator"},
+         "api_membership_create", api=True),
+    Case("API edit membership in Örebro LPO", "PATCH /api/v1/memberships/{membership_id}",
+         {"admin", "orebro_coordinator"}, "api_membership_update", api=True),
+]
+
+
+def _route_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns in ("admin", "api"):
+                continue  # admin: national administrators only; api: checked through OpenAPI
+            yield from _route_names(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+class WritePermissionMatrixTests(RegistryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.orebro_person = make_person(by=cls.admin, region=cls.orebro, family="Örebroare")
+        cls.orebro_membership = Membership.objects.get(body=cls.orebro_lpo, role=Role.MEMBER)
+
+    # --- requests ------------------------------------------------------------------
+
+    def page_body_create_local(self):
+        return "post", reverse("organisation:body_create"), {
+            "kind": "LPO", "name": "LPO lunga", "region": self.orebro.pk, "mirrors": self.lung_npo.pk, "is_active": "on"}
+
+    def page_body_create_national(self):
+        return "post", reverse("organisation:body_create"), {
+            "kind": "NAG", "name": "NAG hjärtsvikt", "parent": self.heart_npo.pk, "is_active": "on"}
+
+    def page_body_update_local(self):
+        return "post", reverse("organisation:body_update", args=[self.orebro_lpo.pk]), {
+            "kind": "LPO", "name": "LPO hjärta och kärl", "region": self.orebro.pk, "mirrors": self.heart_npo.pk,
+            "is_active": "on"}
+
+    def page_body_update_npo(self):
+        return "post", reverse("organisation:body_update", args=[self.heart_npo.pk]), {
+            "kind": "NPO", "name": self.heart_npo.name, "description": "Ny beskrivning", "is_active": "on"}
+
+    def page_membership_create_local(self):
+        return "post", reverse("organisation:membership_create", args=[self.orebro_lpo.pk]), {
+            "person": self.orebro_person.pk, "role": "ledamot", "start_date": "2026-01-01"}
+
+    def page_membership_create_npo(self):
+        return "post", reverse("organisation:membership_create", args=[self.heart_npo.pk]), {
+            "person": self.orebro_person.pk, "role": "ledamot", "represents_region": self.orebro.pk,
+            "start_date": "2026-01-01"}
+
+    def page_membership_create_contact(self):
+        return "post", reverse("organisation:membership_create", args=[self.lung_npo.pk]), {
+            "person": self.orebro_person.pk, "role": "kontaktperson", "represents_region": self.orebro.pk,
+            "start_date": "2026-01-01"}
+
+    def page_membership_update_local(self):
+        return "post", reverse("organisation:membership_update", args=[self.orebro_membership.pk]), {
+            "role": "ledamot", "start_date": "2025-01-01", "end_date": "2026-12-31", "time_share": 10}
+
+    def page_person_create(self):
+        return "post", reverse("organisation:person_create"), {
+            "given_name": "Ny", "family_name": "Person", "home_region": self.orebro.pk}
+
+    def page_person_update(self):
+        return "post", reverse("organisation:person_update", args=[self.orebro_person.pk]), {
+            "given_name": "Ändrad", "family_name": "Örebroare", "home_region": self.orebro.pk}
+
+    def api_body_create(self):
+        return "post", "/api/v1/bodies", {"kind": "LPO", "name": "LPO lunga", "region": "18", "mirrors": self.lung_npo.pk}
+
+    def api_body_update(self):
+        return "patch", f"/api/v1/bodies/{self.orebro_lpo.pk}", {"name": "LPO hjärta och kärl"}
+
+    def api_body_update_npo(self):
+        return "patch", f"/api/v1/bodies/{self.heart_npo.pk}", {"description": "Ny beskrivning"}
+
+    def api_person_create(self):
+        return "post", "/api/v1/people", {"given_name": "Ny", "family_name": "Person", "home_region": "18"}
+
+    def api_person_update(self):
+        return "patch", f"/api/v1/people/{self.orebro_person.pk}", {"title": "Överläkare"}
+
+    def api_membership_create(self):
+        return "post", "/api/v1/memberships", {
+            "body": self.orebro_lpo.pk, "person": self.orebro_person.pk, "role": "ledamot", "start_date": "2026-01-01"}
+
+    def api_membership_update(self):
+        return "patch", f"/api/v1/memberships/{self.orebro_membership.pk}", {"time_share": 15}
+
+    # --- running a case ------------------------------------------------------------
+
+    def outcome(self, case: Case, role: str) -> int:
+        method, url, payload = getattr(self, case.build)()
+        user = None if role == "anonymous" else getattr(self, role)
+        self.client.logout()
+        if case.api:
+            headers = {}
+            if user is not None:
+                headers["Authorization"] = "Bearer " + ApiToken.issue(user=user, name="matrix")[1]
+            response = getattr(self.client, method)(url, data=json.dumps(payload), content_type="application/json",
+                                                    headers=headers)
+        else:
+            if user is not None:
+                self.client.force_login(user)
+            response = self.client.post(url, payload)
+        return response
+
+    def assertOutcome(self, case: Case, role: str, response):
+        allowed = role in case.allowed
+        if case.api:
+            expected = ({200, 201} if allowed else {401} if role == "anonymous" else {403})
+        else:
+            expected = {302} if allowed or role == "anonymous" else {403}
+        self.assertIn(response.status_code, expected, getattr(response, "content", b"")[:400])
+        if not case.api and response.status_code == 302:
+            is_login = response["Location"].startswith(reverse("accounts:login"))
+            self.assertEqual(is_login, not allowed, response["Location"])
+
+    def test_every_write_endpoint_for_every_role(self):
+        for case in CASES:
+            for role in case.roles:
+                with self.subTest(case=case.label, role=role):
+                    with transaction.atomic():
+                        response = self.outcome(case, role)
+                        self.assertOutcome(case, role, response)
+                        transaction.set_rollback(True)
+
+    def test_every_page_is_classified(self):
+        names = set(_route_names(get_resolver().url_patterns))
+        classified = READ_ONLY | SESSION_WRITES | {c.route for c in CASES if not c.api}
+        self.assertEqual(names - classified, set(), "new URL: add it to READ_ONLY or give it write cases")
+        self.assertEqual(classified - names, set(), "classified URL no longer exists")
+
+    def test_every_api_write_operation_has_cases(self):
+        document = self.client.get("/api/v1/openapi.json").json()
+        writes = {
+            f"{method.upper()} {path}"
+            for path, operations in document["paths"].items()
+            for method in operations
+            if method in {"post", "put", "patch", "delete"}
+        }
+        self.assertEqual(writes, {c.route for c in CASES if c.api})
+
+    def test_read_only_pages_refuse_post(self):
+        self.client.force_login(self.admin)
+        samples = {
+            "organisation:body_detail": [self.orebro_lpo.pk],
+            "organisation:person_detail": [self.orebro_person.pk],
+            "organisation:region_detail": ["18"],
+            "organisation:region_coverage_csv": ["18"],
+            "organisation:healthcare_region_detail": ["mellansverige"],
+        }
+        for name in READ_ONLY:
+            with self.subTest(page=name):
+                response = self.client.post(reverse(name, args=samples.get(name, [])))
+                self.assertEqual(response.status_code, 405)

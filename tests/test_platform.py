@@ -1,0 +1,95 @@
+"""The platform as an operator meets it: the `kunskapsnav` command, the health check."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+BIN = Path(sys.executable).parent
+KUNSKAPSNAV = str(BIN / "kunskapsnav")
+
+
+def _env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KUNSKAPSNAV_DEMO"}}
+    env.update({"KUNSKAPSNAV_DATA_DIR": str(tmp_path)}, **extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_is_reachable():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
+    # A real unreachable server (nothing listens on the port), in a process of its own.
+    code = "import django; django.setup(); from django.test import Client; print(Client().get('/healthz').status_code)"
+    env = _env(tmp_path, DATABASE_URL=f"postgres://kunskapsnav@127.0.0.1:{_free_port()}/none",
+               DJANGO_SETTINGS_MODULE="kunskapsnav.settings")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "503", result.stderr[-2000:]
+
+
+def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
+    first = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "Demodata skapades." in first.stdout
+    assert "samordnare-orebro" in first.stdout
+    assert (tmp_path / "kunskapsnav.sqlite3").exists()
+    second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
+                            capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "Demodata fanns redan." in second.stdout
+    assert "created" not in second.stdout and "updated" not in second.stdout
+
+
+def test_manage_runs_any_django_command(tmp_path):
+    result = subprocess.run([KUNSKAPSNAV, "manage", "check"], cwd=tmp_path, env=_env(tmp_path),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_serve_refuses_the_public_demo_key(tmp_path):
+    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{_free_port()}"], cwd=tmp_path,
+                            env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "kunskapsnav.E001" in result.stderr + result.stdout
+
+
+def test_serve_runs_gunicorn_with_static_files(tmp_path):
+    port = _free_port()
+    env = _env(tmp_path, SECRET_KEY="a-real-secret-key-for-this-test-only-0123456789")
+    server = subprocess.Popen([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], cwd=tmp_path,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"server did not start: {server.stdout.read()[-3000:]}")
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/kunskapsnav/css/site.css", timeout=5) as response:
+            assert response.status == 200
+            assert b"system-ui" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -76,7 +76,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{WORK_DIR / 'kunskapsnav.sqlite3'}"),
-        conn_max_age=envbool("DATABASE_PERSISTENT", False) and 60 or 0,
+        conn_max_age=60 if envbool("DATABASE_PERSISTENT_CONNECTIONS", False) else 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,6 +75,10 @@ class ApiToken(models.Model):
         return token, key
 
     @classmethod
-    def user_for_key(cls, key: str):
+    def authenticate(cls, key: str):
+        """The user a presented key belongs to, or None; records when the key was used."""
         token = cls.objects.active().select_related("user").filter(key_hash=_hash_key(key)).first()
-        return token.user if token else None
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

@@ -148,6 +148,10 @@ def demo_data_load() -> bool:
     orebro_lpo = Body.objects.filter(region=orebro, kind=BodyKind.LPO).order_by("name").first()
     _replace_chair(admin, orebro_lpo, pool.new(orebro, user=_user("ordforande")))
     _seat(admin, orebro_lpo, pool.new(orebro, user=_user("ledamot")), Role.MEMBER, represents_region=orebro, time_share=5)
+    working_group = _body(admin, kind=BodyKind.LAG, name=f"LAG inom {orebro_lpo.name}", region=orebro,
+                          parent=orebro_lpo)
+    _seat(admin, working_group, pool.new(orebro), Role.CHAIR, represents_region=orebro, time_share=5)
+    _seat(admin, working_group, pool.new(None), Role.PATIENT_REPRESENTATIVE)
 
     # Healthcare-regional level: a few RPOs per sjukvårdsregion and the KSG members,
     # leaving one region in each without its KSG member.

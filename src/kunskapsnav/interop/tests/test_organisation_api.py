@@ -84,6 +84,17 @@ class OrganisationApiTests(RegistryTestCase):
                              method="patch")
         self.assertEqual(response.status_code, 422)
 
+    def test_a_token_records_when_it_was_used(self):
+        token, key = ApiToken.issue(user=self.admin, name="system")
+        self.assertIsNone(token.last_used_at)
+        other, _key = ApiToken.issue(user=self.admin, name="annat system")
+        self.client.patch(f"/api/v1/bodies/{self.heart_npo.pk}", data='{"description": "x"}',
+                          content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+        token.refresh_from_db()
+        other.refresh_from_db()
+        self.assertIsNotNone(token.last_used_at)
+        self.assertIsNone(other.last_used_at)
+
     def test_a_revoked_token_is_refused(self):
         token, key = ApiToken.issue(user=self.admin, name="gammal")
         token.revoked_at = token.created_at

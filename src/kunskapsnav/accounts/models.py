@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -28,7 +28,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("användare")
-        verbose_name_plural = _("användare")
+        verbose_name_plural = pgettext_lazy("plural", "användare")
 
     def __str__(self):
         return self.get_full_name() or self.username

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -27,10 +27,10 @@ router = Router(tags=["organisation"])
 
 # References by code or id, and the message when one does not resolve: one table for the API.
 REFERENCES = {
-    "region": (Region, "county_code", _lazy("Det finns ingen region med länskoden %(value)s.")),
-    "healthcare_region": (HealthcareRegion, "code", _lazy("Det finns ingen sjukvårdsregion med koden %(value)s.")),
-    "body": (Body, "pk", _lazy("Det finns inget organ med id %(value)s.")),
-    "person": (Person, "pk", _lazy("Det finns ingen person med id %(value)s.")),
+    "region": (Region, "county_code", _("Det finns ingen region med länskoden %(value)s.")),
+    "healthcare_region": (HealthcareRegion, "code", _("Det finns ingen sjukvårdsregion med koden %(value)s.")),
+    "body": (Body, "pk", _("Det finns inget organ med id %(value)s.")),
+    "person": (Person, "pk", _("Det finns ingen person med id %(value)s.")),
 }
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -212,7 +212,7 @@ class Body(models.Model):
 
     class Meta:
         verbose_name = _("organ")
-        verbose_name_plural = _("organ")
+        verbose_name_plural = pgettext_lazy("plural", "organ")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -357,7 +357,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("uppdrag")
-        verbose_name_plural = _("uppdrag")
+        verbose_name_plural = pgettext_lazy("plural", "uppdrag")
         ordering = ["body__name", "role", "person__family_name"]
         constraints = [
             models.CheckConstraint(
@@ -376,7 +376,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.get_role_display()} i {self.body}"
+        return _("%(person)s – %(role)s i %(body)s") % {
+            "person": self.person,
+            "role": self.get_role_display(),
+            "body": self.body,
+        }
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)

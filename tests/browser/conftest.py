@@ -1,0 +1,220 @@
+"""Browser journeys in real headless Chromium (Debian's, never a downloaded one), driven by
+Playwright's sync API against pytest-django's live server, with axe-core for accessibility.
+
+Without Chromium, Playwright or axe-core the tests are skipped, so that a checkout without
+them still runs the rest of the suite; with KUNSKAPSNAV_REQUIRE_BROWSER=1 (CI) a missing
+piece is an error instead, so that the journeys cannot silently stop running.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+AXE_PATH = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "kunskapsnav-demo"
+# Short enough that a broken page fails within seconds instead of hanging the suite.
+TIMEOUT_MS = 10_000
+
+
+def _browser_required() -> bool:
+    return os.environ.get("KUNSKAPSNAV_REQUIRE_BROWSER", "") == "1"
+
+
+def _unavailable(reason: str):
+    if _browser_required():
+        pytest.fail(f"KUNSKAPSNAV_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+def _chromium_path() -> str | None:
+    configured = os.environ.get("KUNSKAPSNAV_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("chromium")
+
+
+class _SharedChromium:
+    """One Chromium shared by the browser tests, which run one after the other (they are
+    all transactional and sit in this directory), started for the first and stopped after
+    the last of them (see pytest_runtest_teardown), not at the end of the session.
+
+    Why not simply a session-scoped fixture: Playwright's sync API keeps an asyncio event
+    loop running in the test thread for as long as it is open, and Django's async-unsafe
+    guard then refuses every ORM call made in that thread (the data loading, the live
+    server's flush after each test) as if it came from async code. The guard is lifted
+    with DJANGO_ALLOW_ASYNC_UNSAFE, which must not outlive the browser tests: later tests
+    would run with the guard off, and processes they start would inherit the variable
+    (`kunskapsnav serve` rightly refuses to run with it).
+    """
+
+    def __init__(self):
+        self._playwright = None
+        self.browser = None
+        self._saved_env = None
+
+    def start(self):
+        if self.browser is not None:
+            return self.browser
+        from playwright.sync_api import sync_playwright
+
+        self._saved_env = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        self._playwright = sync_playwright().start()
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        self.browser = self._playwright.chromium.launch(
+            executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        return self.browser
+
+    def stop(self):
+        if self._playwright is None:
+            return
+        try:
+            if self.browser is not None:
+                self.browser.close()
+            self._playwright.stop()
+        finally:
+            self._playwright = self.browser = None
+            if self._saved_env is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self._saved_env
+
+
+_chromium = _SharedChromium()
+
+
+def _uses_browser(item) -> bool:
+    return item is not None and "browser" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's own fixtures, among them the live server's flush, are torn down first
+    if not _uses_browser(nextitem):
+        _chromium.stop()
+
+
+def pytest_sessionfinish(session):
+    _chromium.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_prerequisites():
+    """Checked once, and before any function-scoped set-up, so that a skip costs nothing
+    (no demo data loaded in vain)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Playwright for Python is not installed in this environment")
+    if _chromium_path() is None:
+        where = os.environ.get("KUNSKAPSNAV_CHROMIUM") or "chromium on PATH"
+        _unavailable(f"no Chromium executable found ({where}); install Debian's chromium package")
+    if not AXE_PATH.is_file():
+        _unavailable(f"axe-core is missing at {AXE_PATH}; run `npm ci --prefix tests/browser`")
+
+
+@pytest.fixture
+def browser(browser_prerequisites):
+    """The shared Chromium; each test gets its own context (cookies, storage) from it."""
+    return _chromium.start()
+
+
+@pytest.fixture
+def expect(browser):
+    """Playwright's expect, as a fixture: the test modules then import nothing from
+    Playwright, so that without it they are skipped (or fail) like the rest, not break
+    collection."""
+    from playwright.sync_api import expect
+
+    return expect
+
+
+@pytest.fixture
+def demo_site(browser_prerequisites, live_server):
+    """The live server with the reference data and the demo data, loaded by the same
+    functions as `kunskapsnav demo`. The live server's database is flushed after each test,
+    so every test loads it afresh."""
+    from kunskapsnav.organisation.demo import demo_data_load
+    from kunskapsnav.organisation.reference import reference_data_load
+
+    reference_data_load()
+    demo_data_load()
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Tests that need data request demo_site before page, so that it is in place before the
+    # first request.
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page, expect):
+    """Log in through the login page, as a person would."""
+
+    def _login(username: str):
+        page.goto("/konto/logga-in/")
+        page.get_by_label("Användarnamn").fill(username)
+        page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+        page.get_by_role("main").get_by_role("button", name="Logga in").click()
+        # The header names the user only once the session exists.
+        expect(page.locator(".site-header .account")).to_contain_text(username)
+
+    return _login
+
+
+@pytest.fixture
+def logout(page, expect):
+    def _logout():
+        page.locator(".site-header").get_by_role("button", name="Logga ut").click()
+        expect(page.locator(".site-header").get_by_role("link", name="Logga in")).to_be_visible()
+
+    return _logout
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+        more = len(violation["nodes"]) - len(targets)
+        lines.append(
+            f"  - {violation['id']} ({violation.get('impact')}): {violation['help']}\n"
+            f"    {violation['helpUrl']}\n"
+            f"    targets: {targets}{f' and {more} more' if more > 0 else ''}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_violations(page):
+    """Run axe-core's WCAG 2.1 A/AA rules on the page as it stands; returns a readable
+    description of the violations, or "" when there are none."""
+
+    def _run(label: str) -> str:
+        page.add_script_tag(path=str(AXE_PATH))
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        if not result["violations"]:
+            return ""
+        return f"{label} ({page.url}):\n{_describe(result['violations'])}"
+
+    return _run
+

@@ -38,6 +38,7 @@ def demo(argv: list[str]) -> int:
     _manage("load_demo_data")
     if args.no_serve:
         return 0
+    _manage("collectstatic", "--no-input", "--verbosity", "0")
     print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
     _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
     return 0

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.fields import apply_changes
+
 from . import permissions
 from .models import (
     Body,
@@ -82,14 +84,10 @@ def body_create(*, by, **values) -> Body:
 def body_update(*, by, body: Body, **values) -> Body:
     if not permissions.can_edit_body(by, body):
         raise PermissionDenied(_("Du får inte ändra det här organet."))
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
     body = Body.objects.select_for_update().get(pk=body.pk)
     if "kind" in values and values["kind"] != body.kind and not permissions.is_national_admin(by):
         raise PermissionDenied(_("Bara en nationell administratör kan ändra ett organs typ."))
-    for name, value in values.items():
-        setattr(body, name, value)
+    apply_changes(body, values, editable=EDITABLE_FIELDS)
     body.name = body.name.strip()
     # Moving a body to another region is a new body in the registry's eyes: the editor
     # must be allowed to edit at the destination too.

@@ -4,7 +4,7 @@ checked by the domain functions, whose errors the views attach to these forms.""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import memberships, people, permissions
 from .models import (
     Body,
     BodyKind,
@@ -81,16 +81,7 @@ class BodyForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = [
-            "person",
-            "role",
-            "represents_region",
-            "represents_healthcare_region",
-            "start_date",
-            "end_date",
-            "time_share",
-            "note",
-        ]
+        fields = ["person", *memberships.EDITABLE_FIELDS]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, body: Body, **kwargs):
@@ -116,7 +107,7 @@ class MembershipForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["given_name", "family_name", "title", "home_region", "email"]
+        fields = list(people.EDITABLE_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.fields import apply_changes
+
 from . import permissions
 from .models import Body, BodyKind, Level, Membership, Role
 
@@ -144,14 +146,10 @@ def membership_create(*, by, body: Body, person, **values) -> Membership:
 
 @transaction.atomic
 def membership_update(*, by, membership: Membership, **values) -> Membership:
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
     Body.objects.select_for_update().get(pk=membership.body_id)
     m = Membership.objects.select_related("body", "person").get(pk=membership.pk)
     _check_allowed(by, m)  # allowed on the membership as it is …
-    for name, value in values.items():
-        setattr(m, name, value)
+    apply_changes(m, values, editable=EDITABLE_FIELDS)
     _check_allowed(by, m)  # … and as it will be
     _check_valid(m)
     return _save(m, by=by)

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.fields import apply_changes
+
 from . import permissions
 from .models import Person
 
@@ -45,14 +47,10 @@ def person_create(*, by, **values) -> Person:
 
 @transaction.atomic
 def person_update(*, by, person: Person, **values) -> Person:
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not permissions.can_edit_person(by, person):
         raise PermissionDenied(_("Du får inte ändra uppgifterna om den här personen."))
-    for name, value in values.items():
-        setattr(person, name, value)
+    apply_changes(person, values, editable=EDITABLE_FIELDS)
     # A coordinator may not move a person into a region they do not coordinate.
     if not permissions.can_edit_person(by, person):
         raise PermissionDenied(_("Du får inte flytta personen till en annan region."))

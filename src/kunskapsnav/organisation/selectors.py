@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kunskapsnav.lib.history import history_of
 
-from .models import Body, Level, Membership, Person
+from .models import Body, Level, Membership, Municipality, Person, Region
 
 BODY_SORTS = {
     "name": ("name",),
@@ -92,6 +92,15 @@ def person_history(person: Person, *, show_contact: bool):
         Person.history.filter(id=person.pk),
         subject=lambda r: str(r.instance),
         hidden_fields=frozenset() if show_contact else CONTACT_FIELDS,
+    )
+
+
+def region_history(region):
+    """Changes to the region itself and to its kommuner (names, codes, belonging)."""
+    return history_of(
+        Region.history.filter(id=region.pk),
+        Municipality.history.filter(region_id=region.pk),
+        subject=lambda r: str(r.instance),
     )
 
 

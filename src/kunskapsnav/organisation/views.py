@@ -258,6 +258,7 @@ def region_detail(request, county_code):
             "ksg": hr_coverage.ksg,
             "ksg_members": ksg_members,
             "municipalities": region.municipalities.all(),
+            "history": selectors.region_history(region),
             "can_create_body": permissions.can_create_body(request.user, kind="LPO", region_id=region.pk),
         },
     )

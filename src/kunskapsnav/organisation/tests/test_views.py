@@ -87,6 +87,18 @@ class PageTests(RegistryTestCase):
         self.client.force_login(self.uppsala_coordinator)
         self.assertNotContains(self.client.get(url), "skapa LPO för")
 
+    def test_region_page_shows_the_history_of_reference_data(self):
+        from kunskapsnav.organisation.models import Region
+        from kunskapsnav.organisation.reference import reference_data_load
+
+        region = Region.objects.get(pk=self.orebro.pk)
+        region.name = "Örebro läns landsting"
+        region.save()
+        reference_data_load()
+        response = self.client.get(reverse("organisation:region_detail", args=["18"]))
+        self.assertContains(response, "<del>Örebro läns landsting</del> → <ins>Region Örebro län</ins>", html=False)
+        self.assertContains(response, "(Referensdata)")
+
     def test_coverage_exports_csv_nationally_and_per_region(self):
         rows = _csv_rows(self.client.get(reverse("organisation:coverage_matrix_csv")))
         self.assertEqual(len(rows), 1 + 21 * 25)

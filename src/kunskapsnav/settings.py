@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
+    "kunskapsnav.knowledge",
     "kunskapsnav.interop",
 ]
 
@@ -146,3 +147,12 @@ NINJA_PAGINATION_PER_PAGE = 100
 
 # Set by `kunskapsnav demo`: every page then says that it shows demo data.
 KUNSKAPSNAV_DEMO = envbool("KUNSKAPSNAV_DEMO", False)
+
+# The address of the site, for links in e-mail.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(WORK_DIR / "media")))
+MEDIA_URL = "/media/"
+# Attachments larger than this are refused with a message (bytes).
+ATTACHMENT_MAX_SIZE = 25 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

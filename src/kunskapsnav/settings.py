@@ -6,6 +6,8 @@ variables set: a SQLite file in the working directory, Swedish, demo-safe hosts.
 default secret key or with DEBUG on (see kunskapsnav.checks).
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +90,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not the shared in-memory database: shared-cache SQLite reports a
+    # locked table at once instead of waiting, which is not how the real file behaves
+    # when two requests write at the same time.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"kunskapsnav-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("konto/", include("kunskapsnav.accounts.urls")),
+    path("kunskapsstod/", include("kunskapsnav.knowledge.urls")),
     path("organisation/", include("kunskapsnav.organisation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -49,9 +49,11 @@ def validation_error(request, exc):
 
 
 def _register_routers():
+    from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
 
     api.add_router("/", organisation_router)
+    api.add_router("/", knowledge_router)
 
 
 _register_routers()

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 import Stemmer
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
@@ -28,7 +28,9 @@ from kunskapsnav.lib.richtext import plain_text
 
 from . import codes as code_formats
 from .models import (
+    Attachment,
     KnowledgeSupport,
+    Recommendation,
     RecommendationCode,
     SearchDocument,
     SupportCondition,
@@ -72,44 +74,96 @@ def stemmed_text(text: str) -> str:
 # --- the index -------------------------------------------------------------------------
 
 
-def _document_text(version: SupportVersion) -> tuple[str, str, str]:
-    support = version.support
-    recs = list(version.recommendations.prefetch_related("codes").order_by("position"))
-    parts = [plain_text(version.summary), version.change_note]
-    for rec in recs:
-        parts += [rec.section, plain_text(rec.text)]
-    parts += [a.extracted_text for a in version.attachments.all()]
-    all_codes = {c.code for rec in recs for c in rec.codes.all()}
-    all_codes |= set(support.conditions.values_list("code", flat=True))
-    return support.title, " ".join(p for p in parts if p), " ".join(sorted(all_codes))
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start: start + size]
+
+
+def _documents(version_ids: list[int]) -> list[SearchDocument]:
+    """The search documents of these versions, built from a handful of queries whatever
+    their number: title, then the body (summary, what is new, each recommendation's section
+    and text in order, attachments' text), and every code of the recommendations and of
+    the support's conditions."""
+    versions = list(
+        SupportVersion.objects.filter(pk__in=version_ids)
+        .order_by("pk")
+        .values_list("pk", "support_id", "status", "summary", "change_note", "support__title")
+    )
+    recs: dict[int, list[str]] = {}
+    for version_id, section, text in (
+        Recommendation.objects.filter(version_id__in=version_ids)
+        .order_by("version_id", "position")
+        .values_list("version_id", "section", "text")
+    ):
+        recs.setdefault(version_id, []).extend((section, plain_text(text)))
+    attachments: dict[int, list[str]] = {}
+    for version_id, text in (
+        Attachment.objects.filter(version_id__in=version_ids).order_by("title", "pk").values_list("version_id", "extracted_text")
+    ):
+        attachments.setdefault(version_id, []).append(text)
+    rec_codes: dict[int, set[str]] = {}
+    for version_id, code in RecommendationCode.objects.filter(recommendation__version_id__in=version_ids).values_list(
+        "recommendation__version_id", "code"
+    ):
+        rec_codes.setdefault(version_id, set()).add(code)
+    conditions: dict[int, set[str]] = {}
+    for support_id, code in SupportCondition.objects.filter(support_id__in={v[1] for v in versions}).values_list(
+        "support_id", "code"
+    ):
+        conditions.setdefault(support_id, set()).add(code)
+    documents = []
+    for pk, support_id, status, summary, change_note, title in versions:
+        parts = [plain_text(summary), change_note, *recs.get(pk, ()), *attachments.get(pk, ())]
+        codes = rec_codes.get(pk, set()) | conditions.get(support_id, set())
+        documents.append(
+            SearchDocument(
+                version_id=pk, support_id=support_id, status=status, title=title,
+                body=" ".join(p for p in parts if p), codes=" ".join(sorted(codes)),
+            )
+        )
+    return documents
+
+
+def index_versions_bulk(version_ids, *, batch_size: int = 1000) -> int:
+    """Bring the search documents of many versions up to date at once: a few queries and
+    one bulk insert per batch, for the corpus generator and rebuild_index. The result is
+    the same as calling index_version on each."""
+    ids = sorted(set(version_ids))
+    for batch in _batches(ids, batch_size):
+        documents = _documents(batch)
+        with transaction.atomic():
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    placeholders = ", ".join(["%s"] * len(batch))
+                    cursor.execute(
+                        f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
+                        f"(SELECT id FROM knowledge_searchdocument WHERE version_id IN ({placeholders}))",
+                        batch,
+                    )
+            SearchDocument.objects.filter(version_id__in=batch).delete()
+            SearchDocument.objects.bulk_create(documents)
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
+                        [(d.pk, stemmed_text(d.title), stemmed_text(d.body)) for d in documents],
+                    )
+    return len(ids)
 
 
 def index_version(version: SupportVersion):
     """Bring the version's search document up to date (called by every write that changes
     what a version says or its status)."""
-    version = SupportVersion.objects.select_related("support").get(pk=version.pk)
-    title, body, codes = _document_text(version)
-    document, _created = SearchDocument.objects.update_or_create(
-        version=version,
-        defaults={"support": version.support, "status": version.status, "title": title, "body": body, "codes": codes},
-    )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-                [document.pk, stemmed_text(title), stemmed_text(body)],
-            )
+    index_versions_bulk([version.pk])
 
 
-def rebuild_index(progress=None) -> int:
-    versions = SupportVersion.objects.order_by("pk").values_list("pk", flat=True)
-    total = versions.count()
-    for done, pk in enumerate(versions.iterator(), start=1):
-        index_version(SupportVersion(pk=pk))
-        if progress and (done % 500 == 0 or done == total):
-            progress(done, total)
-    return total
+def rebuild_index(progress=None, *, batch_size: int = 1000) -> int:
+    ids = list(SupportVersion.objects.order_by("pk").values_list("pk", flat=True))
+    for done in range(0, len(ids), batch_size):
+        index_versions_bulk(ids[done: done + batch_size], batch_size=batch_size)
+        if progress:
+            progress(min(done + batch_size, len(ids)), len(ids))
+    return len(ids)
 
 
 # --- matching ---------------------------------------------------------------------------

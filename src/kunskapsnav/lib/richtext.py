@@ -29,3 +29,16 @@ def plain_text(value: str) -> str:
     with_breaks = _BLOCK_END.sub(" ", value or "")
     text = html.unescape(nh3.clean(with_breaks, tags=set()))
     return " ".join(text.split())
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def from_editor(value: str) -> str:
+    """What an editor typed: HTML is sanitised; plain text becomes paragraphs (blank lines
+    separate them, single line breaks are kept)."""
+    value = (value or "").strip()
+    if "<" not in value:
+        paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(value) if p.strip()]
+        value = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return sanitise(value)

@@ -1,0 +1,305 @@
+"""/api/v1/ resources of knowledge supports: supports, versions, recommendations, regional
+additions, search and the diff between versions; writes for status changes and additions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
+from kunskapsnav.knowledge import additions, diff, lifecycle, search, selectors
+from kunskapsnav.knowledge.models import (
+    Direction,
+    KnowledgeSupport,
+    Recommendation,
+    Strength,
+    SupportType,
+    SupportVersion,
+    VersionStatus,
+)
+from kunskapsnav.organisation.models import Body, Region
+
+router = Router(tags=["kunskapsstöd"])
+
+
+class CodeOut(Schema):
+    system: str
+    code: str
+
+
+class RecommendationOut(Schema):
+    id: int
+    key: str = Field(..., description="Stabil identitet över versioner")
+    position: int
+    section: str
+    text: str = Field(..., description="Sanerad HTML")
+    priority: int | None
+    strength: Strength | None
+    direction: Direction
+    codes: list[CodeOut]
+
+    @staticmethod
+    def resolve_key(obj):
+        return str(obj.key)
+
+    @staticmethod
+    def resolve_strength(obj):
+        return obj.strength or None
+
+    @staticmethod
+    def resolve_codes(obj):
+        return [{"system": c.system, "code": c.code} for c in obj.codes.all()]
+
+
+class VersionSummaryOut(Schema):
+    number: int
+    status: VersionStatus
+    is_valid: bool
+    published_at: datetime.datetime | None
+    review_date: datetime.date | None
+
+
+class VersionOut(VersionSummaryOut):
+    support: int
+    summary: str
+    change_note: str
+    approved_at: datetime.datetime | None
+    recommendations: list[RecommendationOut]
+
+    @staticmethod
+    def resolve_support(obj):
+        return obj.support_id
+
+    @staticmethod
+    def resolve_recommendations(obj):
+        return selectors.recommendations_of(obj)
+
+
+class SupportOut(Schema):
+    id: int
+    type: SupportType
+    type_label: str
+    title: str
+    issuer: str
+    owning_body: int
+    npo: int | None
+    target_groups: list[str]
+    conditions: list[str]
+    valid_version: int | None = Field(None, description="Numret på den gällande versionen")
+    is_synthetic: bool
+
+    @staticmethod
+    def resolve_type_label(obj):
+        return obj.get_type_display()
+
+    @staticmethod
+    def resolve_issuer(obj):
+        return str(obj.issuer)
+
+    @staticmethod
+    def resolve_owning_body(obj):
+        return obj.owning_body_id
+
+    @staticmethod
+    def resolve_npo(obj):
+        return obj.npo.pk if obj.npo else None
+
+    @staticmethod
+    def resolve_target_groups(obj):
+        return [g.code for g in obj.target_groups.all()]
+
+    @staticmethod
+    def resolve_conditions(obj):
+        return [c.code for c in obj.conditions.all()]
+
+    @staticmethod
+    def resolve_valid_version(obj):
+        version = selectors.valid_version(obj)
+        return version.number if version else None
+
+
+class SupportFilter(Schema):
+    type: SupportType | None = None
+    npo: int | None = Field(None, description="Id för ett NPO")
+    target_group: str | None = None
+    condition: str | None = Field(None, description="ICD-10-SE, t.ex. I63: även mer specifika koder")
+
+
+class AdditionOut(Schema):
+    id: int
+    recommendation_key: str
+    region: str
+    text: str
+    written_for_version: int
+    updated_at: datetime.datetime
+
+
+class AdditionIn(Schema):
+    region: str = Field(..., description="Länskod")
+    text: str
+
+
+class TransitionIn(Schema):
+    to: VersionStatus
+    note: str = ""
+
+
+class SearchHitOut(Schema):
+    support: int
+    title: str
+    version: int
+    status: VersionStatus
+    snippet: str = Field(..., description="HTML med <mark> kring träffade ord")
+    rank: float
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    hits: list[SearchHitOut]
+    facets: dict[str, list[FacetOut]]
+
+
+class WordChangeOut(Schema):
+    op: str
+    text: str
+
+
+class RecommendationChangeOut(Schema):
+    key: str
+    text: list[WordChangeOut]
+    text_changed: bool
+    grade: list[str] | None
+    direction: list[str] | None
+    section: list[str] | None
+    codes_added: list[str]
+    codes_removed: list[str]
+
+
+class DiffOut(Schema):
+    support: int
+    from_version: int
+    to_version: int
+    added: list[RecommendationOut]
+    removed: list[RecommendationOut]
+    changed: list[RecommendationChangeOut]
+    unchanged: int
+
+
+def _version(request, support_id: int, number: int) -> SupportVersion:
+    version = get_object_or_404(SupportVersion.objects.select_related("support"), support_id=support_id, number=number)
+    if not selectors.can_read_version(request.user, version):
+        raise Http404
+    return version
+
+
+@router.get("/supports", response=list[SupportOut], summary="Kunskapsstöd med gällande version")
+@paginate(LimitOffsetPagination)
+def list_supports(request, filters: Query[SupportFilter]):
+    npo = get_object_or_404(Body, pk=filters.npo) if filters.npo else None
+    return selectors.supports_browse(type=filters.type, npo=npo, target_group=filters.target_group,
+                                     condition=filters.condition).prefetch_related("target_groups", "conditions")
+
+
+@router.get("/supports/{support_id}", response=SupportOut, summary="Ett kunskapsstöd")
+def get_support(request, support_id: int):
+    support = get_object_or_404(KnowledgeSupport, pk=support_id)
+    if not selectors.versions_visible_to(request.user, support):
+        raise Http404
+    return support
+
+
+@router.get("/supports/{support_id}/versions", response=list[VersionSummaryOut], summary="Versionerna du kan läsa")
+def list_versions(request, support_id: int):
+    support = get_object_or_404(KnowledgeSupport, pk=support_id)
+    return selectors.versions_visible_to(request.user, support)
+
+
+@router.get("/supports/{support_id}/versions/{number}", response=VersionOut,
+            summary="En version med rekommendationer och koder")
+def get_version(request, support_id: int, number: int):
+    return _version(request, support_id, number)
+
+
+@router.get("/supports/{support_id}/versions/{number}/additions", response=list[AdditionOut],
+            summary="Regionala tillägg till versionens rekommendationer")
+def list_additions(request, support_id: int, number: int, region: str | None = None):
+    version = _version(request, support_id, number)
+    chosen = get_object_or_404(Region, county_code=region) if region else None
+    grouped = selectors.additions_by_key(version, region=chosen, show_all=chosen is None)
+    return [
+        {
+            "id": a.pk, "recommendation_key": key, "region": a.region.county_code, "text": a.text,
+            "written_for_version": a.recommendation.version.number, "updated_at": a.updated_at,
+        }
+        for key, items in grouped.items() for a in items
+    ]
+
+
+@router.post("/recommendations/{recommendation_id}/additions", response={201: AdditionOut, **WRITE_RESPONSES},
+             auth=WRITE_AUTH, summary="Skriv eller ersätt regionens tillägg till en publicerad rekommendation")
+def save_addition(request, recommendation_id: int, payload: AdditionIn):
+    rec = get_object_or_404(Recommendation.objects.select_related("version"), pk=recommendation_id)
+    region = Region.objects.filter(county_code=payload.region).first()
+    if region is None:
+        raise ValidationError({"region": [_("Det finns ingen region med länskoden %(value)s.") % {"value": payload.region}]})
+    addition = additions.addition_save(by=request.user, recommendation=rec, region=region, text=payload.text)
+    return 201, {
+        "id": addition.pk, "recommendation_key": str(rec.key), "region": region.county_code, "text": addition.text,
+        "written_for_version": rec.version.number, "updated_at": addition.updated_at,
+    }
+
+
+@router.post("/supports/{support_id}/versions/{number}/transitions",
+             response={200: VersionSummaryOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+             summary="Ändra versionens status (remiss, fastställ, publicera, återkalla …)")
+def transition(request, support_id: int, number: int, payload: TransitionIn):
+    version = get_object_or_404(SupportVersion, support_id=support_id, number=number)
+    return lifecycle.version_transition(version=version, to=payload.to, by=request.user, note=payload.note)
+
+
+@router.get("/search", response=SearchOut, summary="Fritextsökning på svenska, med facetter")
+def search_supports(request, q: str, include_all: bool = False, type: str | None = None, issuer: str | None = None,
+                    target_group: str | None = None, status: str | None = None, limit: int = 20, offset: int = 0):
+    results = search.search(q, include_all=include_all, type=type, issuer=issuer, target_group=target_group,
+                            status=status, limit=min(limit, 100), offset=offset)
+    return {
+        "query": results.query,
+        "total": results.total,
+        "hits": [
+            {"support": h.support.pk, "title": h.support.title, "version": h.version.number,
+             "status": h.version.status, "snippet": str(h.snippet), "rank": h.rank}
+            for h in results.hits
+        ],
+        "facets": {name: [vars(f) for f in values] for name, values in results.facets.items()},
+    }
+
+
+@router.get("/supports/{support_id}/diff", response=DiffOut, summary="Vad ändrades mellan två versioner")
+def version_diff(request, support_id: int, from_version: int = Query(..., alias="from"),
+                 to_version: int = Query(..., alias="to")):
+    old = _version(request, support_id, from_version)
+    new = _version(request, support_id, to_version)
+    result = diff.version_diff(old, new)
+    return {
+        "support": support_id, "from_version": old.number, "to_version": new.number,
+        "added": result.added, "removed": result.removed, "unchanged": result.unchanged,
+        "changed": [
+            {"key": c.key, "text": [vars(w) for w in c.text], "text_changed": c.text_changed,
+             "grade": list(c.grade) if c.grade else None, "direction": list(c.direction) if c.direction else None,
+             "section": list(c.section) if c.section else None,
+             "codes_added": c.codes_added, "codes_removed": c.codes_removed}
+            for c in result.changed
+        ],
+    }

@@ -1,0 +1,120 @@
+"""What readers see of knowledge supports: one function per question."""
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kunskapsnav.organisation.models import Region
+
+from . import permissions
+from .models import (
+    KnowledgeSupport,
+    Recommendation,
+    RegionalAddition,
+    SupportVersion,
+    VersionStatus,
+)
+
+ALL_REGIONS = "alla"
+
+
+def valid_version(support: KnowledgeSupport) -> SupportVersion | None:
+    return support.versions.published().first()
+
+
+def supports_browse(*, type=None, npo=None, target_group=None, condition=None, q: str = "") -> QuerySet:
+    """Supports with a valid version, for the public portal."""
+    qs = (
+        KnowledgeSupport.objects.filter(versions__status=VersionStatus.PUBLISHED)
+        .select_related("owning_body", "owning_body__mirrors", "issuer_body", "issuer_region")
+        .prefetch_related(Prefetch("versions", queryset=SupportVersion.objects.published(), to_attr="valid_versions"))
+        .distinct()
+    )
+    if type:
+        qs = qs.filter(type=type)
+    if npo is not None:
+        qs = qs.filter(Q(owning_body=npo) | Q(owning_body__mirrors=npo))
+    if target_group:
+        qs = qs.filter(target_groups__code=target_group)
+    if condition:
+        code = condition.strip().upper()
+        qs = qs.filter(
+            Q(conditions__code__startswith=code)
+            | Q(versions__status=VersionStatus.PUBLISHED, versions__recommendations__codes__code__startswith=code)
+        )
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs.order_by("title")
+
+
+def supports_in_work(user) -> QuerySet:
+    """Supports with a version in draft, remiss or approved that the user may edit or approve."""
+    in_work = KnowledgeSupport.objects.filter(
+        versions__status__in=[VersionStatus.DRAFT, VersionStatus.REMISS, VersionStatus.APPROVED]
+    ).distinct().select_related("owning_body")
+    return [s for s in in_work if permissions.can_see_unpublished(user, s)]
+
+
+def can_read_version(user, version: SupportVersion) -> bool:
+    if version.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN):
+        return True
+    if version.status == VersionStatus.REMISS and user.is_authenticated:
+        return True  # a version on remiss is read by those asked to comment
+    return permissions.can_see_unpublished(user, version.support)
+
+
+def versions_visible_to(user, support: KnowledgeSupport) -> list[SupportVersion]:
+    return [v for v in support.versions.order_by("-number") if can_read_version(user, v)]
+
+
+def recommendations_of(version: SupportVersion) -> list[Recommendation]:
+    return list(version.recommendations.prefetch_related("codes").order_by("position"))
+
+
+def reader_region(user, requested: str | None) -> tuple[Region | None, bool]:
+    """Whose regional additions to show: (region, show all). By the request (?region=18 or
+    ?region=alla), else the reader's own region (their home region in the registry)."""
+    if requested == ALL_REGIONS:
+        return None, True
+    if requested:
+        return Region.objects.filter(county_code=requested).first(), False
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return (person.home_region if person else None), False
+
+
+def additions_by_key(version: SupportVersion, *, region: Region | None, show_all: bool) -> dict[str, list]:
+    """Regional additions to the version's recommendations, by recommendation identity. An
+    addition written for an earlier version of the same recommendation is included and
+    says so (the region should look at it again)."""
+    if region is None and not show_all:
+        return {}
+    keys = version.recommendations.values("key")
+    qs = RegionalAddition.objects.filter(
+        recommendation__version__support_id=version.support_id, recommendation__key__in=keys
+    ).select_related("region", "recommendation__version")
+    if not show_all:
+        qs = qs.filter(region=region)
+    result: dict[str, list] = {}
+    latest: dict[tuple[str, int], RegionalAddition] = {}
+    for addition in qs.order_by("recommendation__version__number"):
+        latest[(str(addition.recommendation.key), addition.region_id)] = addition
+    for (key, _region), addition in sorted(latest.items(), key=lambda kv: kv[1].region.county_code):
+        addition.is_for_earlier_version = addition.recommendation.version_id != version.pk
+        result.setdefault(key, []).append(addition)
+    return result
+
+
+def review_due(*, within_days: int = 90, day: datetime.date | None = None) -> QuerySet:
+    """Valid versions whose review date has passed or falls within the coming days."""
+    day = day or timezone.localdate()
+    return (
+        SupportVersion.objects.published()
+        .filter(review_date__lte=day + datetime.timedelta(days=within_days))
+        .select_related("support", "support__owning_body")
+        .order_by("review_date", "support__title")
+    )
+
+
+def transitions_of(version: SupportVersion):
+    return version.transitions.select_related("by").order_by("at", "pk")

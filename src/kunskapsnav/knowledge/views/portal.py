@@ -1,0 +1,145 @@
+"""The public portal: find and read knowledge supports."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from kunskapsnav.organisation.models import Region
+
+from .. import diff, interchange, lifecycle, permissions, search, selectors
+from ..forms import BrowseForm, SearchForm
+from ..models import Attachment, KnowledgeSupport, Subscription, SupportVersion
+
+PAGE_SIZE = 20
+
+
+@require_safe
+def support_list(request):
+    form = BrowseForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    supports = selectors.supports_browse(
+        type=params.get("type") or None,
+        npo=params.get("npo"),
+        target_group=params["target_group"].code if params.get("target_group") else None,
+        condition=params.get("condition") or None,
+        q=params.get("q", ""),
+    )
+    page = Paginator(supports, 50).get_page(request.GET.get("sida"))
+    context = {"form": form, "page": page, "in_work": selectors.supports_in_work(request.user)
+               if request.user.is_authenticated else []}
+    return render(request, "knowledge/support_list.html", context)
+
+
+@require_safe
+def search_view(request):
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        page = data.get("page") or 1
+        results = search.search(
+            data["q"], include_all=data["include_all"], type=data["type"] or None, issuer=data["issuer"] or None,
+            target_group=data["target_group"] or None, status=data["status"] or None,
+            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+        )
+        results.page = page
+        results.has_next = page * PAGE_SIZE < results.total
+    params = request.GET.copy()
+    template = "knowledge/search.html#results" if request.htmx else "knowledge/search.html"
+    return render(request, template, {"form": form, "results": results, "params": params})
+
+
+def _support_context(request, support: KnowledgeSupport, version: SupportVersion | None):
+    region, show_all = selectors.reader_region(request.user, request.GET.get("region"))
+    versions = selectors.versions_visible_to(request.user, support)
+    valid = next((v for v in versions if v.is_valid), None)
+    previous = None
+    if version is not None:
+        previous = next((v for v in versions if v.number < version.number and v.status != "utkast"), None)
+    return {
+        "support": support,
+        "version": version,
+        "valid_version": valid,
+        "versions": versions,
+        "recommendations": selectors.recommendations_of(version) if version else [],
+        "additions": selectors.additions_by_key(version, region=region, show_all=show_all) if version else {},
+        "addition_region": region,
+        "show_all_additions": show_all,
+        "regions": Region.objects.all(),
+        "previous": previous,
+        "can_edit": permissions.can_edit_support(request.user, support),
+        "can_add_for_region": (
+            region if region is not None and version is not None and version.is_valid
+            and permissions.can_add_regional_addition(request.user, region_id=region.pk) else None
+        ),
+        "transitions": lifecycle.allowed_transitions(request.user, version) if version else [],
+        "action_labels": lifecycle.ACTION_LABELS,
+        "history": selectors.transitions_of(version) if version else [],
+        "following": request.user.is_authenticated
+        and Subscription.objects.filter(user=request.user, support=support).exists(),
+        "following_npo": request.user.is_authenticated and support.npo is not None
+        and Subscription.objects.filter(user=request.user, body=support.npo).exists(),
+    }
+
+
+@require_safe
+def support_detail(request, pk):
+    support = get_object_or_404(
+        KnowledgeSupport.objects.select_related("owning_body__mirrors", "issuer_body", "issuer_region"), pk=pk
+    )
+    versions = selectors.versions_visible_to(request.user, support)
+    if not versions:
+        raise Http404
+    version = next((v for v in versions if v.is_valid), versions[0])
+    return render(request, "knowledge/support_detail.html", _support_context(request, support, version))
+
+
+@require_safe
+def version_detail(request, pk, number):
+    support = get_object_or_404(KnowledgeSupport, pk=pk)
+    version = get_object_or_404(SupportVersion, support=support, number=number)
+    if not selectors.can_read_version(request.user, version):
+        raise Http404
+    return render(request, "knowledge/support_detail.html", _support_context(request, support, version))
+
+
+@require_safe
+def version_diff(request, pk):
+    support = get_object_or_404(KnowledgeSupport, pk=pk)
+    versions = selectors.versions_visible_to(request.user, support)
+    by_number = {v.number: v for v in versions}
+    try:
+        new = by_number[int(request.GET.get("till") or versions[0].number)]
+        old = by_number[int(request.GET.get("fran") or max(n for n in by_number if n < new.number))]
+    except (KeyError, ValueError, IndexError):
+        raise Http404(_("Det finns inga två versioner att jämföra.")) from None
+    context = {"support": support, "diff": diff.version_diff(old, new), "versions": versions}
+    return render(request, "knowledge/diff.html", context)
+
+
+@require_safe
+def review_due(request):
+    return render(request, "knowledge/review_due.html", {"versions": selectors.review_due(), "within_days": 90})
+
+
+@require_safe
+def support_export(request, pk):
+    support = get_object_or_404(KnowledgeSupport, pk=pk)
+    if not selectors.versions_visible_to(request.user, support):
+        raise Http404
+    if not permissions.can_see_unpublished(request.user, support):
+        raise PermissionDenied(_("Bara redaktörer kan exportera hela kunskapsstödet med utkast."))
+    response = JsonResponse(interchange.support_export(support), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="kunskapsstod-{support.pk}.json"'
+    return response
+
+
+@require_safe
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("version__support"), pk=pk)
+    if not selectors.can_read_version(request.user, attachment.version):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])

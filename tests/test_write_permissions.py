@@ -8,12 +8,19 @@ write endpoint cannot be added without stating who may use it.
 import json
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.knowledge import additions, content, interchange, lifecycle
+from kunskapsnav.knowledge.models import SupportType
+from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation.models import Membership, Role
-from kunskapsnav.organisation.tests.personas import RegistryTestCase, make_person
+from kunskapsnav.organisation.tests.personas import make_person
 
 ROLES = [
     "anonymous",
@@ -22,6 +29,7 @@ ROLES = [
     "member",
     "chair",
     "npo_editor",
+    "sks_chair",
     "orebro_coordinator",
     "uppsala_coordinator",
     "admin",
@@ -41,6 +49,14 @@ READ_ONLY = {
     "organisation:coverage_matrix",
     "organisation:coverage_matrix_csv",
     "organisation:healthcare_region_detail",
+    "knowledge:support_list",
+    "knowledge:search",
+    "knowledge:review_due",
+    "knowledge:support_detail",
+    "knowledge:version_detail",
+    "knowledge:version_diff",
+    "knowledge:support_export",
+    "knowledge:attachment_download",
 }
 # Writes to the visitor's own session only, no governed data.
 SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
@@ -72,6 +88,35 @@ CASES = [
     Case("register Örebro person", "organisation:person_create", {"admin", "orebro_coordinator", "npo_editor"},
          "page_person_create"),
     Case("edit Örebro person", "organisation:person_update", {"admin", "orebro_coordinator"}, "page_person_update"),
+    Case("create clinical support of heart NPO", "knowledge:support_create", {"admin", "npo_editor"},
+         "page_support_create_npo"),
+    Case("create Örebro routine", "knowledge:support_create", {"admin", "orebro_coordinator"},
+         "page_support_create_routine"),
+    Case("import support of heart NPO", "knowledge:support_import", {"admin", "npo_editor"}, "page_support_import"),
+    Case("edit heart pathway", "knowledge:support_update", {"admin", "npo_editor"}, "page_support_update"),
+    Case("edit draft version", "knowledge:version_update", {"admin", "npo_editor"}, "page_version_update"),
+    Case("new version of heart pathway", "knowledge:version_create_next", {"admin", "npo_editor"},
+         "page_version_create_next"),
+    Case("send draft on remiss", "knowledge:version_transition", {"admin", "npo_editor"}, "page_version_remiss"),
+    Case("approve care pathway", "knowledge:version_transition", {"admin", "sks_chair"}, "page_version_approve"),
+    Case("add recommendation to draft", "knowledge:recommendation_create", {"admin", "npo_editor"},
+         "page_recommendation_create"),
+    Case("edit recommendation in draft", "knowledge:recommendation_update", {"admin", "npo_editor"},
+         "page_recommendation_update"),
+    Case("delete recommendation in draft", "knowledge:recommendation_delete", {"admin", "npo_editor"},
+         "page_recommendation_delete"),
+    Case("move recommendation in draft", "knowledge:recommendation_move", {"admin", "npo_editor"},
+         "page_recommendation_move"),
+    Case("write Örebro addition", "knowledge:addition_save", {"admin", "orebro_coordinator"}, "page_addition_save"),
+    Case("delete Örebro addition", "knowledge:addition_delete", {"admin", "orebro_coordinator"},
+         "page_addition_delete"),
+    Case("attach PDF to draft", "knowledge:attachment_add", {"admin", "npo_editor"}, "page_attachment_add"),
+    Case("follow a support", "knowledge:subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_support"),
+    Case("follow an NPO", "knowledge:npo_subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_npo"),
+    Case("API write Örebro addition", "POST /api/v1/recommendations/{recommendation_id}/additions",
+         {"admin", "orebro_coordinator"}, "api_addition_save", api=True),
+    Case("API send draft on remiss", "POST /api/v1/supports/{support_id}/versions/{number}/transitions",
+         {"admin", "npo_editor"}, "api_version_remiss", api=True),
     Case("API create LPO in Örebro", "POST /api/v1/bodies", {"admin", "orebro_coordinator"}, "api_body_create", api=True),
     Case("API edit Örebro LPO", "PATCH /api/v1/bodies/{body_id}", {"admin", "orebro_coordinator"}, "api_body_update",
          api=True),
@@ -98,12 +143,26 @@ def _route_names(patterns, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
-class WritePermissionMatrixTests(RegistryTestCase):
+class WritePermissionMatrixTests(KnowledgeTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.orebro_person = make_person(by=cls.admin, region=cls.orebro, family="Örebroare")
         cls.orebro_membership = Membership.objects.get(body=cls.orebro_lpo, role=Role.MEMBER)
+        cls.draft = cls.heart_guideline.versions.get()
+        cls.draft_rec = content.recommendation_create(by=cls.npo_editor, version=cls.draft, text="Utkast", priority=5)
+        content.recommendation_create(by=cls.npo_editor, version=cls.draft, text="Utkast två", priority=6)
+        cls.pathway_on_remiss = content.support_create(
+            by=cls.npo_editor, type=SupportType.CARE_PATHWAY, title="Kärlkramp", issuer_body=cls.heart_npo,
+            owning_body=cls.heart_npo)
+        content.recommendation_create(by=cls.npo_editor, version=cls.pathway_on_remiss.versions.get(), text="R",
+                                      priority=2)
+        lifecycle.version_transition(version=cls.pathway_on_remiss.versions.get(), to="remiss", by=cls.npo_editor)
+        cls.addition = additions.addition_save(by=cls.admin, recommendation=cls.rec_drug, region=cls.orebro,
+                                               text="Örebros tillägg")
+        exported = interchange.support_export(cls.heart_guideline)
+        exported["title"] = "Importerat kunskapsstöd"
+        cls.import_json = json.dumps(exported)
 
     # --- requests ------------------------------------------------------------------
 
@@ -149,6 +208,76 @@ class WritePermissionMatrixTests(RegistryTestCase):
     def page_person_update(self):
         return "post", reverse("organisation:person_update", args=[self.orebro_person.pk]), {
             "given_name": "Ändrad", "family_name": "Örebroare", "home_region": self.orebro.pk}
+
+    def page_support_create_npo(self):
+        return "post", reverse("knowledge:support_create"), {
+            "type": SupportType.CLINICAL, "title": "Nytt stöd", "issuer_body": self.heart_npo.pk,
+            "owning_body": self.heart_npo.pk}
+
+    def page_support_create_routine(self):
+        return "post", reverse("knowledge:support_create"), {
+            "type": SupportType.REGIONAL_ROUTINE, "title": "Rutin", "issuer_region": self.orebro.pk,
+            "owning_body": self.orebro_lpo.pk}
+
+    def page_support_import(self):
+        upload = SimpleUploadedFile("stod.json", self.import_json.encode(), content_type="application/json")
+        return "post", reverse("knowledge:support_import"), {"file": upload}
+
+    def page_support_update(self):
+        return "post", reverse("knowledge:support_update", args=[self.heart_pathway.pk]), {
+            "type": SupportType.CARE_PATHWAY, "title": "Hjärtsvikt – nydebuterad (rev)",
+            "issuer_body": self.heart_npo.pk, "owning_body": self.heart_npo.pk, "conditions": "I50"}
+
+    def page_version_update(self):
+        return "post", reverse("knowledge:version_update", args=[self.heart_guideline.pk, 1]), {
+            "summary": "Ny sammanfattning", "change_note": "", "review_date": "2029-01-01"}
+
+    def page_version_create_next(self):
+        return "post", reverse("knowledge:version_create_next", args=[self.heart_pathway.pk]), {}
+
+    def page_version_remiss(self):
+        return "post", reverse("knowledge:version_transition", args=[self.heart_guideline.pk, 1]), {"to": "remiss"}
+
+    def page_version_approve(self):
+        return "post", reverse("knowledge:version_transition", args=[self.pathway_on_remiss.pk, 1]), {
+            "to": "faststalld"}
+
+    def page_recommendation_create(self):
+        return "post", reverse("knowledge:recommendation_create", args=[self.heart_guideline.pk, 1]), {
+            "text": "Ny rekommendation", "direction": "gor", "priority": 4}
+
+    def page_recommendation_update(self):
+        return "post", reverse("knowledge:recommendation_update", args=[self.draft_rec.pk]), {
+            "text": "Ändrad", "direction": "gor", "priority": 3, "icd10se": "I48"}
+
+    def page_recommendation_delete(self):
+        return "post", reverse("knowledge:recommendation_delete", args=[self.draft_rec.pk]), {}
+
+    def page_recommendation_move(self):
+        return "post", reverse("knowledge:recommendation_move", args=[self.draft_rec.pk]), {"riktning": "ned"}
+
+    def page_addition_save(self):
+        return "post", reverse("knowledge:addition_save", args=[self.rec_echo.pk, "18"]), {"text": "Remiss till X"}
+
+    def page_addition_delete(self):
+        return "post", reverse("knowledge:addition_delete", args=[self.addition.pk]), {}
+
+    def page_attachment_add(self):
+        upload = SimpleUploadedFile("bilaga.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        return "post", reverse("knowledge:attachment_add", args=[self.heart_guideline.pk, 1]), {
+            "title": "Bilaga", "file": upload}
+
+    def page_follow_support(self):
+        return "post", reverse("knowledge:subscription_toggle", args=[self.heart_pathway.pk]), {}
+
+    def page_follow_npo(self):
+        return "post", reverse("knowledge:npo_subscription_toggle", args=[self.heart_npo.pk]), {}
+
+    def api_addition_save(self):
+        return "post", f"/api/v1/recommendations/{self.rec_echo.pk}/additions", {"region": "18", "text": "Tillägg"}
+
+    def api_version_remiss(self):
+        return "post", f"/api/v1/supports/{self.heart_guideline.pk}/versions/1/transitions", {"to": "remiss"}
 
     def api_body_create(self):
         return "post", "/api/v1/bodies", {"kind": "LPO", "name": "LPO lunga", "region": "18", "mirrors": self.lung_npo.pk}
@@ -200,6 +329,9 @@ class WritePermissionMatrixTests(RegistryTestCase):
         if not case.api and response.status_code == 302:
             is_login = response["Location"].startswith(reverse("accounts:login"))
             self.assertEqual(is_login, not allowed, response["Location"])
+            # Some views answer a refused rule with a redirect and a message: success means no error.
+            errors = [str(m) for m in get_messages(response.wsgi_request) if m.level >= messages.ERROR]
+            self.assertEqual(errors, [])
 
     def test_every_write_endpoint_for_every_role(self):
         for case in CASES:
@@ -229,6 +361,11 @@ class WritePermissionMatrixTests(RegistryTestCase):
     def test_read_only_pages_refuse_post(self):
         self.client.force_login(self.admin)
         samples = {
+            "knowledge:support_detail": [self.heart_pathway.pk],
+            "knowledge:version_detail": [self.heart_pathway.pk, 1],
+            "knowledge:version_diff": [self.heart_pathway.pk],
+            "knowledge:support_export": [self.heart_pathway.pk],
+            "knowledge:attachment_download": [1],
             "organisation:body_detail": [self.orebro_lpo.pk],
             "organisation:person_detail": [self.orebro_person.pk],
             "organisation:region_detail": ["18"],

@@ -15,6 +15,7 @@ def addition_save(*, by, recommendation: Recommendation, region, text: str) -> R
     """Create or replace the region's addition to a recommendation of a published version."""
     if not permissions.can_add_regional_addition(by, region_id=region.pk):
         raise PermissionDenied(_("Du får bara skriva tillägg för din egen region."))
+    recommendation = Recommendation.objects.select_related("version").get(pk=recommendation.pk)
     if recommendation.version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("Regionala tillägg skrivs till den publicerade versionen."))
     clean = sanitise(text)

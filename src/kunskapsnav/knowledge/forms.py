@@ -140,7 +140,15 @@ class AttachmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("JSON-fil"), help_text=_("Formatet beskrivs i docs/import-format.md."))
+    MAX_SIZE = 10 * 1024 * 1024
+
+    file = forms.FileField(label=_("JSON-fil"), help_text=_("Formatet beskrivs i docs/import-format.md. Högst 10 MB."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError(_("Filen är för stor (högst 10 MB). Dela upp den i flera filer."))
+        return upload
 
 
 class TransitionForm(forms.Form):

@@ -94,19 +94,19 @@ class ImportProblem:
 
 
 class ImportFailed(ValidationError):
-    """Nothing was imported. `problems` lists every error found, in the order of the file.
+    """Nothing was imported. `errors` lists every error found (ImportProblem: path, message).
 
     A ValidationError keyed by path, so the API's 422 handler can show it field by field."""
 
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = list(problems)
+    def __init__(self, errors: list[ImportProblem]):
+        self.errors = list(errors)
         by_path: dict[str, list[str]] = {}
-        for problem in self.problems:
-            by_path.setdefault(problem.path or NON_FIELD_ERRORS, []).append(problem.message)
+        for error in self.errors:
+            by_path.setdefault(error.path or NON_FIELD_ERRORS, []).append(error.message)
         super().__init__(by_path)
 
     def __str__(self):
-        return "\n".join(str(p) for p in self.problems)
+        return "\n".join(str(e) for e in self.errors)
 
 
 def _path(loc: tuple) -> str:
@@ -747,6 +747,7 @@ def supports_import(data: bytes | str | dict, *, by) -> ImportReport:
             _("Du får bara importera kunskapsstöd för organ du är redaktör för, inte för %(bodies)s.")
             % {"bodies": ", ".join(refused)}
         )
+    _check_approval(supports, by)
     # Imports into the same bodies take turns, so that two of the same file cannot both pass
     # the check below.
     list(Body.objects.select_for_update().filter(pk__in=[b.pk for b in owners]).order_by("pk"))
@@ -755,13 +756,37 @@ def supports_import(data: bytes | str | dict, *, by) -> ImportReport:
     problems = file_problems + [p for problems in problems_of for p in problems]
     if problems:
         logger.warning(
-            "import of knowledge supports by %s refused, %d errors:\n%s", by, len(problems),
+            "import of knowledge supports by %s refused; errors: %d\n%s", by, len(problems),
             "\n".join(f"  {p.path or '(file)'}: {p.detail}" for p in problems),
         )
         raise ImportFailed(problems)
     created = [_create(support, by=by) for support in supports]
     logger.info("%s imported %d knowledge supports: %s", by, len(created), ", ".join(f"#{s.pk}" for s in created))
     return ImportReport(supports=created)
+
+
+# Statuses a version only reaches through approval by the body that approves its type.
+_APPROVED_STATUSES = {VersionStatus.APPROVED, VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED,
+                      VersionStatus.WITHDRAWN}
+
+
+def _check_approval(supports: list, by):
+    """An approved or published version enters the system only through someone who may
+    approve that type of support here (SKS for a vårdförlopp): an import is no way around
+    the approval."""
+    for support in supports:
+        if support is None or support.data is None:
+            continue
+        statuses = {child.data.status for child in support.valid_children()}
+        if not statuses & _APPROVED_STATUSES:
+            continue
+        candidate = KnowledgeSupport(type=support.data.type, owning_body=support.data.owning_body.body)
+        if not permissions.can_approve(by, candidate):
+            raise PermissionDenied(
+                _("%(title)s innehåller fastställda eller publicerade versioner. Bara den som fastställer den "
+                  "typen av kunskapsstöd får importera dem; importera annars bara utkastet.")
+                % {"title": support.data.title}
+            )
 
 
 def _body_out(body: Body):
@@ -813,11 +838,13 @@ def _version_out(version: SupportVersion) -> dict:
     }
 
 
-def support_export(support: KnowledgeSupport) -> dict:
-    """The support with all its versions, ready for json.dumps. Drafts and remiss versions are
-    included: the caller decides who may export (see permissions.can_see_unpublished)."""
+def support_export(support: KnowledgeSupport, *, include_unpublished: bool = True) -> dict:
+    """The support with its versions, ready for json.dumps. Drafts, remiss and approved
+    versions only with include_unpublished: the caller decides (permissions.can_see_unpublished)."""
     recommendations = Recommendation.objects.order_by("position").prefetch_related("codes")
     versions = SupportVersion.objects.order_by("number").prefetch_related(Prefetch("recommendations", recommendations))
+    if not include_unpublished:
+        versions = versions.public()
     support = (
         KnowledgeSupport.objects.select_related(
             "owning_body__region", "owning_body__healthcare_region",

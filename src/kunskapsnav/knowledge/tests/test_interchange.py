@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from kunskapsnav.knowledge import content, lifecycle, search
+from kunskapsnav.knowledge import content, search
 from kunskapsnav.knowledge.interchange import ImportFailed, support_export, supports_import
 from kunskapsnav.knowledge.models import (
     CodeSystem,
@@ -104,7 +104,7 @@ class InterchangeTests(KnowledgeTestCase):
         keys = list(Recommendation.objects.filter(version__support=self.heart_pathway).values_list("version__number", "key"))
         self.heart_pathway.delete()
 
-        support = supports_import(exported, by=self.npo_editor).supports[0]
+        support = supports_import(exported, by=self.admin).supports[0]
 
         self.assertEqual(
             list(support.versions.order_by("number").values_list("number", "status")),
@@ -114,7 +114,7 @@ class InterchangeTests(KnowledgeTestCase):
             Recommendation.objects.filter(version__support=support).values_list("version__number", "key"), keys
         )
         for record in [support.history.earliest(), *(v.history.earliest() for v in support.versions.all())]:
-            self.assertEqual((record.history_user, record.history_change_reason), (self.npo_editor, "Import"))
+            self.assertEqual((record.history_user, record.history_change_reason), (self.admin, "Import"))
         self.assertFalse(VersionTransition.objects.filter(version__support=support).exists())
         self.assertEqual(
             sorted(support.versions.values_list("search_document__status", flat=True)),
@@ -137,7 +137,7 @@ class InterchangeTests(KnowledgeTestCase):
             supports_import({"supports": [broken, valid]}, by=self.admin)
 
         self.assertEqual(counts(), before)
-        self.assertEqual([str(p) for p in failed.exception.problems], documented("tested errors").splitlines())
+        self.assertEqual([str(p) for p in failed.exception.errors], documented("tested errors").splitlines())
         self.assertEqual(
             failed.exception.message_dict["supports[0].versions[1].recommendations[0].codes[0].code"],
             ["I5X är ingen giltig ICD-10-SE-kod (exempel: I63.9)."],
@@ -158,7 +158,7 @@ class InterchangeTests(KnowledgeTestCase):
             supports_import(data, by=self.admin)
 
         self.assertEqual(
-            [p.path for p in failed.exception.problems],
+            [p.path for p in failed.exception.errors],
             [
                 "issuer",
                 "target_groups[1]",
@@ -169,7 +169,7 @@ class InterchangeTests(KnowledgeTestCase):
                 "versions[2].number",
             ],
         )
-        self.assertEqual(failed.exception.problems[1].message, "Det finns ingen målgrupp med koden okand-grupp.")
+        self.assertEqual(failed.exception.errors[1].message, "Det finns ingen målgrupp med koden okand-grupp.")
 
     def test_times_without_a_time_zone_are_refused(self):
         data = support_export(self.heart_pathway) | {"title": "Hjärtsvikt – kopia"}
@@ -178,7 +178,7 @@ class InterchangeTests(KnowledgeTestCase):
         with self.assertRaises(ImportFailed) as failed:
             supports_import(data, by=self.admin)
 
-        [problem] = failed.exception.problems
+        [problem] = failed.exception.errors
         self.assertEqual(problem.path, "versions[1].published_at")
         self.assertIn("med tidszon", problem.message)
 
@@ -188,7 +188,7 @@ class InterchangeTests(KnowledgeTestCase):
         with self.assertRaises(ImportFailed) as failed:
             supports_import(text, by=self.admin)
 
-        [problem] = failed.exception.problems
+        [problem] = failed.exception.errors
         self.assertEqual((problem.path, problem.line, problem.column), ("", 4, 3))
         self.assertEqual(problem.message, "Filen är inte giltig JSON: felet finns på rad 4, kolumn 3.")
 
@@ -196,18 +196,34 @@ class InterchangeTests(KnowledgeTestCase):
         with self.assertRaises(ImportFailed) as failed:
             supports_import({"supports": [{"name": "Hjärtsvikt", "rows": [1, 2]}]}, by=self.admin)
 
-        self.assertEqual([p.path for p in failed.exception.problems], ["supports[0].format"])
+        self.assertEqual([p.path for p in failed.exception.errors], ["supports[0].format"])
 
     def test_a_support_that_exists_already_is_refused_at_its_title_and_not_duplicated(self):
         before = counts()
 
         with self.assertRaises(ImportFailed) as failed:
-            supports_import(support_export(self.heart_pathway), by=self.npo_editor)
+            supports_import(support_export(self.heart_pathway), by=self.admin)
 
-        [problem] = failed.exception.problems
+        [problem] = failed.exception.errors
         self.assertEqual(problem.path, "title")
         self.assertIn("finns redan", problem.message)
         self.assertEqual(counts(), before)
+
+    def test_published_versions_enter_only_through_whoever_approves_that_type(self):
+        exported = support_export(self.heart_pathway)
+        self.heart_pathway.delete()
+        before = counts()
+        # A vårdförlopp is approved by SKS: the NPO's editor may not bring in a published one.
+        with self.assertRaises(PermissionDenied) as refused:
+            supports_import(exported, by=self.npo_editor)
+        self.assertIn("fastställda eller publicerade", str(refused.exception))
+        self.assertEqual(counts(), before)
+        # Only the draft is fine for the editor.
+        exported["versions"] = [v for v in exported["versions"] if v["status"] == "utkast"] or exported["versions"][:0]
+        draft_only = support_export(self.heart_guideline)
+        draft_only["title"] = "Importerat utkast"
+        [support] = supports_import(draft_only, by=self.npo_editor).supports
+        self.assertEqual(list(support.versions.values_list("status", flat=True)), [VersionStatus.DRAFT])
 
     def test_a_coordinator_cannot_import_a_support_of_an_npo(self):
         before = counts()
@@ -226,7 +242,7 @@ class InterchangeTests(KnowledgeTestCase):
         expected = json.loads(exported.read_text(encoding="utf-8"))
         self.heart_pathway.delete()
 
-        out = self._call("import_supports", str(exported), user="npo_editor")
+        out = self._call("import_supports", str(exported), user="admin")
 
         self.assertIn("Importerade Hjärtsvikt – nydebuterad (3 versioner).", out)
         support = KnowledgeSupport.objects.get(title="Hjärtsvikt – nydebuterad")
@@ -238,7 +254,7 @@ class InterchangeTests(KnowledgeTestCase):
         broken["versions"][1]["recommendations"][0]["priority"] = 0
         (folder / "fel.json").write_text(json.dumps(broken), encoding="utf-8")
         before = counts()
-        errors = self._call_failing("import_supports", str(folder / "fel.json"), user="npo_editor")
+        errors = self._call_failing("import_supports", str(folder / "fel.json"), user="admin")
         self.assertEqual(
             errors.splitlines(),
             [

@@ -1,6 +1,5 @@
 """The public portal: find and read knowledge supports."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -130,9 +129,11 @@ def support_export(request, pk):
     support = get_object_or_404(KnowledgeSupport, pk=pk)
     if not selectors.versions_visible_to(request.user, support):
         raise Http404
-    if not permissions.can_see_unpublished(request.user, support):
-        raise PermissionDenied(_("Bara redaktörer kan exportera hela kunskapsstödet med utkast."))
-    response = JsonResponse(interchange.support_export(support), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    # Readers get the published, replaced and withdrawn versions; editors also the work in progress.
+    data = interchange.support_export(
+        support, include_unpublished=permissions.can_see_unpublished(request.user, support)
+    )
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="kunskapsstod-{support.pk}.json"'
     return response
 

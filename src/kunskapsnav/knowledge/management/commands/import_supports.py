@@ -30,9 +30,9 @@ class Command(BaseCommand):
         try:
             report = supports_import(data, by=by)
         except ImportFailed as exc:
-            for problem in exc.problems:
+            for problem in exc.errors:
                 self.stderr.write(str(problem))
-            raise CommandError(_("Inget importerades: filen har %(n)s fel.") % {"n": len(exc.problems)})
+            raise CommandError(_("Inget importerades: filen har %(n)s fel.") % {"n": len(exc.errors)})
         except PermissionDenied as exc:
             raise CommandError(str(exc))
         for line in report.lines():

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kunskapsnav.lib.richtext import plain_text, sanitise
+from kunskapsnav.lib.richtext import from_editor, plain_text
 
 from . import permissions
 from .models import Recommendation, RegionalAddition, VersionStatus
@@ -18,7 +18,7 @@ def addition_save(*, by, recommendation: Recommendation, region, text: str) -> R
     recommendation = Recommendation.objects.select_related("version").get(pk=recommendation.pk)
     if recommendation.version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("Regionala tillägg skrivs till den publicerade versionen."))
-    clean = sanitise(text)
+    clean = from_editor(text)
     if not plain_text(clean):
         raise ValidationError({"text": [_("Skriv tilläggets text.")]})
     addition = RegionalAddition.objects.select_for_update().filter(recommendation=recommendation, region=region).first()

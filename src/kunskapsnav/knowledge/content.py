@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kunskapsnav.lib.fields import apply_changes
-from kunskapsnav.lib.richtext import plain_text, sanitise
+from kunskapsnav.lib.richtext import from_editor, plain_text
 from kunskapsnav.organisation.models import Body, Level
 
 from . import codes, permissions, search
@@ -94,7 +94,7 @@ def support_create(
     support.save()
     support.target_groups.set(target_groups)
     _set_conditions(support, condition_codes)
-    version = SupportVersion(support=support, number=1, summary=sanitise(summary), review_date=review_date)
+    version = SupportVersion(support=support, number=1, summary=from_editor(summary), review_date=review_date)
     version._history_user = by
     version.save()
     search.index_version(version)
@@ -149,7 +149,7 @@ def _editable_version(by, version: SupportVersion) -> SupportVersion:
 def version_update(*, by, version: SupportVersion, **values) -> SupportVersion:
     version = _editable_version(by, version)
     if "summary" in values:
-        values["summary"] = sanitise(values["summary"])
+        values["summary"] = from_editor(values["summary"])
     apply_changes(version, values, editable=VERSION_FIELDS)
     version._history_user = by
     version.save()
@@ -218,7 +218,7 @@ def _normalised_codes(raw_codes) -> list[tuple[str, str]]:
 
 
 def _save_recommendation(rec: Recommendation, raw_codes, *, by) -> Recommendation:
-    rec.text = sanitise(rec.text)
+    rec.text = from_editor(rec.text)
     rec.section = rec.section.strip()
     errors = _recommendation_problems(rec)
     normalised = None

@@ -32,13 +32,15 @@ def plain_text(value: str) -> str:
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_ALLOWED_TAG = re.compile(r"</?(%s)\b" % "|".join(sorted(ALLOWED_TAGS)), re.IGNORECASE)
 
 
 def from_editor(value: str) -> str:
-    """What an editor typed: HTML is sanitised; plain text becomes paragraphs (blank lines
-    separate them, single line breaks are kept)."""
+    """What an editor typed: text with the tags we allow is sanitised HTML; anything else is
+    plain text and becomes paragraphs (blank lines separate them, line breaks are kept),
+    its "<" and "&" shown as typed."""
     value = (value or "").strip()
-    if "<" not in value:
+    if not _ALLOWED_TAG.search(value):
         paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(value) if p.strip()]
         value = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
     return sanitise(value)

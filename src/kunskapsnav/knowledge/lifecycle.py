@@ -24,7 +24,7 @@ EDITOR, APPROVER, SYSTEM = "editor", "approver", "system"
 
 # from status → {to status: who may make the move}
 TRANSITIONS: dict[str, dict[str, str]] = {
-    S.DRAFT: {S.REMISS: EDITOR, S.APPROVED: APPROVER},
+    S.DRAFT: {S.REMISS: EDITOR},
     S.REMISS: {S.DRAFT: EDITOR, S.APPROVED: APPROVER},
     S.APPROVED: {S.PUBLISHED: EDITOR, S.DRAFT: APPROVER},
     S.PUBLISHED: {S.WITHDRAWN: APPROVER, S.SUPERSEDED: SYSTEM},

@@ -68,6 +68,7 @@ class LifecycleTests(KnowledgeTestCase):
     def test_the_npo_approves_its_own_clinical_support(self):
         draft = self.heart_guideline.versions.get()
         content.recommendation_create(by=self.npo_editor, version=draft, text="Text", priority=3)
+        lifecycle.version_transition(version=draft, to=S.REMISS, by=self.npo_editor)
         lifecycle.version_transition(version=draft, to=S.APPROVED, by=self.npo_editor)
         with self.assertRaises(PermissionDenied):
             lifecycle.version_transition(version=draft, to=S.PUBLISHED, by=self.sks_chair)
@@ -81,8 +82,9 @@ class LifecycleTests(KnowledgeTestCase):
     def test_publishing_needs_recommendations_and_a_review_date(self):
         draft = self.heart_guideline.versions.get()
         with self.assertRaises(ValidationError):
-            lifecycle.version_transition(version=draft, to=S.APPROVED, by=self.npo_editor)
+            lifecycle.version_transition(version=draft, to=S.REMISS, by=self.npo_editor)
         content.recommendation_create(by=self.npo_editor, version=draft, text="Text", priority=3)
+        lifecycle.version_transition(version=draft, to=S.REMISS, by=self.npo_editor)
         lifecycle.version_transition(version=draft, to=S.APPROVED, by=self.npo_editor)
         with self.assertRaises(ValidationError) as caught:
             lifecycle.version_transition(version=draft, to=S.PUBLISHED, by=self.npo_editor)
@@ -101,6 +103,9 @@ class LifecycleTests(KnowledgeTestCase):
     def test_the_buttons_ask_the_same_table(self):
         v2 = self.new_version()
         self.assertEqual(lifecycle.allowed_transitions(self.npo_editor, v2), [S.REMISS])
+        self.assertEqual(lifecycle.allowed_transitions(self.sks_chair, v2), [])
+        lifecycle.version_transition(version=v2, to=S.REMISS, by=self.npo_editor)
+        self.assertEqual(lifecycle.allowed_transitions(self.npo_editor, v2), [S.DRAFT])
         self.assertEqual(lifecycle.allowed_transitions(self.sks_chair, v2), [S.APPROVED])
         self.assertEqual(lifecycle.allowed_transitions(self.outsider, v2), [])
 
@@ -138,6 +143,7 @@ class ConcurrentPublicationTests(TransactionTestCase):
         first = self.support.versions.get()
         content.recommendation_create(by=self.admin, version=first, text="A", priority=1)
         content.version_update(by=self.admin, version=first, review_date="2030-01-01")
+        lifecycle.version_transition(version=first, to=S.REMISS, by=self.admin)
         lifecycle.version_transition(version=first, to=S.APPROVED, by=self.admin)
         # A second approved version, made directly: the race is between two approved versions.
         self.versions = [first, SupportVersion.objects.create(support=self.support, number=2, status=S.APPROVED,

@@ -141,16 +141,32 @@ def expect(browser):
     return expect
 
 
+def _target_groups_restore():
+    """Put back the target groups (målgrupper) that a migration creates: the live server's
+    flush after a test empties every table, rows written by migrations included, and the
+    demo supports are written for some of these groups."""
+    from importlib import import_module
+
+    from kunskapsnav.knowledge.models import TargetGroup
+
+    migration = import_module("kunskapsnav.knowledge.migrations.0003_target_groups")
+    for code, name in migration.TARGET_GROUPS:
+        TargetGroup.objects.update_or_create(code=code, defaults={"name": name})
+
+
 @pytest.fixture
 def demo_site(browser_prerequisites, live_server):
-    """The live server with the reference data and the demo data, loaded by the same
-    functions as `kunskapsnav demo`. The live server's database is flushed after each test,
-    so every test loads it afresh."""
+    """The live server with the reference data, the organisation demo data and the demo
+    knowledge supports, loaded by the same functions as `kunskapsnav demo`. The live
+    server's database is flushed after each test, so every test loads it afresh."""
+    from kunskapsnav.knowledge.demo import demo_supports_load
     from kunskapsnav.organisation.demo import demo_data_load
     from kunskapsnav.organisation.reference import reference_data_load
 
     reference_data_load()
     demo_data_load()
+    _target_groups_restore()
+    demo_supports_load()
     return live_server
 
 
@@ -174,8 +190,13 @@ def login(page, expect):
         page.get_by_label("Användarnamn").fill(username)
         page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
         page.get_by_role("main").get_by_role("button", name="Logga in").click()
-        # The header names the user only once the session exists.
-        expect(page.locator(".site-header .account")).to_contain_text(username)
+        # The header names the user (by full name when they have one) only once the session
+        # exists.
+        from django.contrib.auth import get_user_model
+
+        expect(page.locator(".site-header .account")).to_contain_text(
+            str(get_user_model().objects.get(username=username))
+        )
 
     return _login
 

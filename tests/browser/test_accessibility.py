@@ -1,12 +1,17 @@
 """Every main page, as an anonymous visitor and as a regional coordinator (who sees edit
-buttons, contact details and forms), passes axe-core's WCAG 2.1 A and AA rules.
+buttons, contact details and forms), passes axe-core's WCAG 2.1 A and AA rules; so do the
+knowledge portal's pages, as a reader, as the national editor (drafts, the editing panel and
+the forms) and as a coordinator writing a regional addition.
 
 Each test visits all its pages and reports every violation at once, so that one run shows
 everything there is to fix rather than only the first page that fails.
 """
 
+import datetime
+
 import pytest
 
+from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion, VersionStatus
 from kunskapsnav.organisation.models import Body, BodyKind, Person
 
 NOT_FOUND = "/organisation/organ/999999/"
@@ -108,5 +113,116 @@ def test_coordinator_pages_and_forms_have_no_wcag_violations(urls, page, expect,
     check("Ny person", "/organisation/personer/ny/")
     check("Åtkomst nekad", urls["foreign_edit"], status=403)
     check("Sidan finns inte, samordnare", NOT_FOUND, status=404)
+
+    assert_no_violations(check)
+
+
+# --- the knowledge portal ----------------------------------------------------------------
+
+
+@pytest.fixture
+def knowledge(demo_site):
+    """The demo supports the checks need: Stroke och TIA has a replaced version 1, a valid
+    version 2 and Region Örebro län's addition; Hjärtsvikt is edited by npo-redaktor."""
+    stroke = KnowledgeSupport.objects.get(title="Stroke och TIA")
+    heart_failure = KnowledgeSupport.objects.get(title="Hjärtsvikt – nydebuterad")
+    # Review dates that have passed and that are near, so that the review page lists both.
+    today = datetime.date.today()
+    SupportVersion.objects.filter(support=heart_failure, status=VersionStatus.PUBLISHED).update(
+        review_date=today - datetime.timedelta(days=10)
+    )
+    SupportVersion.objects.filter(support=stroke, status=VersionStatus.PUBLISHED).update(
+        review_date=today + datetime.timedelta(days=30)
+    )
+    return {"stroke": stroke, "heart_failure": heart_failure}
+
+
+@pytest.mark.browser
+def test_knowledge_portal_pages_have_no_wcag_violations(knowledge, page, expect, check, demo_mode):
+    stroke = knowledge["stroke"]
+    check("Kunskapsstöd", "/kunskapsstod/")
+    check("Kunskapsstöd, filtrerade", "/kunskapsstod/?type=vardforlopp&q=stroke")
+
+    check("Sök, med träffar", "/kunskapsstod/sok/?q=stroke")
+    expect(page.locator("ol.hits > li").first).to_be_visible()
+    expect(page.get_by_role("complementary", name="Avgränsa").get_by_role("heading")).not_to_have_count(0)
+    check("Sök, med avgränsning", "/kunskapsstod/sok/?q=stroke&type=vardforlopp")
+    expect(page.get_by_role("link", name="ta bort Personcentrerat och sammanhållet vårdförlopp")).to_be_visible()
+    check("Sök, även ersatta versioner", "/kunskapsstod/sok/?q=stroke&include_all=on")
+    expect(page.locator("#results .status-hole").first).to_contain_text("Gäller inte")
+    check("Sök, utan träffar", "/kunskapsstod/sok/?q=xyzzy")
+
+    check("Kunskapsstöd med regionalt tillägg", f"{stroke.get_absolute_url()}?region=18")
+    expect(page.locator(".regional-addition")).to_have_count(1)
+    check("Kunskapsstöd, alla regioners tillägg", f"{stroke.get_absolute_url()}?region=alla")
+    check("Ersatt version", f"/kunskapsstod/{stroke.pk}/version/1/")
+    expect(page.get_by_role("alert")).to_contain_text("gäller inte längre")
+    check("Ändringar mellan versioner", f"/kunskapsstod/{stroke.pk}/andringar/")
+    expect(page.locator("ins").first).to_be_visible()
+    check("Revidering", "/kunskapsstod/revidering/")
+    expect(page.locator(".status-hole")).to_have_text("Passerat")
+    expect(page.locator(".status-contact")).to_have_text("Snart")
+
+    assert_no_violations(check)
+
+
+@pytest.mark.browser
+def test_knowledge_editor_pages_and_forms_have_no_wcag_violations(knowledge, page, expect, check, login, demo_mode):
+    heart_failure = knowledge["heart_failure"]
+    login("npo-redaktor")
+    check("Kunskapsstöd, redaktör", "/kunskapsstod/")
+    check("Gällande version, redaktör", heart_failure.get_absolute_url())
+    page.get_by_role("button", name="Skapa ny version").click()
+    expect(page.get_by_role("status")).to_contain_text("Version 2 har skapats som utkast.")
+    check("Utkast med redigeringspanelen")
+    expect(page.get_by_role("region", name="Redigering").get_by_role("button", name="Skicka på remiss")).to_be_visible()
+    draft_url = page.url
+
+    page.get_by_role("link", name="Ändra rekommendation 1").click()
+    check("Ändra rekommendation")
+    page.get_by_label("Rekommendation").fill("")
+    page.get_by_label("Prioritet (1–10)").fill("11")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
+    check("Ändra rekommendation, med valideringsfel")
+
+    page.goto(draft_url)
+    page.get_by_role("link", name="Ny rekommendation").click()
+    check("Ny rekommendation")
+    page.goto(draft_url)
+    page.get_by_role("link", name="Ändra versionen").click()
+    check("Ändra versionen")
+    page.goto(draft_url)
+    page.get_by_role("link", name="Ny bilaga").click()
+    check("Ny bilaga")
+    check("Ändra uppgifter om stödet", f"/kunskapsstod/{heart_failure.pk}/andra/")
+
+    check("Nytt kunskapsstöd", "/kunskapsstod/nytt/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
+    check("Nytt kunskapsstöd, med valideringsfel")
+
+    check("Importera", "/kunskapsstod/import/")
+    page.get_by_label("JSON-fil").set_input_files(
+        files=[{"name": "fel.json", "mimeType": "application/json", "buffer": b'{"supports": [{"title": ""}]}'}]
+    )
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_role("alert")).to_contain_text("Inget har importerats")
+    check("Importera, med fel i filen")
+
+    assert_no_violations(check)
+
+
+@pytest.mark.browser
+def test_regional_addition_pages_have_no_wcag_violations(knowledge, page, expect, check, login, demo_mode):
+    stroke = knowledge["stroke"]
+    login("samordnare-orebro")
+    check("Kunskapsstöd, samordnare", stroke.get_absolute_url())
+    page.get_by_role("link", name="Skriv tillägg för Region Örebro län (1)").click()
+    check("Regionalt tillägg")
+    page.get_by_label("Regionalt tillägg").fill("")
+    page.get_by_role("button", name="Spara tillägget").click()
+    expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
+    check("Regionalt tillägg, med valideringsfel")
 
     assert_no_violations(check)

@@ -104,7 +104,7 @@ class LifecycleTests(KnowledgeTestCase):
         v2 = self.new_version()
         self.assertEqual(lifecycle.allowed_transitions(self.npo_editor, v2), [S.REMISS])
         self.assertEqual(lifecycle.allowed_transitions(self.sks_chair, v2), [])
-        lifecycle.version_transition(version=v2, to=S.REMISS, by=self.npo_editor)
+        v2 = lifecycle.version_transition(version=v2, to=S.REMISS, by=self.npo_editor)
         self.assertEqual(lifecycle.allowed_transitions(self.npo_editor, v2), [S.DRAFT])
         self.assertEqual(lifecycle.allowed_transitions(self.sks_chair, v2), [S.APPROVED])
         self.assertEqual(lifecycle.allowed_transitions(self.outsider, v2), [])

@@ -15,6 +15,15 @@ REQUIRED_PATHS = {
     "/api/v1/coverage/regions",
     "/api/v1/coverage/regions/{county_code}",
     "/api/v1/coverage/healthcare-regions/{code}",
+    "/api/v1/supports",
+    "/api/v1/supports/{support_id}",
+    "/api/v1/supports/{support_id}/versions",
+    "/api/v1/supports/{support_id}/versions/{number}",
+    "/api/v1/supports/{support_id}/versions/{number}/additions",
+    "/api/v1/supports/{support_id}/versions/{number}/transitions",
+    "/api/v1/supports/{support_id}/diff",
+    "/api/v1/recommendations/{recommendation_id}/additions",
+    "/api/v1/search",
 }
 
 

@@ -80,7 +80,8 @@ class _People:
 
 
 def _user(username: str, **flags) -> User:
-    user = User(username=username, **flags)
+    # A reserved top-level domain: demo mail goes to the console and could never reach anyone.
+    user = User(username=username, email=f"{username}@demo.kunskapsnav.invalid", **flags)
     user.set_password(DEMO_PASSWORD)
     user.save()
     return user

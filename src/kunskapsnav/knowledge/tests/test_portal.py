@@ -128,3 +128,36 @@ class PortalTests(KnowledgeTestCase):
         response = self.client.post(reverse("knowledge:version_transition", args=[self.heart_pathway.pk, 2]),
                                     {"to": "faststalld"}, follow=True)
         self.assertContains(response, "kan inte bli fastställd")
+
+
+class ImportPageTests(KnowledgeTestCase):
+    def upload(self, data: bytes):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(reverse("knowledge:support_import"),
+                                {"file": SimpleUploadedFile("stod.json", data, content_type="application/json")})
+
+    def test_a_file_with_errors_lists_them_and_imports_nothing(self):
+        import json
+
+        from kunskapsnav.knowledge.interchange import support_export
+        from kunskapsnav.knowledge.models import KnowledgeSupport
+
+        self.client.force_login(self.npo_editor)
+        data = support_export(self.heart_guideline)
+        data["title"] = "Nytt stöd"
+        data["conditions"] = ["I48", "Q"]
+        before = KnowledgeSupport.objects.count()
+        response = self.upload(json.dumps(data).encode())
+        self.assertContains(response, "Inget har importerats")
+        self.assertContains(response, "<code>conditions[1]</code>", html=False)
+        self.assertEqual(KnowledgeSupport.objects.count(), before)
+        data["conditions"] = ["I48"]
+        response = self.upload(json.dumps(data).encode())
+        support = KnowledgeSupport.objects.get(title="Nytt stöd")
+        self.assertRedirects(response, support.get_absolute_url(), fetch_redirect_response=False)
+
+    def test_a_broken_file_is_explained(self):
+        self.client.force_login(self.npo_editor)
+        response = self.upload(b'{"title": ')
+        self.assertContains(response, "Inget har importerats")

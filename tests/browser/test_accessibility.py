@@ -158,7 +158,10 @@ def test_knowledge_portal_pages_have_no_wcag_violations(knowledge, page, expect,
     check("Ersatt version", f"/kunskapsstod/{stroke.pk}/version/1/")
     expect(page.get_by_role("alert")).to_contain_text("gäller inte längre")
     check("Ändringar mellan versioner", f"/kunskapsstod/{stroke.pk}/andringar/")
-    expect(page.locator("ins").first).to_be_visible()
+    # Changed words are told apart by more than colour: inserted ones underlined, deleted
+    # ones struck through.
+    expect(page.locator(".word-diff ins").first).to_have_css("text-decoration-line", "underline")
+    expect(page.locator(".word-diff del").first).to_have_css("text-decoration-line", "line-through")
     check("Revidering", "/kunskapsstod/revidering/")
     expect(page.locator(".status-hole")).to_have_text("Passerat")
     expect(page.locator(".status-contact")).to_have_text("Snart")
@@ -198,6 +201,8 @@ def test_knowledge_editor_pages_and_forms_have_no_wcag_violations(knowledge, pag
     check("Ändra uppgifter om stödet", f"/kunskapsstod/{heart_failure.pk}/andra/")
 
     check("Nytt kunskapsstöd", "/kunskapsstod/nytt/")
+    # The target-group checkboxes are a group with a name, not checkboxes under a stray label.
+    expect(page.get_by_role("group", name="Målgrupper").get_by_role("checkbox")).to_have_count(8)
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
     check("Nytt kunskapsstöd, med valideringsfel")

@@ -42,7 +42,9 @@ class PageTests(RegistryTestCase):
 
     def test_htmx_requests_get_only_the_results_table(self):
         response = self.client.get(reverse("organisation:body_list"), {"q": "LPO"}, headers={"HX-Request": "true"})
-        self.assertContains(response, 'id="results"')
+        # The partial is the inside of #results: the table, without the page or the container.
+        self.assertContains(response, '<table class="data">')
+        self.assertNotContains(response, 'id="results"')
         self.assertNotContains(response, "<html")
 
     def test_the_directory_exports_csv(self):

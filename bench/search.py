@@ -166,9 +166,10 @@ def _tantivy_documents():
 
 
 def _code_prefixes(codes: str) -> list[str]:
-    """I63.9 → I63, I63., I63.9: a code query is then one term (our search: code LIKE 'I63%')."""
+    """I63.9 → I6, I63, I639: a code query is then one term. Without the dot, as our search
+    matches codes (I63.9 typed as I639 is the same code)."""
     prefixes = set()
-    for code in codes.split():
+    for code in codes.replace(".", "").split():
         prefixes.update(code[:n] for n in range(2, len(code) + 1))
     return sorted(prefixes)
 
@@ -206,7 +207,9 @@ def _run_tantivy(repeats: int) -> tuple[dict, dict[str, int], float]:
     index.reload()
     index_seconds = time.perf_counter() - started
     searcher = index.searcher()
-    aggregations = {name: {"terms": {"field": name, "size": 100}} for name in ("type", "status", "issuer", "target_group")}
+    aggregations = {
+        name: {"terms": {"field": name, "size": 100}} for name in ("type", "status", "issuer", "target_group")
+    }
 
     def build(query: str):
         text, code_terms = search.split_query(query)
@@ -218,7 +221,7 @@ def _run_tantivy(repeats: int) -> tuple[dict, dict[str, int], float]:
             ])
             clauses.append((Occur.Must, either))
         for code in code_terms:
-            clauses.append((Occur.Must, Query.term_query(schema, "codes", code)))
+            clauses.append((Occur.Must, Query.term_query(schema, "codes", code.replace(".", ""))))
         return Query.boolean_query(clauses)
 
     def portal(query: str) -> int:
@@ -292,7 +295,9 @@ def worker(args):
         _settle()
         settle_seconds = time.perf_counter() - started
         published = SearchDocument.objects.filter(status="publicerad").count()
-        _log(f"[{args.database} {args.size}] corpus in {report.seconds:.1f} s; running {len(QUERIES)} queries × {args.repeats} …")
+        load_before = os.getloadavg()[0]
+        _log(f"[{args.database} {args.size}] corpus in {report.seconds:.1f} s; "
+             f"running {len(QUERIES)} queries × {args.repeats} …")
         ours, our_totals = _run_ours(args.repeats)
         _log(f"[{args.database} {args.size}] ours p50 {ours['p50_ms']:.2f} ms, p95 {ours['p95_ms']:.2f} ms; tantivy …")
         theirs, their_totals, tantivy_index_seconds = _run_tantivy(args.repeats)
@@ -303,6 +308,7 @@ def worker(args):
             "corpus_seconds": report.seconds, "settle_seconds": settle_seconds,
             "tantivy_index_seconds": tantivy_index_seconds, "ours": ours, "tantivy": theirs,
             "totals": {q: [our_totals[q], their_totals[q]] for q, _kind in QUERIES},
+            "load_average": [load_before, os.getloadavg()[0]],
         }
     finally:
         from django.db import connections
@@ -332,7 +338,8 @@ def machine() -> dict:
 
 def table(results: list[dict]) -> str:
     lines = [
-        "| versions | database | corpus (s) | ours p50 (ms) | ours p95 (ms) | tantivy p50 (ms) | tantivy p95 (ms) | p95 ours/tantivy | same totals |",
+        "| versions | database | corpus (s) | ours p50 (ms) | ours p95 (ms) | tantivy p50 (ms) | tantivy p95 (ms) "
+        "| p95 ours/tantivy | same totals |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -374,6 +381,9 @@ def main():
           f"tantivy-py {info['tantivy']}")
     print(f"{len(QUERIES)} queries, first page of {PAGE} with facets; p50/p95 over all queries × repeats\n")
     print(table(results))
+    print("\nLoad average (1 min) before and after the timed queries: " + "; ".join(
+        f"{r['size']:,} {r['database']}: {r['load_average'][0]:.2f} → {r['load_average'][1]:.2f}" for r in results
+    ))
     print("\nPer query (median ms, ours / tantivy; totals ours / tantivy):")
     for r in results:
         print(f"\n{r['size']:,} versions, {r['database_version']}:")

@@ -80,8 +80,8 @@ CONDITIONS = [
               "91302008"),
     Condition("Urinvägsinfektion", ("urinvägsinfektion", "urinvägsinfektionen", "urinvägsinfektioner"),
               ("N39", "N39.0"), "npo-infektionssjukdomar", "68566005"),
-    Condition("Depression", ("depression", "depressionen", "depressioner", "nedstämdhet"), ("F32", "F32.1", "F32.9", "F33"),
-              "npo-psykisk-halsa", "35489007"),
+    Condition("Depression", ("depression", "depressionen", "depressioner", "nedstämdhet"),
+              ("F32", "F32.1", "F32.9", "F33"), "npo-psykisk-halsa", "35489007"),
     Condition("Ångestsyndrom", ("ångest", "ångesten", "ångestsyndrom"), ("F41", "F41.1", "F41.9"), "npo-psykisk-halsa",
               "197480006"),
     Condition("Schizofreni", ("schizofreni", "schizofrenin", "psykos"), ("F20", "F20.0", "F20.9"), "npo-psykisk-halsa",
@@ -235,7 +235,8 @@ VERBS = [  # (infinitive, passive infinitive, present passive)
     ("erbjuda", "erbjudas", "erbjuds"), ("behandla", "behandlas", "behandlas"), ("utreda", "utredas", "utreds"),
     ("följa upp", "följas upp", "följs upp"), ("bedöma", "bedömas", "bedöms"), ("överväga", "övervägas", "övervägs"),
     ("ordinera", "ordineras", "ordineras"), ("remittera", "remitteras", "remitteras"),
-    ("kontrollera", "kontrolleras", "kontrolleras"), ("mäta", "mätas", "mäts"), ("dokumentera", "dokumenteras", "dokumenteras"),
+    ("kontrollera", "kontrolleras", "kontrolleras"), ("mäta", "mätas", "mäts"),
+    ("dokumentera", "dokumenteras", "dokumenteras"),
     ("informera om", "informeras om", "informeras om"), ("undvika", "undvikas", "undviks"),
     ("avsluta", "avslutas", "avslutas"), ("utvärdera", "utvärderas", "utvärderas"),
 ]
@@ -254,7 +255,9 @@ TIMES = [
     "efter sex månader", "årligen", "vid varje besök", "inom en vecka", "inför utskrivning", "efter utskrivning",
     "vid behov", "minst två gånger per år", "under de första månaderna",
 ]
-HABITS = ["rökstopp", "ökad fysisk aktivitet", "bättre matvanor", "minskat alkoholbruk", "viktnedgång", "goda sömnvanor"]
+HABITS = [
+    "rökstopp", "ökad fysisk aktivitet", "bättre matvanor", "minskat alkoholbruk", "viktnedgång", "goda sömnvanor",
+]
 ASPECTS = [
     "nydebuterad", "utredning", "behandling", "uppföljning", "rehabilitering", "hos barn", "hos äldre",
     "i primärvården", "akut omhändertagande", "läkemedelsbehandling", "palliativ vård", "tidig upptäckt",
@@ -345,8 +348,12 @@ def _weighted(pairs):
 
 
 def _checked(system: str, values) -> list[str]:
-    """The codes as knowledge.codes stores them; a malformed one in the lists above is a bug."""
-    return [codes.normalise(system, v) for v in values]
+    """The codes, which must pass knowledge.codes in their stored form: a wrong one in the
+    lists above is a bug, caught before anything is written."""
+    for value in values:
+        if codes.normalise(system, value) != value:
+            raise ValueError(f"{value} is not in the stored form of {system}")
+    return list(values)
 
 
 # --- text ------------------------------------------------------------------------------
@@ -453,8 +460,8 @@ def corpus_generate(
     batch_size: int = 2000,
     progress=None,
 ) -> CorpusReport:
-    """Create about `versions` synthetic versions (exactly that many) with
-    `recommendations_per_version` recommendations each, and index them for search.
+    """Create exactly `versions` synthetic versions, with `recommendations_per_version`
+    recommendations each, and index them for search.
 
     progress, if given, is called as progress(versions_done, versions_total, seconds).
     """
@@ -464,10 +471,9 @@ def corpus_generate(
     context = _Context()
     report = CorpusReport()
     icd = {c.title: _checked(CodeSystem.ICD10SE, c.icd) for c in CONDITIONS}
-    atc_codes = set(_checked(CodeSystem.ATC, [code for code, _name in DRUGS]))
+    _checked(CodeSystem.ATC, [code for code, _name in DRUGS])
     kva = _checked(CodeSystem.KVA, KVA)
     snomed = {c.title: _checked(CodeSystem.SNOMED, [c.snomed])[0] for c in CONDITIONS if c.snomed}
-    assert atc_codes == {code for code, _name in DRUGS}, "ATC codes must be listed in stored form"
     version_counts = _weighted(VERSIONS_PER_SUPPORT)
     latest_status = _weighted(LATEST_STATUS)
     # Routines are owned by a region's own bodies; without any, the corpus has none.
@@ -475,8 +481,10 @@ def corpus_generate(
     now = timezone.now()
 
     plan: list[int] = []  # versions per support, in order
-    while sum(plan) < versions:
-        plan.append(min(rng.choices(*version_counts)[0], versions - sum(plan)))
+    planned = 0
+    while planned < versions:
+        plan.append(min(rng.choices(*version_counts)[0], versions - planned))
+        planned += plan[-1]
 
     def supports_in_batches():
         batch: list[int] = []
@@ -493,10 +501,11 @@ def corpus_generate(
     for batch in supports_in_batches():
         with transaction.atomic():
             _write_batch(batch, rng=rng, writer=writer, context=context, report=report, icd=icd, kva=kva,
-                         snomed=snomed, types=types, version_counts=version_counts, latest_status=latest_status,
+                         snomed=snomed, types=types, latest_status=latest_status,
                          recommendations_per_version=recommendations_per_version, now=now)
         if progress:
             progress(report.versions, versions, time.monotonic() - started)
+    search.optimise_index()
     report.seconds = time.monotonic() - started
     return report
 
@@ -537,7 +546,7 @@ def _statuses(n: int, rng, latest_status) -> list[str]:
     return statuses
 
 
-def _write_batch(plan, *, rng, writer, context, report, icd, kva, snomed, types, version_counts, latest_status,
+def _write_batch(plan, *, rng, writer, context, report, icd, kva, snomed, types, latest_status,
                  recommendations_per_version, now):
     supports, extras = [], []
     for _n in plan:
@@ -566,7 +575,8 @@ def _write_batch(plan, *, rng, writer, context, report, icd, kva, snomed, types,
         for number, status in enumerate(statuses, start=1):
             texts = _version_texts(texts, rng=rng, writer=writer, condition=condition, conditions=conditions,
                                    icd=icd, kva=kva, snomed=snomed, count=recommendations_per_version)
-            summary, _atc = writer.fill(rng.choice(SUMMARY_TEMPLATES), condition, support_type=type_labels[support.type])
+            summary, _atc = writer.fill(rng.choice(SUMMARY_TEMPLATES), condition,
+                                        support_type=type_labels[support.type])
             note = writer.fill(rng.choice(CHANGE_NOTES), condition)[0] if number > 1 else ""
             public = status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN)
             approved = public or status == VersionStatus.APPROVED
@@ -585,8 +595,10 @@ def _write_batch(plan, *, rng, writer, context, report, icd, kva, snomed, types,
     for version, texts in zip(version_objects, version_texts):
         for position, (key, section, text, direction, grade, code_list) in enumerate(texts, start=1):
             priority, strength = grade
-            rec_objects.append(Recommendation(version_id=version.pk, key=key, position=position, section=section, text=text,
-                                              priority=priority, strength=strength, direction=direction))
+            rec_objects.append(Recommendation(
+                version_id=version.pk, key=key, position=position, section=section, text=text,
+                priority=priority, strength=strength, direction=direction,
+            ))
             rec_codes.append(code_list)
     Recommendation.objects.bulk_create(rec_objects, batch_size=5000)
     report.recommendations += len(rec_objects)
@@ -608,7 +620,10 @@ def _version_texts(previous, *, rng, writer, condition, conditions, icd, kva, sn
         if previous and index < len(previous) and rng.random() < 0.75:
             texts.append(previous[index])
             continue
-        key = previous[index][0] if previous and index < len(previous) else uuid.UUID(int=rng.getrandbits(128), version=4)
+        if previous and index < len(previous):
+            key = previous[index][0]
+        else:
+            key = uuid.UUID(int=rng.getrandbits(128), version=4)
         roll = rng.random()
         direction = Direction.DO_NOT if roll < 0.08 else Direction.RESEARCH_ONLY if roll < 0.1 else Direction.DO
         about = condition if rng.random() < 0.8 else rng.choice(conditions)

@@ -17,6 +17,8 @@ All of them say "personer", which gives the facet test five published supports t
 in type, issuer and target group.
 """
 
+from unittest import mock
+
 from django.db import connection
 
 from kunskapsnav.knowledge import content, lifecycle, search
@@ -59,6 +61,8 @@ SAME_ON_BOTH_DATABASES = [
     ("I63", {}, {STROKE, HOME}),
     ("i63", {}, {STROKE, HOME}),
     ("I50", {}, {HEART}),
+    ("I63.4", {}, {HOME}),
+    ("I634", {}, {HOME}),
     ("N05AH03", {}, {SCHIZOPHRENIA}),
     ("N05AH", {}, {SCHIZOPHRENIA}),
     ("N05", {}, {SCHIZOPHRENIA}),
@@ -247,9 +251,22 @@ class SearchTests(KnowledgeTestCase):
         self.assertEqual(titles(search.search("personer", issuer=f"body:{self.heart_npo.pk}")), {HEART, REHAB})
         self.assertEqual(titles(search.search("personer", issuer=f"region:{self.orebro.pk}")), {HOME})
         self.assertEqual(titles(search.search("personer", target_group="primarvard")), {REHAB})
-        self.assertEqual(titles(search.search("personer", type=SupportType.CARE_PATHWAY, target_group="primarvard")), set())
+        both = search.search("personer", type=SupportType.CARE_PATHWAY, target_group="primarvard")
+        self.assertEqual(titles(both), set())
         replaced = search.search("personer", include_all=True, status=VersionStatus.SUPERSEDED)
         self.assertEqual([(h.support.title, h.version.number) for h in replaced.hits], [(STROKE, 1)])
+
+    def test_changing_a_supports_issuer_or_target_groups_changes_its_facets_and_filters(self):
+        dental = TargetGroup.objects.get(code="tandvard")
+        content.support_update(by=self.admin, support=self.rehab, target_groups=[dental], issuer_body=None,
+                               issuer_agency=Agency.TLV)
+        results = search.search("personer", target_group="tandvard")
+        self.assertEqual(titles(results), {REHAB})
+        counts = {name: {f.value: f.count for f in values} for name, values in results.facets.items()}
+        self.assertEqual(counts["issuer"]["agency:tlv"], 1)
+        self.assertEqual(counts["issuer"][f"body:{self.heart_npo.pk}"], 1)
+        self.assertNotIn("primarvard", counts["target_group"])
+        self.assertEqual(titles(search.search("personer", issuer="agency:tlv")), {REHAB})
 
     def test_pages_do_not_overlap_and_total_counts_all_matches(self):
         pages = [search.search("personer", limit=2, offset=offset) for offset in (0, 2, 4)]
@@ -262,6 +279,23 @@ class SearchTests(KnowledgeTestCase):
         hits = search.search("läkemedelsbehandling").hits
         self.assertEqual([h.support.title for h in hits], [SCHIZOPHRENIA, REHAB])
         self.assertGreater(hits[0].rank, hits[1].rank)
+
+    def test_above_the_rank_limit_title_matches_come_first_then_the_newest_versions(self):
+        with mock.patch.object(search, "RANK_LIMIT", 1):
+            title_first = [h.support.title for h in search.search("läkemedelsbehandling").hits]
+            self.assertEqual(title_first, [SCHIZOPHRENIA, REHAB])
+            newest_first = [HOME, REHAB, SCHIZOPHRENIA, STROKE, HEART]
+            self.assertEqual([h.support.title for h in search.search("personer").hits], newest_first)
+            pages = [search.search("personer", limit=2, offset=offset).hits for offset in (0, 2, 4)]
+            self.assertEqual([h.support.title for page in pages for h in page], newest_first)
+
+    def test_search_leaves_the_planner_settings_as_they_were(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("only PostgreSQL's planner is steered")
+        search.search("personer I63")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            self.assertEqual(cursor.fetchone()[0], "on")
 
     def test_snippets_mark_the_matching_words_and_not_the_punctuation_after_them(self):
         hit = next(h for h in search.search("hjärtsvikt").hits if h.support == self.heart_pathway)
@@ -281,7 +315,7 @@ class SearchTests(KnowledgeTestCase):
 
     def test_highlighted_titles_escape_html(self):
         self.assertEqual(
-            search.highlight_title("Mål för <b>blodtryck</b>", "blodtrycket"),
+            search.highlight_title("Mål för <b>blodtryck</b>", "blodtryck"),
             "Mål för &lt;b&gt;<mark>blodtryck</mark>&lt;/b&gt;",
         )
         self.assertEqual(search.highlight_title(HEART, "I50 hjärtsvikt"), "<mark>Hjärtsvikt</mark> – nydebuterad")
@@ -327,3 +361,16 @@ class SearchTests(KnowledgeTestCase):
         search.index_version(self.stroke_v2)
         self.assertEqual(SearchDocument.objects.filter(version=self.stroke_v2).count(), 1)
         self.assertEqual(search.search("trombektomi").total, 1)
+
+
+class ValidFirstTests(KnowledgeTestCase):
+    def test_with_replaced_versions_included_the_valid_version_comes_first(self):
+        from kunskapsnav.knowledge import content
+        from kunskapsnav.knowledge.tests.personas import publish
+
+        v2 = content.version_create_next(by=self.npo_editor, support=self.heart_pathway)
+        content.version_update(by=self.npo_editor, version=v2, review_date=self.v1.review_date)
+        publish(v2, by_editor=self.npo_editor, by_approver=self.sks_chair)
+        hits = search.search("hjärtsvikt", include_all=True).hits
+        self.assertEqual([h.version.number for h in hits], [2, 1])
+        self.assertEqual(hits[0].version.status, "publicerad")

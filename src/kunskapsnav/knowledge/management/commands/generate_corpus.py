@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
         def progress(done, total, seconds):
             rate = done / seconds if seconds else 0
-            self.stderr.write(f"  {done:>8}/{total} versioner ({100 * done // total:>3} %), {seconds:6.1f} s, {rate:,.0f}/s")
+            self.stderr.write(
+                f"  {done:>8}/{total} versioner ({100 * done // total:>3} %), {seconds:6.1f} s, {rate:,.0f}/s"
+            )
 
         try:
             report = corpus_generate(

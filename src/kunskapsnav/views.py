@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.organisation import coverage, permissions
 from kunskapsnav.organisation.models import Body, Region
 from kunskapsnav.organisation.selectors import memberships_of_person
@@ -41,6 +42,7 @@ def home(request):
             matrix = coverage.region_coverage(regions=regions)
             context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
         context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
+        context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
         person = getattr(user, "person", None)
         if person is not None:
             context["person"] = person

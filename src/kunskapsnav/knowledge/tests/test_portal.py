@@ -161,3 +161,13 @@ class ImportPageTests(KnowledgeTestCase):
         self.client.force_login(self.npo_editor)
         response = self.upload(b'{"title": ')
         self.assertContains(response, "Inget har importerats")
+
+
+class StartPageTests(KnowledgeTestCase):
+    def test_an_editor_sees_first_the_supports_in_work(self):
+        self.client.force_login(self.npo_editor)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "Kunskapsstöd under arbete")
+        self.assertContains(response, "Kliniskt kunskapsstöd förmaksflimmer")
+        self.client.force_login(self.outsider)
+        self.assertNotContains(self.client.get(reverse("home")), "Kliniskt kunskapsstöd förmaksflimmer")

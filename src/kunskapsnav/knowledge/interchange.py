@@ -201,34 +201,29 @@ def _aware_datetime(value):
     return moment
 
 
-def _region(value):
-    if isinstance(value, Region):
+def _reference(model, field: str, value, *, code: str, what: str, message):
+    """The object of `model` whose `field` is `value` (a string from the file), or a refusal."""
+    if isinstance(value, model):
         return value
-    region = Region.objects.filter(county_code=value).first() if isinstance(value, str) else None
-    if region is None:
-        raise _refusal("unknown_region", f"no region with county code {value!r}",
-                       _("Det finns ingen region med länskoden %(code)s.") % {"code": value})
-    return region
-
-
-def _healthcare_region(value):
-    if isinstance(value, HealthcareRegion):
-        return value
-    found = HealthcareRegion.objects.filter(code=value).first() if isinstance(value, str) else None
+    found = model.objects.filter(**{field: value}).first() if isinstance(value, str) else None
     if found is None:
-        raise _refusal("unknown_healthcare_region", f"no healthcare region with code {value!r}",
-                       _("Det finns ingen sjukvårdsregion med koden %(code)s.") % {"code": value})
+        raise _refusal(code, f"no {what} with {field} {value!r}", message % {"code": value})
     return found
 
 
+def _region(value):
+    return _reference(Region, "county_code", value, code="unknown_region", what="region",
+                      message=_("Det finns ingen region med länskoden %(code)s."))
+
+
+def _healthcare_region(value):
+    return _reference(HealthcareRegion, "code", value, code="unknown_healthcare_region", what="healthcare region",
+                      message=_("Det finns ingen sjukvårdsregion med koden %(code)s."))
+
+
 def _target_group(value):
-    if isinstance(value, TargetGroup):
-        return value
-    group = TargetGroup.objects.filter(code=value).first() if isinstance(value, str) else None
-    if group is None:
-        raise _refusal("unknown_target_group", f"no target group with code {value!r}",
-                       _("Det finns ingen målgrupp med koden %(code)s.") % {"code": value})
-    return group
+    return _reference(TargetGroup, "code", value, code="unknown_target_group", what="target group",
+                      message=_("Det finns ingen målgrupp med koden %(code)s."))
 
 
 def _code(system: str, value: str) -> str:

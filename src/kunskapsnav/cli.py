@@ -2,12 +2,14 @@
 
   kunskapsnav demo [--port N]   migrate, load reference and demo data, print the demo
                                 accounts, serve on http://127.0.0.1:N (default 8000)
+                                with the background worker beside it
   kunskapsnav serve [--bind A]  production: checks, migrate, collect static, gunicorn
   kunskapsnav manage ...        any Django management command
 """
 
 import argparse
 import os
+import subprocess
 import sys
 
 
@@ -40,8 +42,15 @@ def demo(argv: list[str]) -> int:
     if args.no_serve:
         return 0
     _manage("collectstatic", "--no-input", "--verbosity", "0")
+    # The background worker (mail to followers, reminders) runs beside the web server and
+    # stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "kunskapsnav.cli", "manage", "db_worker", "--no-reload"])
     print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
-    _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    try:
+        _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     return 0
 
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
     "kunskapsnav.knowledge",
@@ -162,3 +164,8 @@ MEDIA_URL = "/media/"
 # Attachments larger than this are refused with a message (bytes).
 ATTACHMENT_MAX_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background work (mail to followers, later reminders) through Django's tasks API. The queue
+# is a database table, worked by `kunskapsnav manage db_worker`, which `kunskapsnav demo`
+# starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

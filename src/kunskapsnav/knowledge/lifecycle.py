@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from . import permissions, search, subscriptions
+from . import permissions, search, tasks
 from .models import KnowledgeSupport, SupportVersion, VersionStatus, VersionTransition
 
 logger = logging.getLogger(__name__)
@@ -119,4 +119,4 @@ def _publish(version: SupportVersion, *, by, note: str):
         raise ValidationError(
             _("En annan version publicerades samtidigt. Ladda om sidan och försök igen.")
         ) from exc
-    subscriptions.notify_published(version)
+    tasks.notify_published(version)

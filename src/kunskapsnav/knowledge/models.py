@@ -389,3 +389,18 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.version)
+
+
+class PublicationNotice(models.Model):
+    """One notice of one publication to one address: written before the mail is sent, so that
+    a worker that restarts, or a second worker, never sends it twice."""
+
+    version = models.ForeignKey(SupportVersion, on_delete=models.CASCADE, related_name="notices")
+    email = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "email"], name="publication_notice_once")]
+
+    def __str__(self):
+        return f"{self.version} → {self.email}"

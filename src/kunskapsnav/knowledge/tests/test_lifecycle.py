@@ -120,8 +120,62 @@ class LifecycleTests(KnowledgeTestCase):
         content.version_update(by=self.npo_editor, version=v2, review_date=self.v1.review_date)
         with self.captureOnCommitCallbacks(execute=True):
             publish(v2, by_editor=self.npo_editor, by_approver=self.sks_chair)
+        self.assertEqual(mail.outbox, [])  # nothing is sent by the web request itself
+        from django_tasks_db.models import DBTaskResult
+
+        queued = DBTaskResult.objects.get()
+        self.assertEqual((queued.task_path, queued.args_kwargs["args"]),
+                         ("kunskapsnav.knowledge.tasks.send_publication_notices", [v2.pk]))
+
+
+class PublicationNoticeWorkerTests(TransactionTestCase):
+    """The real database worker sends the notices, each address once. Transactional: the
+    worker manages its own connections and transactions, as in production."""
+
+    def setUp(self):
+        from kunskapsnav.knowledge.models import SupportType
+        from kunskapsnav.organisation.models import Body
+        from kunskapsnav.organisation.reference import reference_data_load
+        from kunskapsnav.organisation.tests.personas import make_user
+
+        reference_data_load()
+        self.admin = make_user("admin", national_admin=True)
+        npo = Body.objects.get(reference_key="npo-hjart-och-karlsjukdomar")
+        self.support = content.support_create(by=self.admin, type=SupportType.CLINICAL, title="Förmaksflimmer",
+                                              issuer_body=npo, owning_body=npo, review_date="2030-01-01")
+        version = self.support.versions.get()
+        content.recommendation_create(by=self.admin, version=version, text="R", priority=1)
+        follower = make_user("foljare")
+        follower.email = "foljare@example.se"
+        follower.save()
+        subscription_toggle(user=follower, support=self.support)
+        npo_follower = make_user("npo_foljare")
+        npo_follower.email = "npo@example.se"
+        npo_follower.save()
+        subscription_toggle(user=npo_follower, body=npo)
+        for to in (S.REMISS, S.APPROVED, S.PUBLISHED):
+            self.version = lifecycle.version_transition(version=version, to=to, by=self.admin)
+
+    def run_worker(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())
+
+    def test_the_worker_tells_the_followers_of_the_support_and_of_its_npo(self):
+        self.assertEqual(mail.outbox, [])
+        self.run_worker()
         self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["foljare@example.se", "npo@example.se"])
-        self.assertIn("Version 2", mail.outbox[0].body)
+        self.assertIn("Version 1 av Förmaksflimmer", mail.outbox[0].body)
+
+    def test_a_notice_is_sent_once_even_if_the_task_runs_again(self):
+        from kunskapsnav.knowledge.tasks import send_publication_notices
+
+        self.run_worker()
+        send_publication_notices.enqueue(self.version.pk)  # a second worker, or a restart
+        self.run_worker()
+        self.assertEqual(len(mail.outbox), 2)
 
 
 class ConcurrentPublicationTests(TransactionTestCase):

@@ -10,6 +10,7 @@
 - Regional additions: the coordinators of the region.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kunskapsnav.organisation import permissions as registry
@@ -76,6 +77,32 @@ def can_approve(user, support: KnowledgeSupport) -> bool:
         .filter(body=body, person__user=user, role__in=APPROVER_ROLES)
         .exists()
     )
+
+
+def workable_supports(user) -> Q:
+    """The supports the user may edit or approve, as a query: the same rules as
+    can_edit_support and can_approve, for lists (a test checks that they agree)."""
+    if registry.is_national_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(owning_body_id__in=registry.edited_body_ids(user)) | Q(
+        owning_body__region_id__in=registry.coordinated_region_ids(user)
+    )
+    seats = Membership.objects.active_on(timezone.localdate()).filter(
+        person__user=user, role__in=APPROVER_ROLES, body__is_active=True
+    ).values_list("body_id", "body__kind", "body__region_id")
+    for body_id, kind, region_id in seats:
+        if kind == BodyKind.SKS:
+            condition |= Q(type__in=_types_approved_by("sks"))
+        if kind == BodyKind.RMKS:
+            condition |= Q(type__in=_types_approved_by("rmks"), owning_body__region_id=region_id)
+        condition |= Q(type__in=_types_approved_by("owner"), owning_body_id=body_id)
+    return condition
+
+
+def _types_approved_by(rule: str) -> list[str]:
+    return [type_ for type_, approver in APPROVING_BODY.items() if approver == rule]
 
 
 def can_add_regional_addition(user, *, region_id: int) -> bool:

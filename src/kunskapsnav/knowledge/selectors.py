@@ -48,12 +48,22 @@ def supports_browse(*, type=None, npo=None, target_group=None, condition=None, q
     return qs.order_by("title")
 
 
-def supports_in_work(user) -> QuerySet:
-    """Supports with a version in draft, remiss or approved that the user may edit or approve."""
-    in_work = KnowledgeSupport.objects.filter(
-        versions__status__in=[VersionStatus.DRAFT, VersionStatus.REMISS, VersionStatus.APPROVED]
-    ).distinct().select_related("owning_body")
-    return [s for s in in_work if permissions.can_see_unpublished(user, s)]
+IN_WORK_SHOWN = 50
+
+
+def supports_in_work(user) -> list[KnowledgeSupport]:
+    """Supports with a version in draft, remiss or approved that the user may edit or approve
+    (the most recently created first, at most IN_WORK_SHOWN)."""
+    if not user.is_authenticated:
+        return []
+    in_work = SupportVersion.objects.filter(
+        status__in=[VersionStatus.DRAFT, VersionStatus.REMISS, VersionStatus.APPROVED]
+    ).values("support_id")
+    return list(
+        KnowledgeSupport.objects.filter(permissions.workable_supports(user), pk__in=in_work)
+        .select_related("owning_body")
+        .order_by("-created_at", "-pk")[:IN_WORK_SHOWN]
+    )
 
 
 def can_read_version(user, version: SupportVersion) -> bool:

@@ -171,3 +171,26 @@ class StartPageTests(KnowledgeTestCase):
         self.assertContains(response, "Kliniskt kunskapsstöd förmaksflimmer")
         self.client.force_login(self.outsider)
         self.assertNotContains(self.client.get(reverse("home")), "Kliniskt kunskapsstöd förmaksflimmer")
+
+
+class WorkableSupportsTests(KnowledgeTestCase):
+    def test_the_list_query_agrees_with_the_per_support_rules(self):
+        from kunskapsnav.knowledge import content, permissions
+        from kunskapsnav.knowledge.models import KnowledgeSupport, SupportType
+        from kunskapsnav.organisation.models import Body, BodyKind, Role
+        from kunskapsnav.organisation.tests.personas import make_person, make_user, seat
+
+        rmks = Body.objects.create(kind=BodyKind.RMKS, name="RMKS Örebro", region=self.orebro)
+        rmks_chair = make_user("rmks_chair")
+        seat(by=self.admin, body=rmks, person=make_person(by=self.admin, region=self.orebro, user=rmks_chair),
+             role=Role.CHAIR)
+        content.support_create(by=self.orebro_coordinator, type=SupportType.REGIONAL_ROUTINE, title="Rutin",
+                               issuer_region=self.orebro, owning_body=self.orebro_lpo)
+        users = [self.admin, self.npo_editor, self.sks_chair, self.orebro_coordinator, self.uppsala_coordinator,
+                 self.chair, self.member, self.analyst, self.outsider, rmks_chair]
+        for user in users:
+            with self.subTest(user=user.username):
+                by_rule = {s.pk for s in KnowledgeSupport.objects.all() if permissions.can_see_unpublished(user, s)}
+                by_query = set(KnowledgeSupport.objects.filter(permissions.workable_supports(user))
+                               .values_list("pk", flat=True))
+                self.assertEqual(by_query, by_rule)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
     "kunskapsnav.knowledge",
+    "kunskapsnav.consultation",
     "kunskapsnav.interop",
 ]
 

@@ -99,3 +99,108 @@ class Invitation(models.Model):
     @property
     def party(self):
         return self.region or self.municipality or self.organisation
+
+
+class Assignment(models.Model):
+    """The region's own distribution of the remiss: to a body (an LPO), or a person, with a
+    due date before the national deadline."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="assignments")
+    body = models.ForeignKey("organisation.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("organ"))
+    person = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("person"))
+    due_on = models.DateField(_("svara senast"))
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internt remissuppdrag")
+        verbose_name_plural = _("interna remissuppdrag")
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_to_a_body_or_a_person",
+                condition=Q(body__isnull=False, person__isnull=True) | Q(body__isnull=True, person__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.body or self.person)
+
+
+class CommentKind(models.TextChoices):
+    SUBSTANCE = "sakligt", _("Sakligt")
+    EDITORIAL = "redaktionellt", _("Redaktionellt")
+
+
+class Comment(models.Model):
+    """An internal comment within an invited party, anchored to a recommendation, a section or
+    the whole version. Seen only inside the party until its answer is submitted."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="comments")
+    recommendation = models.ForeignKey("knowledge.Recommendation", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("rekommendation"))
+    section = models.CharField(_("avsnitt"), max_length=200, blank=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=CommentKind.choices, default=CommentKind.SUBSTANCE)
+    text = models.TextField(_("synpunkt"))
+    proposed_text = models.TextField(_("förslag till ny text"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("intern synpunkt")
+        verbose_name_plural = _("interna synpunkter")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "utkast", _("Utkast")
+    SUBMITTED = "inskickat", _("Inskickat")
+
+
+class Answer(models.Model):
+    """Samlat remissvar: the party's one answer, compiled from its internal comments. Locked
+    once submitted; it may be withdrawn (back to draft) and submitted again before the
+    deadline, all of it in the history."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="answer")
+    status = models.CharField(_("status"), max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    signed_by = models.CharField(_("undertecknas av"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("inskickat"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("samlat remissvar")
+        verbose_name_plural = _("samlade remissvar")
+
+    def __str__(self):
+        return _("Remissvar från %(party)s") % {"party": self.invitation}
+
+
+class AnswerItem(models.Model):
+    """One point of the compiled answer: taken from internal comments, merged and edited."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="items")
+    recommendation = models.ForeignKey("knowledge.Recommendation", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
+    section = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=CommentKind.choices, default=CommentKind.SUBSTANCE)
+    text = models.TextField()
+    proposed_text = models.TextField(blank=True)
+    from_comments = models.ManyToManyField(Comment, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:60]

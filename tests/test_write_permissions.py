@@ -5,6 +5,7 @@ The test fails when a URL or an API operation exists that this file does not cla
 write endpoint cannot be added without stating who may use it.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 
@@ -15,7 +16,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from django.utils import timezone
+
 from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.consultation import answers, compilation
+from kunskapsnav.consultation.rounds import round_open
 from kunskapsnav.knowledge import additions, content, interchange, lifecycle
 from kunskapsnav.knowledge.models import SupportType
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
@@ -57,6 +62,11 @@ READ_ONLY = {
     "knowledge:version_diff",
     "knowledge:support_export",
     "knowledge:attachment_download",
+    "consultation:round_list",
+    "consultation:round_detail",
+    "consultation:invitation_detail",
+    "consultation:compilation",
+    "consultation:compilation_export",
 }
 # Writes to the visitor's own session only, no governed data.
 SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
@@ -113,6 +123,36 @@ CASES = [
     Case("attach PDF to draft", "knowledge:attachment_add", {"admin", "npo_editor"}, "page_attachment_add"),
     Case("follow a support", "knowledge:subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_support"),
     Case("follow an NPO", "knowledge:npo_subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_npo"),
+    Case("open a remiss round", "consultation:round_create", {"admin", "npo_editor"}, "page_round_create"),
+    Case("assign Örebro's remiss", "consultation:assignment_add", {"admin", "orebro_coordinator"},
+         "page_assignment_add"),
+    Case("comment inside Örebro", "consultation:comment_add", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_comment_add"),
+    Case("compose Örebro's answer", "consultation:answer_compose", {"admin", "orebro_coordinator"},
+         "page_answer_compose"),
+    Case("submit Örebro's answer", "consultation:answer_submit", {"admin", "orebro_coordinator"},
+         "page_answer_submit"),
+    Case("withdraw Örebro's answer", "consultation:answer_withdraw", {"admin", "orebro_coordinator"},
+         "page_answer_withdraw"),
+    Case("respond to a point", "consultation:response_save", {"admin", "npo_editor"}, "page_response_save"),
+    Case("publish a compilation", "consultation:compilation_publish", {"admin", "npo_editor"},
+         "page_compilation_publish"),
+    Case("API open a remiss round", "POST /api/v1/remiss-rounds", {"admin", "npo_editor"}, "api_round_create",
+         api=True),
+    Case("API assign Örebro's remiss", "POST /api/v1/remiss-invitations/{invitation_id}/assignments",
+         {"admin", "orebro_coordinator"}, "api_assignment_add", api=True),
+    Case("API comment inside Örebro", "POST /api/v1/remiss-invitations/{invitation_id}/comments",
+         {"admin", "orebro_coordinator", "chair", "member"}, "api_comment_add", api=True),
+    Case("API compose Örebro's answer", "PUT /api/v1/remiss-invitations/{invitation_id}/answer",
+         {"admin", "orebro_coordinator"}, "api_answer_compose", api=True),
+    Case("API submit Örebro's answer", "POST /api/v1/remiss-invitations/{invitation_id}/answer/submission",
+         {"admin", "orebro_coordinator"}, "api_answer_submit", api=True),
+    Case("API withdraw Örebro's answer", "POST /api/v1/remiss-invitations/{invitation_id}/answer/withdrawal",
+         {"admin", "orebro_coordinator"}, "api_answer_withdraw", api=True),
+    Case("API respond to a point", "PUT /api/v1/remiss-answer-items/{item_id}/response", {"admin", "npo_editor"},
+         "api_response_save", api=True),
+    Case("API publish a compilation", "POST /api/v1/remiss-rounds/{round_id}/compilation/publication",
+         {"admin", "npo_editor"}, "api_compilation_publish", api=True),
     Case("API write Örebro addition", "POST /api/v1/recommendations/{recommendation_id}/additions",
          {"admin", "orebro_coordinator"}, "api_addition_save", api=True),
     Case("API send draft on remiss", "POST /api/v1/supports/{support_id}/versions/{number}/transitions",
@@ -160,11 +200,111 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         lifecycle.version_transition(version=cls.pathway_on_remiss.versions.get(), to="remiss", by=cls.npo_editor)
         cls.addition = additions.addition_save(by=cls.admin, recommendation=cls.rec_drug, region=cls.orebro,
                                                text="Örebros tillägg")
+        cls.remiss_setup()
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
 
+    @classmethod
+    def remiss_setup(cls):
+        """Three rounds on the pathway on remiss: one open with Örebro's draft answer, one open
+        with Örebro's answer submitted, one closed with every point responded to."""
+        today = timezone.localdate()
+        version = cls.pathway_on_remiss.versions.get()
+        cls.remiss_rec = version.recommendations.get()
+
+        def round_with_answer(opens_on, closes_on, *, submit):
+            round_ = round_open(by=cls.npo_editor, version=version, opens_on=opens_on, closes_on=closes_on)
+            invitation = round_.invitations.get(region=cls.orebro)
+            at = timezone.make_aware(datetime.datetime.combine(opens_on, datetime.time(12)))
+            answers.assignment_add(by=cls.orebro_coordinator, invitation=invitation, body=cls.orebro_lpo,
+                                   due_on=closes_on)
+            comment = answers.comment_add(by=cls.chair, invitation=invitation, text="Synpunkt", at=at)
+            answers.answer_compose(by=cls.orebro_coordinator, invitation=invitation, summary="", signed_by="HSD",
+                                   items=[{"text": "Punkt", "from_comments": [comment]}], at=at)
+            if submit:
+                answers.answer_submit(by=cls.orebro_coordinator, invitation=invitation, at=at)
+            return round_, invitation
+
+        cls.open_round, cls.draft_invitation = round_with_answer(today, today + datetime.timedelta(days=30),
+                                                                 submit=False)
+        cls.open_round_2, cls.submitted_invitation = round_with_answer(today, today + datetime.timedelta(days=30),
+                                                                       submit=True)
+        cls.submitted_item = cls.submitted_invitation.answer.items.get()
+        cls.closed_round, closed_invitation = round_with_answer(today - datetime.timedelta(days=40),
+                                                                today - datetime.timedelta(days=1), submit=True)
+        compilation.response_save(by=cls.npo_editor, item=closed_invitation.answer.items.get(),
+                                  outcome="beaktad", reason="Ja")
+
     # --- requests ------------------------------------------------------------------
+
+    def page_round_create(self):
+        version = self.pathway_on_remiss.versions.get()
+        today = timezone.localdate()
+        return "post", reverse("consultation:round_create", args=[version.pk]), {
+            "opens_on": today.isoformat(), "closes_on": (today + datetime.timedelta(days=60)).isoformat(),
+            "all_regions": "on", "municipalities": "1880", "organisations": "Hjärtförbundet"}
+
+    def page_assignment_add(self):
+        return "post", reverse("consultation:assignment_add", args=[self.draft_invitation.pk]), {
+            "person": self.orebro_member_person.pk, "due_on": self.open_round.closes_on.isoformat()}
+
+    def page_comment_add(self):
+        return "post", reverse("consultation:comment_add", args=[self.draft_invitation.pk]), {
+            "recommendation": self.remiss_rec.pk, "kind": "sakligt", "text": "Ny synpunkt"}
+
+    def page_answer_compose(self):
+        comment = self.draft_invitation.comments.get()
+        return "post", reverse("consultation:answer_compose", args=[self.draft_invitation.pk]), {
+            "summary": "Tillstyrks", "signed_by": "HSD",
+            "punkt-TOTAL_FORMS": "1", "punkt-INITIAL_FORMS": "1",
+            "punkt-0-include": "on", "punkt-0-point": "1", "punkt-0-kind": "sakligt", "punkt-0-text": "Redigerad",
+            "punkt-0-recommendation": "", "punkt-0-comments": str(comment.pk)}
+
+    def page_answer_submit(self):
+        return "post", reverse("consultation:answer_submit", args=[self.draft_invitation.pk]), {}
+
+    def page_answer_withdraw(self):
+        return "post", reverse("consultation:answer_withdraw", args=[self.submitted_invitation.pk]), {}
+
+    def page_response_save(self):
+        return "post", reverse("consultation:response_save", args=[self.submitted_item.pk]), {
+            "outcome": "delvis", "reason": "Delvis"}
+
+    def page_compilation_publish(self):
+        return "post", reverse("consultation:compilation_publish", args=[self.closed_round.pk]), {}
+
+    def api_round_create(self):
+        today = timezone.localdate()
+        return "post", "/api/v1/remiss-rounds", {
+            "support": self.pathway_on_remiss.pk, "version": 1, "opens_on": today.isoformat(),
+            "closes_on": (today + datetime.timedelta(days=60)).isoformat(), "municipalities": ["1880"]}
+
+    def api_assignment_add(self):
+        return "post", f"/api/v1/remiss-invitations/{self.draft_invitation.pk}/assignments", {
+            "body": self.orebro_lpo.pk, "due_on": self.open_round.closes_on.isoformat()}
+
+    def api_comment_add(self):
+        return "post", f"/api/v1/remiss-invitations/{self.draft_invitation.pk}/comments", {
+            "recommendation": self.remiss_rec.pk, "text": "Ny synpunkt", "kind": "redaktionellt"}
+
+    def api_answer_compose(self):
+        comment = self.draft_invitation.comments.get()
+        return "put", f"/api/v1/remiss-invitations/{self.draft_invitation.pk}/answer", {
+            "summary": "Tillstyrks", "signed_by": "HSD", "items": [{"text": "Punkt", "from_comments": [comment.pk]}]}
+
+    def api_answer_submit(self):
+        return "post", f"/api/v1/remiss-invitations/{self.draft_invitation.pk}/answer/submission", {}
+
+    def api_answer_withdraw(self):
+        return "post", f"/api/v1/remiss-invitations/{self.submitted_invitation.pk}/answer/withdrawal", {}
+
+    def api_response_save(self):
+        return "put", f"/api/v1/remiss-answer-items/{self.submitted_item.pk}/response", {
+            "outcome": "ej_beaktad", "reason": "Nej"}
+
+    def api_compilation_publish(self):
+        return "post", f"/api/v1/remiss-rounds/{self.closed_round.pk}/compilation/publication", {}
 
     def page_body_create_local(self):
         return "post", reverse("organisation:body_create"), {
@@ -371,6 +511,10 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "organisation:region_detail": ["18"],
             "organisation:region_coverage_csv": ["18"],
             "organisation:healthcare_region_detail": ["mellansverige"],
+            "consultation:round_detail": [self.open_round.pk],
+            "consultation:invitation_detail": [self.draft_invitation.pk],
+            "consultation:compilation": [self.open_round.pk],
+            "consultation:compilation_export": [self.open_round.pk, "csv"],
         }
         for name in READ_ONLY:
             with self.subTest(page=name):

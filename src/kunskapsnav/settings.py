@@ -157,6 +157,11 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Set by `kunskapsnav demo`: every page then says that it shows demo data.
 KUNSKAPSNAV_DEMO = envbool("KUNSKAPSNAV_DEMO", False)
 
+# Remiss reminders: to parties that have not answered, this many days before the last day;
+# to internal assignees, this many days before their own due date.
+REMISS_PARTY_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_PARTY_REMINDER_DAYS", "7"))
+REMISS_ASSIGNEE_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_ASSIGNEE_REMINDER_DAYS", "2"))
+
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/", include("kunskapsnav.accounts.urls")),
     path("kunskapsstod/", include("kunskapsnav.knowledge.urls")),
     path("organisation/", include("kunskapsnav.organisation.urls")),
+    path("remiss/", include("kunskapsnav.consultation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, tasks
 from .models import Answer, AnswerItem, AnswerStatus, Assignment, Comment, CommentKind, Invitation
 from .rounds import accepting_answers
 
@@ -43,6 +43,7 @@ def assignment_add(*, by, invitation: Invitation, due_on: datetime.date, body=No
     assignment = Assignment(invitation=invitation, body=body, person=person, due_on=due_on, note=note)
     assignment._history_user = by
     assignment.save()
+    tasks.schedule_assignee_reminder(assignment)
     return assignment
 
 

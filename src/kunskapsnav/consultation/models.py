@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +31,13 @@ class ConsultationRound(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The remissammanställning is the owning body's until it is published; from then on it is
+    # public, as remiss answers to a public body are.
+    compilation_published_at = models.DateTimeField(_("sammanställningen publicerad"), null=True, blank=True)
+    compilation_published_with = models.ForeignKey(
+        SupportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="published_compilations",
+        verbose_name=_("publicerad med version"),
+    )
 
     history = HistoricalRecords()
 
@@ -47,6 +55,9 @@ class ConsultationRound(models.Model):
 
     def __str__(self):
         return _("Remiss av %(version)s") % {"version": self.version}
+
+    def get_absolute_url(self):
+        return reverse("consultation:round_detail", args=[self.pk])
 
     @property
     def opens_at(self) -> datetime.datetime:
@@ -95,6 +106,9 @@ class Invitation(models.Model):
 
     def __str__(self):
         return str(self.region or self.municipality or self.organisation)
+
+    def get_absolute_url(self):
+        return reverse("consultation:invitation_detail", args=[self.pk])
 
     @property
     def party(self):
@@ -204,3 +218,61 @@ class AnswerItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ResponseOutcome(models.TextChoices):
+    ACCEPTED = "beaktad", _("Beaktad")
+    PARTLY = "delvis", _("Delvis beaktad")
+    NOT_ACCEPTED = "ej_beaktad", _("Ej beaktad")
+
+
+class ItemResponse(models.Model):
+    """Bemötande: the owning body's response to one point of a submitted answer."""
+
+    item = models.OneToOneField(AnswerItem, on_delete=models.CASCADE, related_name="response")
+    outcome = models.CharField(_("bedömning"), max_length=20, choices=ResponseOutcome.choices)
+    reason = models.TextField(_("motivering"))
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    responded_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bemötande")
+        verbose_name_plural = _("bemötanden")
+
+    def __str__(self):
+        return self.get_outcome_display()
+
+
+class ReminderKind(models.TextChoices):
+    PARTY = "part", _("Påminnelse till remissinstans")
+    ASSIGNEE = "uppdrag", _("Påminnelse om internt uppdrag")
+
+
+class Reminder(models.Model):
+    """One reminder to one address. The row is claimed before the mail goes, and the unique
+    constraints decide between two workers: a reminder is sent once."""
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="reminder_has_its_subject",
+                condition=Q(kind="part", invitation__isnull=False, assignment__isnull=True)
+                | Q(kind="uppdrag", invitation__isnull=True, assignment__isnull=False),
+            ),
+            models.UniqueConstraint(fields=["invitation", "email"], condition=Q(kind="part"),
+                                    name="party_reminder_once"),
+            models.UniqueConstraint(fields=["assignment", "email"], condition=Q(kind="uppdrag"),
+                                    name="assignee_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.email}"

@@ -2,7 +2,8 @@
 
 - A region's coordinators run the region's side: distribute, compile, sign and submit.
 - Those the region assigned (a body's active members, or a named person) comment inside it.
-- The support's editors (national side) read submitted answers, never internal comments.
+- The support's editors (national side) read submitted answers, never internal comments,
+  respond to each point and publish the compilation; from then on everyone reads it.
 - Invitations of kommuner and organisations are handled by national administrators until
   those parties have accounts of their own in the registry.
 """
@@ -36,5 +37,15 @@ def can_comment(user, invitation: Invitation) -> bool:
     return can_coordinate(user, invitation) or _is_assigned(user, invitation)
 
 
-def can_read_submitted_answers(user, round_) -> bool:
+def can_open_round(user, version) -> bool:
+    return knowledge_permissions.can_edit_support(user, version.support)
+
+
+def can_respond(user, round_) -> bool:
+    """The owning body's editors open the round, respond to the answers and publish."""
     return knowledge_permissions.can_edit_support(user, round_.version.support)
+
+
+def can_read_submitted_answers(user, round_) -> bool:
+    """Before publication only the owning body reads the answers; after it, everyone."""
+    return round_.compilation_published_at is not None or can_respond(user, round_)

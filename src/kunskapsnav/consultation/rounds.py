@@ -10,6 +10,7 @@ from kunskapsnav.knowledge import permissions as knowledge_permissions
 from kunskapsnav.knowledge.models import SupportVersion, VersionStatus
 from kunskapsnav.organisation.models import Region
 
+from . import tasks
 from .models import ConsultationRound, Invitation
 
 
@@ -54,6 +55,7 @@ def round_open(
     invitations += [Invitation(round=round_, municipality=m) for m in municipalities]
     invitations += [Invitation(round=round_, organisation=name) for name in organisations]
     Invitation.objects.bulk_create(invitations)
+    tasks.schedule_party_reminders(round_)
     return round_
 
 

@@ -23,6 +23,22 @@ class BearerToken(HttpBearer):
 
 WRITE_AUTH = [BearerToken(), django_auth]
 
+
+def optional_token(request):
+    """For reads whose answer depends on who asks: a valid bearer token acts as its user, no
+    token reads as the session's user (or anonymously), a wrong token is refused (401)."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.user
+    scheme, _sep, token = header.partition(" ")
+    user = ApiToken.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if user is not None:
+        request.user = user
+    return user
+
+
+READ_AUTH = [optional_token]
+
 api = NinjaAPI(
     title="Kunskapsnav API",
     version="1",
@@ -49,11 +65,13 @@ def validation_error(request, exc):
 
 
 def _register_routers():
+    from kunskapsnav.interop.consultation_api import router as consultation_router
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
 
     api.add_router("/", organisation_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", consultation_router)
 
 
 _register_routers()

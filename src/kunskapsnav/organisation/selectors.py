@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from kunskapsnav.lib.history import history_of
 
-from .models import Body, Level, Membership, Municipality, Person, Region
+from .permissions import COORDINATOR_ROLES
+from .models import Body, BodyKind, Level, Membership, Municipality, Person, Region, Role
 
 BODY_SORTS = {
     "name": ("name",),
@@ -106,3 +107,29 @@ def region_history(region):
 
 def local_bodies_of_region(region) -> QuerySet[Body]:
     return Body.objects.active().at_level(Level.LOCAL).filter(region=region).select_related("mirrors")
+
+
+def _emails(memberships) -> list[str]:
+    """The user's address where the person has an account, else the registry's."""
+    emails = set()
+    for membership in memberships.select_related("person__user"):
+        person = membership.person
+        email = (person.user.email if person.user_id else "") or person.email
+        if email:
+            emails.add(email.lower())
+    return sorted(emails)
+
+
+def coordinator_emails(region, *, day: datetime.date | None = None) -> list[str]:
+    """Addresses of the region's coordinators: those sitting in its kunskapsstödsgrupp."""
+    memberships = Membership.objects.active_on(day or timezone.localdate()).filter(
+        body__region=region, body__kind=BodyKind.SUPPORT_GROUP, body__is_active=True, role__in=COORDINATOR_ROLES)
+    return _emails(memberships)
+
+
+def body_lead_emails(body: Body, *, day: datetime.date | None = None) -> list[str]:
+    """Addresses of those who answer for a body's work: its chairs and process leaders, or
+    every member where it has neither."""
+    active = Membership.objects.active_on(day or timezone.localdate()).filter(body=body)
+    leads = active.filter(role__in=[Role.CHAIR, Role.PROCESS_LEADER])
+    return _emails(leads if leads.exists() else active)

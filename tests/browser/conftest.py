@@ -156,9 +156,10 @@ def _target_groups_restore():
 
 @pytest.fixture
 def demo_site(browser_prerequisites, live_server):
-    """The live server with the reference data, the organisation demo data and the demo
-    knowledge supports, loaded by the same functions as `kunskapsnav demo`. The live
+    """The live server with the reference data, the organisation demo data, the demo
+    knowledge supports and the demo remiss, loaded by the same functions as `kunskapsnav demo`. The live
     server's database is flushed after each test, so every test loads it afresh."""
+    from kunskapsnav.consultation.demo import demo_remiss_load
     from kunskapsnav.knowledge.demo import demo_supports_load
     from kunskapsnav.organisation.demo import demo_data_load
     from kunskapsnav.organisation.reference import reference_data_load
@@ -167,6 +168,7 @@ def demo_site(browser_prerequisites, live_server):
     demo_data_load()
     _target_groups_restore()
     demo_supports_load()
+    demo_remiss_load()
     return live_server
 
 

@@ -124,6 +124,10 @@ CASES = [
     Case("follow a support", "knowledge:subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_support"),
     Case("follow an NPO", "knowledge:npo_subscription_toggle", set(ROLES) - {"anonymous"}, "page_follow_npo"),
     Case("open a remiss round", "consultation:round_create", {"admin", "npo_editor"}, "page_round_create"),
+    Case("invite an organisation to a remiss", "consultation:invitation_add", {"admin", "npo_editor"},
+         "page_invitation_add"),
+    Case("enter Örebro in an open remiss", "consultation:invitation_add", {"admin", "npo_editor", "orebro_coordinator"},
+         "page_invitation_join"),
     Case("assign Örebro's remiss", "consultation:assignment_add", {"admin", "orebro_coordinator"},
          "page_assignment_add"),
     Case("comment inside Örebro", "consultation:comment_add", {"admin", "orebro_coordinator", "chair", "member"},
@@ -139,6 +143,10 @@ CASES = [
          "page_compilation_publish"),
     Case("API open a remiss round", "POST /api/v1/remiss-rounds", {"admin", "npo_editor"}, "api_round_create",
          api=True),
+    Case("API invite an organisation to a remiss", "POST /api/v1/remiss-rounds/{round_id}/invitations",
+         {"admin", "npo_editor"}, "api_invitation_add", api=True),
+    Case("API enter Örebro in an open remiss", "POST /api/v1/remiss-rounds/{round_id}/invitations",
+         {"admin", "npo_editor", "orebro_coordinator"}, "api_invitation_join", api=True),
     Case("API assign Örebro's remiss", "POST /api/v1/remiss-invitations/{invitation_id}/assignments",
          {"admin", "orebro_coordinator"}, "api_assignment_add", api=True),
     Case("API comment inside Örebro", "POST /api/v1/remiss-invitations/{invitation_id}/comments",
@@ -235,6 +243,9 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
                                                                 today - datetime.timedelta(days=1), submit=True)
         compilation.response_save(by=cls.npo_editor, item=closed_invitation.answer.items.get(),
                                   outcome="beaktad", reason="Ja")
+        cls.open_to_all_round = round_open(by=cls.npo_editor, version=version, opens_on=today,
+                                           closes_on=today + datetime.timedelta(days=30), all_regions=False,
+                                           open_to_all=True)
 
     # --- requests ------------------------------------------------------------------
 
@@ -244,6 +255,19 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         return "post", reverse("consultation:round_create", args=[version.pk]), {
             "opens_on": today.isoformat(), "closes_on": (today + datetime.timedelta(days=60)).isoformat(),
             "all_regions": "on", "municipalities": "1880", "organisations": "Hjärtförbundet"}
+
+    def page_invitation_add(self):
+        return "post", reverse("consultation:invitation_add", args=[self.open_round.pk]), {
+            "organisation": "Hjärtförbundet"}
+
+    def page_invitation_join(self):
+        return "post", reverse("consultation:invitation_add", args=[self.open_to_all_round.pk]), {"region": "18"}
+
+    def api_invitation_add(self):
+        return "post", f"/api/v1/remiss-rounds/{self.open_round.pk}/invitations", {"organisation": "Hjärtförbundet"}
+
+    def api_invitation_join(self):
+        return "post", f"/api/v1/remiss-rounds/{self.open_to_all_round.pk}/invitations", {"region": "18"}
 
     def page_assignment_add(self):
         return "post", reverse("consultation:assignment_add", args=[self.draft_invitation.pk]), {

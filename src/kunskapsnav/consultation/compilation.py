@@ -101,7 +101,7 @@ class Statistics:
 
 def statistics(round_: ConsultationRound) -> Statistics:
     invitations = list(round_.invitations.select_related("region", "municipality", "answer"))
-    answered = [i for i in invitations if hasattr(i, "answer") and i.answer.status == AnswerStatus.SUBMITTED]
+    answered = [i for i in invitations if i.has_answered]
     answered_ids = {i.pk for i in answered}
     items = list(submitted_items(round_))
     points: Counter = Counter()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav.knowledge.forms import DateInput
-from kunskapsnav.organisation.models import Body, Municipality, Person
+from kunskapsnav.organisation.models import Body, Municipality, Person, Region
 
 from .models import CommentKind, ResponseOutcome
 
@@ -41,6 +41,25 @@ class RoundForm(forms.Form):
 
     def clean_organisations(self):
         return [line.strip() for line in self.cleaned_data["organisations"].splitlines() if line.strip()]
+
+
+class InvitationForm(forms.Form):
+    """One more party: a region (an open remiss's coordinator enters their own), a kommun by
+    its code, or an organisation by name."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("county_code"),
+                                    to_field_name="county_code", required=False, empty_label=_("Ingen region"))
+    municipality = forms.CharField(label=_("Kommunkod"), required=False, max_length=4)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+
+    def clean_municipality(self):
+        code = self.cleaned_data["municipality"].strip()
+        if not code:
+            return None
+        municipality = Municipality.objects.filter(code=code).first()
+        if municipality is None:
+            raise ValidationError(_("Okända kommunkoder: %(codes)s.") % {"codes": code})
+        return municipality
 
 
 class AssignmentForm(forms.Form):

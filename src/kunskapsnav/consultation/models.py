@@ -114,6 +114,19 @@ class Invitation(models.Model):
     def party(self):
         return self.region or self.municipality or self.organisation
 
+    @property
+    def answer_or_none(self):
+        """The party's answer, draft or submitted, or None before one is begun."""
+        try:
+            return self.answer
+        except Answer.DoesNotExist:
+            return None
+
+    @property
+    def has_answered(self) -> bool:
+        answer = self.answer_or_none
+        return answer is not None and answer.status == AnswerStatus.SUBMITTED
+
 
 class Assignment(models.Model):
     """The region's own distribution of the remiss: to a body (an LPO), or a person, with a

@@ -41,6 +41,13 @@ def can_open_round(user, version) -> bool:
     return knowledge_permissions.can_edit_support(user, version.support)
 
 
+def can_invite(user, round_, *, region=None) -> bool:
+    """Editors invite any party; in an open remiss a coordinator enters their own region."""
+    if knowledge_permissions.can_edit_support(user, round_.version.support):
+        return True
+    return round_.open_to_all and region is not None and region.pk in registry.coordinated_region_ids(user)
+
+
 def can_respond(user, round_) -> bool:
     """The owning body's editors open the round, respond to the answers and publish."""
     return knowledge_permissions.can_edit_support(user, round_.version.support)

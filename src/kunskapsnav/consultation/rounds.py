@@ -4,13 +4,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.knowledge import permissions as knowledge_permissions
 from kunskapsnav.knowledge.models import SupportVersion, VersionStatus
 from kunskapsnav.organisation.models import Region
 
-from . import tasks
+from . import permissions, tasks
 from .models import ConsultationRound, Invitation
 
 
@@ -67,3 +68,27 @@ def accepting_answers(round_: ConsultationRound, *, at: datetime.datetime) -> No
     if at >= round_.closes_at:
         raise ValidationError(_("Remissen stängde %(day)s. Inga fler svar tas emot.")
                               % {"day": round_.closes_on.isoformat()})
+
+
+@transaction.atomic
+def invitation_add(*, by, round_: ConsultationRound, region=None, municipality=None, organisation: str = "",
+                   at: datetime.datetime | None = None) -> Invitation:
+    """One more party while the round is open. The owning body's editors invite anyone; in an
+    open remiss a region's coordinator may also enter the region as a party."""
+    round_ = ConsultationRound.objects.select_for_update().select_related("version__support__owning_body").get(
+        pk=round_.pk)
+    organisation = organisation.strip()
+    if sum(bool(p) for p in (region, municipality, organisation)) != 1:
+        raise ValidationError({"organisation": [_("Ange en region, en kommun eller en organisation.")]})
+    if not permissions.can_invite(by, round_, region=region):
+        raise PermissionDenied(_("Bara det ägande organets redaktörer bjuder in fler till remissen."))
+    accepting_answers(round_, at=at or timezone.now())
+    taken = round_.invitations.filter(region=region) if region else round_.invitations.filter(
+        municipality=municipality) if municipality else round_.invitations.filter(organisation=organisation)
+    if taken.exists():
+        raise ValidationError({"organisation": [_("%(party)s är redan inbjuden.") % {
+            "party": region or municipality or organisation}]})
+    invitation = Invitation(round=round_, region=region, municipality=municipality, organisation=organisation)
+    invitation._history_user = by
+    invitation.save()
+    return invitation

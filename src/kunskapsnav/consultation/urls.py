@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.round_list, name="round_list"),
     path("ny/<int:version_pk>/", views.round_create, name="round_create"),
     path("<int:pk>/", views.round_detail, name="round_detail"),
+    path("<int:pk>/inbjudningar/", views.invitation_add, name="invitation_add"),
     path("<int:pk>/sammanstallning/", views.compilation_view, name="compilation"),
     re_path(r"^(?P<pk>\d+)/sammanstallning\.(?P<fmt>csv|xlsx|pdf)$", views.compilation_export,
             name="compilation_export"),

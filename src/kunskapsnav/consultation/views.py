@@ -11,9 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kunskapsnav.knowledge.models import SupportVersion
+from kunskapsnav.organisation import permissions as registry
+from kunskapsnav.organisation.models import Region
 
 from . import answers, compilation, composer, exports, permissions, rounds, selectors
-from .forms import AnswerForm, AssignmentForm, CommentForm, PointFormSet, PublishForm, ResponseForm, RoundForm
+from .forms import (
+    AnswerForm,
+    AssignmentForm,
+    CommentForm,
+    InvitationForm,
+    PointFormSet,
+    PublishForm,
+    ResponseForm,
+    RoundForm,
+)
 from .models import AnswerItem, AnswerStatus, ConsultationRound, Invitation
 
 
@@ -70,9 +81,16 @@ def round_detail(request, pk):
     round_ = _round(pk)
     invitations = sorted(round_.invitations.select_related("region", "municipality", "answer"),
                          key=compilation.party_order)
+    invited_regions = {i.region_id for i in invitations}
+    can_edit = permissions.can_open_round(request.user, round_.version)
+    is_open = round_.is_open_at(timezone.now())
+    joinable = [] if not (round_.open_to_all and is_open) else list(
+        Region.objects.filter(pk__in=registry.coordinated_region_ids(request.user)).exclude(pk__in=invited_regions))
     return render(request, "consultation/round_detail.html", {
         "round": round_,
         "invitations": invitations,
+        "joinable_regions": joinable,
+        "invitation_form": InvitationForm() if can_edit and is_open else None,
         "show_status": permissions.can_read_submitted_answers(request.user, round_),
         "can_respond": permissions.can_respond(request.user, round_),
         "own": {i.pk for i in invitations if permissions.can_comment(request.user, i)},
@@ -81,10 +99,29 @@ def round_detail(request, pk):
 
 
 @login_required
+@require_POST
+def invitation_add(request, pk):
+    round_ = _round(pk)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(round_)
+    if not permissions.can_invite(request.user, round_, region=form.cleaned_data["region"]):
+        raise PermissionDenied(_("Bara det ägande organets redaktörer bjuder in fler till remissen."))
+    try:
+        invitation = rounds.invitation_add(by=request.user, round_=round_, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(round_)
+    messages.success(request, _("%(party)s är inbjuden.") % {"party": invitation})
+    return redirect(invitation if permissions.can_comment(request.user, invitation) else round_)
+
+
+@login_required
 @require_GET
 def invitation_detail(request, pk):
     invitation = _invitation(pk)
-    answer = getattr(invitation, "answer", None) if hasattr(invitation, "answer") else None
+    answer = invitation.answer_or_none
     inside = permissions.can_comment(request.user, invitation)
     submitted = answer is not None and answer.status == AnswerStatus.SUBMITTED
     if not inside and not (submitted and permissions.can_read_submitted_answers(request.user, invitation.round)):
@@ -157,7 +194,7 @@ def _require_coordinator(user, invitation):
 def answer_compose(request, pk):
     invitation = _invitation(pk)
     _require_coordinator(request.user, invitation)
-    answer = getattr(invitation, "answer", None) if hasattr(invitation, "answer") else None
+    answer = invitation.answer_or_none
     if answer is not None and answer.status == AnswerStatus.SUBMITTED:
         messages.error(request, _("Remissvaret är inskickat och låst. Dra tillbaka det först för att ändra det."))
         return redirect(invitation)

@@ -22,7 +22,7 @@ from kunskapsnav.consultation.models import (
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
 from kunskapsnav.knowledge.models import Recommendation, SupportVersion
-from kunskapsnav.organisation.models import Body, Municipality, Person
+from kunskapsnav.organisation.models import Body, Municipality, Person, Region
 
 router = Router(tags=["remiss"])
 
@@ -212,13 +212,12 @@ def _round_out(round_: ConsultationRound) -> dict:
 
 
 def _invitation_out(invitation: Invitation, *, show_status: bool) -> dict:
-    answer = getattr(invitation, "answer", None) if hasattr(invitation, "answer") else None
     return {
         "id": invitation.pk, "party": str(invitation),
         "kind": "region" if invitation.region_id else "kommun" if invitation.municipality_id else "organisation",
         "region": invitation.region.county_code if invitation.region_id else None,
         "municipality": invitation.municipality.code if invitation.municipality_id else None,
-        "answered": (answer is not None and answer.status == AnswerStatus.SUBMITTED) if show_status else None,
+        "answered": invitation.has_answered if show_status else None,
     }
 
 
@@ -299,6 +298,23 @@ def open_round(request, payload: RoundIn):
     return 201, get_round(request, round_.pk)
 
 
+class InvitationIn(Schema):
+    region: str | None = Field(None, description="Länskod; i en öppen remiss anmäler en samordnare sin region")
+    municipality: str | None = Field(None, description="Kommunkod")
+    organisation: str = ""
+
+
+@router.post("/remiss-rounds/{round_id}/invitations", response={201: InvitationOut, **WRITE_RESPONSES},
+             auth=WRITE_AUTH, summary="Bjud in ytterligare en part (eller anmäl regionen till en öppen remiss)")
+def add_invitation(request, round_id: int, payload: InvitationIn):
+    round_ = _round(round_id)
+    region = get_object_or_404(Region, county_code=payload.region) if payload.region else None
+    municipality = get_object_or_404(Municipality, code=payload.municipality) if payload.municipality else None
+    invitation = rounds.invitation_add(by=request.user, round_=round_, region=region, municipality=municipality,
+                                       organisation=payload.organisation)
+    return 201, _invitation_out(invitation, show_status=False)
+
+
 # --- the party's side -----------------------------------------------------------------
 
 
@@ -349,7 +365,7 @@ def add_assignment(request, invitation_id: int, payload: AssignmentIn):
             auth=READ_AUTH, summary="Partens samlade remissvar")
 def get_answer(request, invitation_id: int):
     invitation = _invitation(invitation_id)
-    answer = getattr(invitation, "answer", None) if hasattr(invitation, "answer") else None
+    answer = invitation.answer_or_none
     submitted = answer is not None and answer.status == AnswerStatus.SUBMITTED
     if not (permissions.can_coordinate(request.user, invitation)
             or submitted and permissions.can_read_submitted_answers(request.user, invitation.round)):

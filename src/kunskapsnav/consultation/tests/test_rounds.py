@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from kunskapsnav.consultation.models import STOCKHOLM, ConsultationRound, Invitation
-from kunskapsnav.consultation.rounds import accepting_answers, round_open
+from kunskapsnav.consultation.rounds import accepting_answers, invitation_add, round_open
 from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.models import VersionStatus
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
@@ -69,3 +69,36 @@ class RoundTests(KnowledgeTestCase):
             accepting_answers(round_, at=datetime.datetime(2027, 2, 14, 23, 59, tzinfo=STOCKHOLM))
         self.assertIn("öppnar 2027-02-15", caught.exception.messages[0])
         accepting_answers(round_, at=datetime.datetime(2027, 2, 15, 0, 0, tzinfo=STOCKHOLM))
+
+
+class MorePartiesTests(KnowledgeTestCase):
+    def setUp(self):
+        v2 = content.version_create_next(by=self.npo_editor, support=self.heart_pathway)
+        self.v2 = lifecycle.version_transition(version=v2, to=VersionStatus.REMISS, by=self.npo_editor)
+        self.during = datetime.datetime(2027, 3, 1, 12, tzinfo=STOCKHOLM)
+
+    def round_(self, **values):
+        return round_open(by=self.npo_editor, version=self.v2, opens_on=D(2027, 2, 15), closes_on=D(2027, 4, 14),
+                          **values)
+
+    def test_in_an_open_remiss_a_coordinator_enters_the_own_region_and_no_other(self):
+        round_ = self.round_(all_regions=False, open_to_all=True)
+        with self.assertRaises(PermissionDenied):
+            invitation_add(by=self.uppsala_coordinator, round_=round_, region=self.orebro, at=self.during)
+        invitation = invitation_add(by=self.orebro_coordinator, round_=round_, region=self.orebro, at=self.during)
+        self.assertEqual(invitation.region, self.orebro)
+        with self.assertRaises(ValidationError) as caught:
+            invitation_add(by=self.orebro_coordinator, round_=round_, region=self.orebro, at=self.during)
+        self.assertIn("redan inbjuden", caught.exception.messages[0])
+
+    def test_a_closed_invitation_list_takes_new_parties_only_from_the_editors_and_only_while_open(self):
+        round_ = self.round_(all_regions=False)
+        with self.assertRaises(PermissionDenied):
+            invitation_add(by=self.orebro_coordinator, round_=round_, region=self.orebro, at=self.during)
+        invitation_add(by=self.npo_editor, round_=round_, organisation="Hjärtförbundet", at=self.during)
+        after = datetime.datetime(2027, 4, 15, 0, 0, tzinfo=STOCKHOLM)
+        with self.assertRaises(ValidationError) as caught:
+            invitation_add(by=self.npo_editor, round_=round_, organisation="Sent ute", at=after)
+        self.assertIn("Inga fler svar tas emot", caught.exception.messages[0])
+        with self.assertRaises(ValidationError):  # two parties at once
+            invitation_add(by=self.npo_editor, round_=round_, region=self.orebro, organisation="X", at=self.during)

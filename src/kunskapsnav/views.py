@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kunskapsnav.consultation import selectors as consultation_selectors
 from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.organisation import coverage, permissions
 from kunskapsnav.organisation.models import Body, Region
@@ -32,7 +33,7 @@ def healthz(request):
 @require_safe
 def home(request):
     """What waits for the person first: the coverage holes of the regions they coordinate,
-    the bodies they lead, their own memberships."""
+    remisses their region has not answered yet, the bodies they lead, their own memberships."""
     context = {"region_count": Region.objects.count(), "body_count": Body.objects.active().count()}
     user = request.user
     if user.is_authenticated:
@@ -43,6 +44,7 @@ def home(request):
             context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
         context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
         context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
+        context["remiss_to_answer"] = [i for i in consultation_selectors.invitations_for(user) if not i.has_answered]
         person = getattr(user, "person", None)
         if person is not None:
             context["person"] = person

@@ -259,12 +259,13 @@ class ItemResponse(models.Model):
 
 
 class ReminderKind(models.TextChoices):
+    INVITATION = "inbjudan", _("Inbjudan till remissinstans")
     PARTY = "part", _("Påminnelse till remissinstans")
     ASSIGNEE = "uppdrag", _("Påminnelse om internt uppdrag")
 
 
 class Reminder(models.Model):
-    """One reminder to one address. The row is claimed before the mail goes, and the unique
+    """One invitation notice or reminder to one address. The row is claimed before the mail goes, and the unique
     constraints decide between two workers: a reminder is sent once."""
 
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
@@ -278,11 +279,13 @@ class Reminder(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="reminder_has_its_subject",
-                condition=Q(kind="part", invitation__isnull=False, assignment__isnull=True)
+                condition=Q(kind__in=["inbjudan", "part"], invitation__isnull=False, assignment__isnull=True)
                 | Q(kind="uppdrag", invitation__isnull=True, assignment__isnull=False),
             ),
             models.UniqueConstraint(fields=["invitation", "email"], condition=Q(kind="part"),
                                     name="party_reminder_once"),
+            models.UniqueConstraint(fields=["invitation", "email"], condition=Q(kind="inbjudan"),
+                                    name="invitation_notice_once"),
             models.UniqueConstraint(fields=["assignment", "email"], condition=Q(kind="uppdrag"),
                                     name="assignee_reminder_once"),
         ]

@@ -56,7 +56,7 @@ def round_open(
     invitations += [Invitation(round=round_, municipality=m) for m in municipalities]
     invitations += [Invitation(round=round_, organisation=name) for name in organisations]
     Invitation.objects.bulk_create(invitations)
-    tasks.schedule_party_reminders(round_)
+    tasks.schedule_round_mail(round_)
     return round_
 
 
@@ -91,4 +91,6 @@ def invitation_add(*, by, round_: ConsultationRound, region=None, municipality=N
     invitation = Invitation(round=round_, region=region, municipality=municipality, organisation=organisation)
     invitation._history_user = by
     invitation.save()
+    if region is not None:
+        tasks.schedule_round_mail(round_)
     return invitation

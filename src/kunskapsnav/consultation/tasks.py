@@ -1,6 +1,7 @@
-"""Remiss reminders, run by the database-backed worker.
+"""Remiss mail, run by the database-backed worker: the invitation to each invited region's
+coordinators when the round opens, and reminders.
 
-Each round and each internal assignment queues its own reminder for the moment it falls due
+Each round and each internal assignment queues its own mail for the moment it falls due
 (`run_after`); `remind_due` sweeps everything that is due, for a worker that was down at that
 moment or a database restored from backup. Whichever runs, a reminder goes to an address
 once: its row is claimed before the mail is sent.
@@ -110,6 +111,35 @@ def remind_assignees_of(assignment: Assignment, *, now: datetime.datetime) -> in
     return sent
 
 
+def tell_invited_regions(round_: ConsultationRound, *, now: datetime.datetime) -> int:
+    """Tell the coordinators of every invited region that the round is open."""
+    if not round_.is_open_at(now):
+        return 0
+    support = round_.version.support
+    subject = _("Remiss: %(title)s, svar senast %(day)s") % {"title": support.title, "day": round_.closes_on.isoformat()}
+    sent = 0
+    for invitation in round_.invitations.filter(region__isnull=False).select_related("region"):
+        body = _(
+            "%(region)s är inbjuden att svara på remissen av %(title)s. Sista svarsdag är %(day)s.\n\n"
+            "%(instructions)s\n\nFördela remissen och samla regionens synpunkter här: %(url)s\n"
+        ) % {"region": invitation.region.name, "title": support.title, "day": round_.closes_on.isoformat(),
+             "instructions": round_.instructions, "url": _url(invitation.get_absolute_url())}
+        for email in coordinator_emails(invitation.region):
+            notice = _claim(kind=ReminderKind.INVITATION, invitation=invitation, email=email)
+            if notice is not None:
+                _send(notice, subject, body)
+                sent += 1
+    return sent
+
+
+@task()
+def send_invitations(round_id: int) -> int:
+    round_ = ConsultationRound.objects.select_related("version__support").get(pk=round_id)
+    sent = tell_invited_regions(round_, now=timezone.now())
+    logger.info("remiss round %s: %s invitations sent", round_id, sent)
+    return sent
+
+
 @task()
 def remind_parties(round_id: int) -> int:
     round_ = ConsultationRound.objects.select_related("version__support").get(pk=round_id)
@@ -134,6 +164,7 @@ def remind_due() -> int:
     today = timezone.localdate()
     sent = 0
     for round_ in ConsultationRound.objects.filter(closes_on__gte=today).select_related("version__support"):
+        sent += tell_invited_regions(round_, now=now)
         sent += remind_parties_of(round_, now=now)
     assignments = Assignment.objects.filter(invitation__round__closes_on__gte=today).select_related(
         "invitation__round__version__support", "invitation__region", "person__user", "body")
@@ -143,10 +174,16 @@ def remind_due() -> int:
     return sent
 
 
-def schedule_party_reminders(round_: ConsultationRound) -> None:
-    """Queue the round's reminder for its moment, once the round has committed."""
-    round_id, run_after = round_.pk, party_reminder_at(round_)
-    transaction.on_commit(lambda: remind_parties.using(run_after=run_after).enqueue(round_id))
+def schedule_round_mail(round_: ConsultationRound) -> None:
+    """Queue the invitations for the opening and the reminder for its moment, once the round
+    has committed. Also after a party is added: those already told are not told again."""
+    round_id, opens_at, remind_at = round_.pk, round_.opens_at, party_reminder_at(round_)
+
+    def enqueue():
+        send_invitations.using(run_after=opens_at).enqueue(round_id)
+        remind_parties.using(run_after=remind_at).enqueue(round_id)
+
+    transaction.on_commit(enqueue)
 
 
 def schedule_assignee_reminder(assignment: Assignment) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kunskapsnav.knowledge.models import SupportVersion
+from kunskapsnav.lib.history import history_of
 from kunskapsnav.organisation import permissions as registry
 from kunskapsnav.organisation.models import Region
 
@@ -139,6 +140,8 @@ def invitation_detail(request, pk):
         "comments": invitation.comments.select_related("recommendation", "author") if inside else [],
         "assignment_form": AssignmentForm(region=invitation.region) if coordinates and invitation.region_id else None,
         "comment_form": CommentForm(version=version) if inside else None,
+        # The answer's life (composed, submitted, withdrawn, submitted again) is for the party.
+        "history": history_of(answer.history.all()) if inside and answer else None,
     })
 
 

@@ -79,6 +79,12 @@ class RemissPageTests(LiveRemissTestCase):
         # Locked: the composer sends the coordinator back with the reason.
         response = self.client.get(url, follow=True)
         self.assertContains(response, "låst")
+        # Withdrawn and the history says so, with who did it.
+        self.client.post(reverse("consultation:answer_withdraw", args=[self.orebro_inv.pk]))
+        history = self.client.get(self.orebro_inv.get_absolute_url()).context["history"]
+        self.assertEqual([c.new for e in history for c in e.changes if c.label == "status"][:2],
+                         ["Utkast", "Inskickat"])
+        self.assertEqual(history[0].reason, "Återkallat")
 
     def submit_orebro(self):
         answers.answer_compose(by=self.orebro_coordinator, invitation=self.orebro_inv, summary="Tillstyrks.",
@@ -136,3 +142,13 @@ class RemissPageTests(LiveRemissTestCase):
         text = " ".join(page.extract_text() for page in pdf.pages)
         self.assertIn("Region Örebro län", text)
         self.assertIn("Ändras till två veckor.", text)
+
+    def test_the_start_page_lists_remisses_the_region_has_not_answered(self):
+        self.client.force_login(self.chair)  # assigned through the LPO
+        self.assertContains(self.client.get("/"), self.orebro_inv.get_absolute_url())
+        self.client.force_login(self.orebro_coordinator)
+        self.assertContains(self.client.get("/"), "Remisser att besvara")
+        self.submit_orebro()
+        self.assertNotContains(self.client.get("/"), "Remisser att besvara")
+        self.client.force_login(self.outsider)
+        self.assertNotContains(self.client.get("/"), "Remisser att besvara")

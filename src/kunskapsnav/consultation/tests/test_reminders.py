@@ -37,6 +37,14 @@ class ReminderTests(RemissTestCase):
         self.assertIn("2027-04-14", mail.outbox[0].body)
         self.assertIn(self.orebro_inv.get_absolute_url(), mail.outbox[0].body)
 
+    def test_the_coordinators_are_told_once_when_the_round_opens(self):
+        self.assertEqual(tasks.tell_invited_regions(self.round, now=at(datetime.date(2027, 2, 14))), 0)
+        for day in (15, 16):
+            tasks.tell_invited_regions(self.round, now=at(datetime.date(2027, 2, day)))
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox),
+                         ["samordnare@orebro.example", "samordnare@uppsala.example"])
+        self.assertIn("svar senast 2027-04-14", mail.outbox[0].subject)
+
     def test_a_reminder_is_sent_once_however_often_it_runs(self):
         for day in (8, 9, 10):
             tasks.remind_parties_of(self.round, now=at(datetime.date(2027, 4, day)))
@@ -76,7 +84,8 @@ class ReminderTests(RemissTestCase):
             answers.assignment_add(by=self.orebro_coordinator, invitation=round_.invitations.get(region=self.orebro),
                                    body=self.orebro_lpo, due_on=datetime.date(2027, 6, 15))
         queued = {r.task_path.rsplit(".", 1)[1]: r.run_after for r in DBTaskResult.objects.all()}
-        self.assertEqual(queued, {"remind_parties": at(datetime.date(2027, 6, 23), 8),
+        self.assertEqual(queued, {"send_invitations": datetime.datetime(2027, 5, 1, tzinfo=STOCKHOLM),
+                                  "remind_parties": at(datetime.date(2027, 6, 23), 8),
                                   "remind_assignees": at(datetime.date(2027, 6, 13), 8)})
         self.assertEqual(mail.outbox, [])
 
@@ -115,10 +124,11 @@ class ReminderWorkerTests(TransactionTestCase):
     def run_worker(self):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())
 
-    def test_two_runs_and_a_sweep_send_one_reminder(self):
+    def test_two_runs_and_a_sweep_send_one_invitation_and_one_reminder(self):
         self.run_worker()
         tasks.remind_due.enqueue()
         tasks.remind_due.enqueue()
         self.run_worker()
-        self.assertEqual([m.to for m in mail.outbox], [["samordnare@orebro.example"]])
-        self.assertIsNotNone(Reminder.objects.get().sent_at)
+        self.assertEqual(sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox),
+                         [("samordnare@orebro.example", "Påminnelse"), ("samordnare@orebro.example", "Remiss")])
+        self.assertEqual(Reminder.objects.filter(sent_at__isnull=False).count(), 2)

@@ -91,7 +91,7 @@ def test_a_remiss_from_round_to_compilation(demo_site, page, expect, login, logo
     page.get_by_role("region", name="Remisser du arbetar med").get_by_role(
         "link", name=re.compile(SUPPORT)).click()
     expect(page).to_have_url(re.compile(re.escape(invitation.get_absolute_url()) + "$"))
-    page.get_by_label("Organ").select_option(label=lpo.name)
+    page.get_by_label("Till ett organ").select_option(label=lpo.name)
     page.get_by_label("Svara senast").fill((closes_on - datetime.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Fördela").click()
     expect(status).to_contain_text("Uppdraget är fördelat.")
@@ -103,7 +103,7 @@ def test_a_remiss_from_round_to_compilation(demo_site, page, expect, login, logo
     page.goto("/remiss/")
     page.get_by_role("region", name="Remisser du arbetar med").get_by_role(
         "link", name=re.compile(SUPPORT)).click()
-    page.get_by_label("Gäller").select_option(index=1)
+    page.get_by_label("Avser").select_option(index=1)
     page.get_by_label(re.compile(r"^Synpunkt")).fill(COMMENT)
     page.get_by_label("Förslag till ny text").fill(PROPOSAL)
     page.get_by_role("button", name="Spara synpunkten").click()

@@ -26,7 +26,7 @@ class ExportUnavailable(Exception):
 
 
 def header() -> list[str]:
-    return [_("Gäller"), _("Rekommendation nr"), _("Avsnitt"), _("Remissinstans"), _("Undertecknat av"),
+    return [_("Avser"), _("Rekommendation nr"), _("Avsnitt"), _("Remissinstans"), _("Undertecknat av"),
             _("Inskickat"), _("Typ"), _("Synpunkt"), _("Förslag till ny text"), _("Bedömning"), _("Motivering")]
 
 

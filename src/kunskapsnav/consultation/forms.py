@@ -63,9 +63,9 @@ class InvitationForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Organ"), queryset=Body.objects.none(), required=False,
+    body = forms.ModelChoiceField(label=_("Till ett organ"), queryset=Body.objects.none(), required=False,
                                   empty_label=_("Inget organ"))
-    person = forms.ModelChoiceField(label=_("Eller en person"), queryset=Person.objects.none(), required=False,
+    person = forms.ModelChoiceField(label=_("Eller till en person"), queryset=Person.objects.none(), required=False,
                                     empty_label=_("Ingen person"))
     due_on = forms.DateField(label=_("Svara senast"), widget=DateInput())
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
@@ -98,7 +98,7 @@ class AnchorMixin:
 
 
 class CommentForm(AnchorMixin, forms.Form):
-    recommendation = forms.ChoiceField(label=_("Gäller"), required=False)
+    recommendation = forms.ChoiceField(label=_("Avser"), required=False)
     section = forms.CharField(label=_("Avsnitt"), required=False, max_length=200,
                               help_text=_("Om synpunkten gäller ett avsnitt snarare än en rekommendation."))
     kind = forms.ChoiceField(label=_("Typ av synpunkt"), choices=CommentKind.choices, initial=CommentKind.SUBSTANCE)
@@ -124,7 +124,7 @@ class PointForm(AnchorMixin, forms.Form):
 
     include = forms.BooleanField(label=_("Ta med"), required=False)
     point = forms.IntegerField(label=_("Punkt nr"), min_value=1, required=False)
-    recommendation = forms.ChoiceField(label=_("Gäller"), required=False)
+    recommendation = forms.ChoiceField(label=_("Avser"), required=False)
     section = forms.CharField(label=_("Avsnitt"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Typ"), choices=CommentKind.choices)
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kunskapsnav.organisation",
     "kunskapsnav.knowledge",
     "kunskapsnav.consultation",
+    "kunskapsnav.implementation",
     "kunskapsnav.interop",
 ]
 

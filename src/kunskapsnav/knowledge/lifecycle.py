@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from . import permissions, search, tasks
 from .models import KnowledgeSupport, SupportVersion, VersionStatus, VersionTransition
+from .signals import version_published
 
 logger = logging.getLogger(__name__)
 
@@ -119,4 +120,5 @@ def _publish(version: SupportVersion, *, by, note: str):
         raise ValidationError(
             _("En annan version publicerades samtidigt. Ladda om sidan och försök igen.")
         ) from exc
+    version_published.send(sender=SupportVersion, version=version, replaced=previous[0] if previous else None, by=by)
     tasks.notify_published(version)

@@ -1,0 +1,77 @@
+"""Who may see and do what in an adoption.
+
+- The region's coordinators (its kunskapsstödsgrupp) run the process: every stage move,
+  decisions, the decision order, sharing.
+- Those responsible for the adoption (active members of the responsible local body, or the
+  responsible contact person) work on the gap analysis and the actions, and move the
+  adoption from kartläggning to beslut and from implementering to uppföljning.
+- A region's work in progress is seen by the region (its coordinators and the people in its
+  local bodies) and by the national side (national administrators, analysts, members of
+  national bodies); other regions and the public see it once the region shares it.
+"""
+
+from django.utils import timezone
+
+from kunskapsnav.organisation import permissions as registry
+from kunskapsnav.organisation.models import KINDS_BY_LEVEL, Level, Membership, Role
+
+from .models import Adoption, Stage
+
+# Moves the responsible body may make itself; the coordinators make every move.
+RESPONSIBLE_MOVES = {(Stage.MAPPING, Stage.DECISION), (Stage.IMPLEMENTATION, Stage.FOLLOW_UP)}
+
+
+def _memberships(user):
+    if not (user.is_authenticated and user.is_active):
+        return Membership.objects.none()
+    return Membership.objects.active_on(timezone.localdate()).filter(person__user=user, body__is_active=True)
+
+
+def is_national_side(user) -> bool:
+    if registry.is_national_admin(user):
+        return True
+    if user.is_authenticated and user.is_active and getattr(user, "analyst", False):
+        return True
+    return _memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.NATIONAL]).exists()
+
+
+def region_ids_of(user) -> frozenset[int]:
+    """The regions whose work in progress the user sees as one of their own."""
+    ids = set(registry.coordinated_region_ids(user))
+    ids.update(_memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.LOCAL])
+               .values_list("body__region_id", flat=True))
+    return frozenset(ids)
+
+
+def can_see(user, adoption: Adoption) -> bool:
+    return adoption.is_public or is_national_side(user) or adoption.region_id in region_ids_of(user)
+
+
+def can_coordinate(user, region_id: int) -> bool:
+    return registry.is_national_admin(user) or region_id in registry.coordinated_region_ids(user)
+
+
+def can_work_on_region(user, region) -> bool:
+    return can_coordinate(user, region.pk)
+
+
+def is_responsible(user, responsibility) -> bool:
+    """An active member of a responsible body (not a patient representative's seat alone),
+    or the responsible contact person."""
+    if not user.is_authenticated:
+        return False
+    bodies = [b.pk for b in responsibility.bodies]
+    if bodies and _memberships(user).filter(body_id__in=bodies).exclude(role=Role.PATIENT_REPRESENTATIVE).exists():
+        return True
+    return any(p.user_id == user.pk for p in responsibility.contacts)
+
+
+def can_work_on(user, adoption: Adoption, responsibility) -> bool:
+    """The gap analysis and the actions."""
+    return can_coordinate(user, adoption.region_id) or is_responsible(user, responsibility)
+
+
+def can_move(user, adoption: Adoption, to: str, responsibility) -> bool:
+    if can_coordinate(user, adoption.region_id):
+        return True
+    return (adoption.stage, to) in RESPONSIBLE_MOVES and is_responsible(user, responsibility)

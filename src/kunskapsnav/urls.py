@@ -19,6 +19,7 @@ urlpatterns = [
     path("kunskapsstod/", include("kunskapsnav.knowledge.urls")),
     path("organisation/", include("kunskapsnav.organisation.urls")),
     path("remiss/", include("kunskapsnav.consultation.urls")),
+    path("inforande/", include("kunskapsnav.implementation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

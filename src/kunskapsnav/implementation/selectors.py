@@ -1,0 +1,144 @@
+"""Questions the pages and the API ask: a region's adoptions, an LPO's, the national
+matrix, and when each region reached each stage."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from kunskapsnav.knowledge.models import KnowledgeSupport
+from kunskapsnav.organisation.models import Body, Region
+
+from . import permissions
+from .adoptions import Responsibility, responsibilities
+from .models import OPEN_ACTION_STATUSES, Adoption, Stage, StageTransition
+from .work import next_review_on
+
+
+def visible(user):
+    """A filter of the adoptions the user may see."""
+    if permissions.is_national_side(user):
+        return Q()
+    return Q(is_public=True) | Q(region_id__in=permissions.region_ids_of(user))
+
+
+def current(queryset=None):
+    """Adoptions of the version a region works with now: those with no successor."""
+    queryset = queryset if queryset is not None else Adoption.objects.all()
+    return queryset.filter(successor__isnull=True)
+
+
+def _filtered(queryset, *, npo: Body | None = None, support_type: str = ""):
+    if npo is not None:
+        queryset = queryset.filter(Q(support__owning_body=npo) | Q(support__owning_body__mirrors=npo))
+    if support_type:
+        queryset = queryset.filter(support__type=support_type)
+    return queryset
+
+
+@dataclass
+class Row:
+    adoption: Adoption
+    responsibility: Responsibility
+    overdue: int
+    next_due: datetime.date | None
+
+
+def rows_of(adoptions) -> list[Row]:
+    """Adoptions with who is responsible, overdue actions and the next due date (the nearest
+    open action or review)."""
+    today = timezone.localdate()
+    adoptions = list(adoptions.select_related("support__owning_body__mirrors", "region", "version").annotate(
+        overdue=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_on__lt=today)),
+        next_action=Min("actions__due_on", filter=Q(actions__status__in=OPEN_ACTION_STATUSES)),
+    ))
+    responsible = responsibilities(adoptions)
+    rows = []
+    for adoption in adoptions:
+        dates = [d for d in (adoption.next_action, next_review_on(adoption)) if d is not None]
+        rows.append(Row(adoption=adoption, responsibility=responsible[adoption.pk], overdue=adoption.overdue,
+                        next_due=min(dates) if dates else None))
+    return rows
+
+
+def region_rows(user, region: Region, *, npo=None, support_type="") -> list[Row]:
+    adoptions = _filtered(current().filter(region=region).filter(visible(user)), npo=npo, support_type=support_type)
+    return rows_of(adoptions.order_by("support__title"))
+
+
+def body_rows(user, body: Body) -> list[Row]:
+    """The adoptions a local body answers for: those of the NPO it mirrors, and its own
+    routines."""
+    adoptions = current().filter(region_id=body.region_id).filter(visible(user))
+    if body.mirrors_id:
+        adoptions = adoptions.filter(Q(support__owning_body=body) | Q(support__owning_body_id=body.mirrors_id)
+                                     | Q(support__owning_body__mirrors_id=body.mirrors_id))
+    else:
+        adoptions = adoptions.filter(support__owning_body=body)
+    return [row for row in rows_of(adoptions.order_by("support__title")) if body in row.responsibility.bodies]
+
+
+@dataclass
+class Matrix:
+    regions: list[Region]
+    supports: list[KnowledgeSupport]
+    cells: dict[tuple[int, int], Adoption | None] = field(default_factory=dict)
+    hidden: set[tuple[int, int]] = field(default_factory=set)
+
+    def row(self, support: KnowledgeSupport) -> list[tuple[Region, Adoption | None, bool]]:
+        return [(r, self.cells.get((support.pk, r.pk)), (support.pk, r.pk) in self.hidden) for r in self.regions]
+
+
+def matrix(user, *, npo=None, support_type="", healthcare_region=None) -> Matrix:
+    """Supports × 21 regions (or one sjukvårdsregion's), each cell the current adoption, or
+    hidden where the viewer may not see that region's work."""
+    regions = Region.objects.order_by("county_code")
+    if healthcare_region is not None:
+        regions = regions.filter(healthcare_region=healthcare_region)
+    regions = list(regions)
+    adoptions = _filtered(current().filter(region__in=regions), npo=npo, support_type=support_type)
+    adoptions = adoptions.select_related("support", "region")
+    allowed = visible(user)
+    seen = set(adoptions.filter(allowed).values_list("pk", flat=True))
+    result = Matrix(regions=regions, supports=[])
+    supports = {}
+    for adoption in adoptions:
+        supports[adoption.support_id] = adoption.support
+        key = (adoption.support_id, adoption.region_id)
+        if adoption.pk in seen:
+            result.cells[key] = adoption
+        else:
+            result.hidden.add(key)
+    result.supports = sorted(supports.values(), key=lambda s: s.title)
+    return result
+
+
+@dataclass
+class Progress:
+    region: Region
+    reached: dict[str, datetime.datetime]  # stage → the first time the region's adoption got there
+    stage: str
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+
+def progress(user, support: KnowledgeSupport) -> list[Progress]:
+    """For every region whose work the viewer sees: when it first reached each stage, over
+    all versions of the support, from the stage history."""
+    adoptions = current(Adoption.objects.filter(support=support)).filter(visible(user)).select_related("region")
+    by_region = {a.region_id: Progress(region=a.region, reached={}, stage=a.stage) for a in adoptions}
+    moves = (StageTransition.objects.filter(adoption__support=support, adoption__region_id__in=by_region)
+             .values("adoption__region_id", "new_stage").annotate(first=Min("at")))
+    for move in moves:
+        by_region[move["adoption__region_id"]].reached[move["new_stage"]] = move["first"]
+    return sorted(by_region.values(), key=lambda p: p.region.county_code)
+
+
+def stage_counts(rows: list[Row]) -> list[tuple[str, str, int]]:
+    counts = {}
+    for row in rows:
+        counts[row.adoption.stage] = counts.get(row.adoption.stage, 0) + 1
+    return [(value, label, counts.get(value, 0)) for value, label in Stage.choices]

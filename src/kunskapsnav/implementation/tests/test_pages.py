@@ -1,0 +1,104 @@
+import csv
+import io
+
+from django.urls import reverse
+
+from kunskapsnav.implementation import stages, work
+from kunskapsnav.implementation.models import Gap, Stage
+
+from .personas import ImplementationTestCase
+
+
+class PageTests(ImplementationTestCase):
+    def test_the_region_dashboard_shows_stage_responsible_and_missing_responsibility(self):
+        self.client.force_login(self.orebro_coordinator)
+        page = self.client.get(reverse("implementation:region", args=["18"])).content.decode()
+        self.assertIn("Hjärtsvikt – nydebuterad", page)
+        self.assertIn("LPO hjärta", page)
+        self.assertIn("Kartläggning", page)
+        page = self.client.get(reverse("implementation:region", args=["03"])).content.decode()
+        self.assertNotIn("Hjärtsvikt", page)  # Uppsala's work is not Örebro's to see
+        self.client.force_login(self.uppsala_coordinator)
+        page = self.client.get(reverse("implementation:region", args=["03"])).content.decode()
+        self.assertIn("Ingen ansvarig", page)
+
+    def test_the_national_matrix_shows_stage_as_text_and_hides_unshared_work(self):
+        self.client.force_login(self.npo_editor)
+        page = self.client.get(reverse("implementation:matrix")).content.decode()
+        self.assertEqual(page.count("stage-kartlaggning"), 21)
+        self.client.force_login(self.uppsala_coordinator)
+        page = self.client.get(reverse("implementation:matrix")).content.decode()
+        self.assertEqual(page.count("stage-kartlaggning"), 1)  # Uppsala's own
+        self.assertEqual(page.count("stage-hidden"), 20)
+        response = self.client.get(reverse("implementation:matrix_csv"), {"healthcare_region": "mellansverige"})
+        table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(table[0][:3], ["Kunskapsstöd", "Version", "Region Uppsala"])
+        self.assertEqual(table[1][:4], ["Hjärtsvikt – nydebuterad", "1", "Kartläggning", "ej delat"])
+
+    def test_someone_elses_adoption_is_refused_until_shared(self):
+        url = self.orebro_adoption.get_absolute_url()
+        self.client.force_login(self.uppsala_coordinator)
+        self.assertEqual(self.client.get(url).status_code, 403)
+        work.sharing_set(by=self.orebro_coordinator, adoption=self.orebro_adoption, public=True)
+        self.assertEqual(self.client.get(url).status_code, 200)
+
+    def form_data(self, rows, **changes):
+        data = {"rad-TOTAL_FORMS": str(len(rows)), "rad-INITIAL_FORMS": str(len(rows))}
+        for i, row in enumerate(rows):
+            data |= {f"rad-{i}-row": row.pk, f"rad-{i}-row_version": row.row_version,
+                     f"rad-{i}-current_practice": row.current_practice, f"rad-{i}-gap": row.gap,
+                     f"rad-{i}-units": row.units, f"rad-{i}-proposed_actions": row.proposed_actions,
+                     f"rad-{i}-within_unit_budget": "unknown"}
+        for key, value in changes.items():
+            data[key.replace("_", "-", 2) if key.startswith("rad_") else key] = value
+        return data
+
+    def test_two_editors_of_one_gap_analysis_lose_nothing(self):
+        url = reverse("implementation:gap_analysis", args=[self.orebro_adoption.pk])
+        rows = list(self.orebro_adoption.gap_rows.all())
+        # Both open the form; the chair saves first.
+        self.client.force_login(self.chair)
+        first = self.form_data(rows) | {"rad-0-current_practice": "Ordförandens text", "rad-0-gap": "stort"}
+        self.assertEqual(self.client.post(url, first).status_code, 302)
+        self.client.force_login(self.member)
+        second = self.form_data(rows) | {"rad-0-current_practice": "Ledamotens text", "rad-1-gap": "ingen"}
+        response = self.client.post(url, second)
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        self.assertIn("1 rader har ändrats av någon annan", page)
+        self.assertIn("Ordförandens text", page)  # theirs, shown
+        self.assertIn("Ledamotens text", page)  # mine, kept in the form
+        rows = list(self.orebro_adoption.gap_rows.all())
+        self.assertEqual((rows[0].current_practice, rows[1].gap), ("Ordförandens text", "ingen"))
+        # Saving again (the form now carries the newer row version) keeps the member's text.
+        again = {k: v for k, v in second.items()} | {"rad-0-row_version": rows[0].row_version,
+                                                      "rad-1-row_version": rows[1].row_version}
+        self.assertEqual(self.client.post(url, again).status_code, 302)
+        self.assertEqual(self.orebro_adoption.gap_rows.first().current_practice, "Ledamotens text")
+
+    def test_the_gap_form_says_what_is_wrong_in_swedish(self):
+        url = reverse("implementation:gap_analysis", args=[self.orebro_adoption.pk])
+        rows = list(self.orebro_adoption.gap_rows.all())
+        self.client.force_login(self.chair)
+        response = self.client.post(url, self.form_data(rows) | {"rad-0-cost_estimate": "-3", "rad-0-gap": "enorm"})
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        self.assertIn("Det gick inte att spara", page)
+
+    def test_the_adoption_page_routes_the_decision_and_a_new_version_is_announced(self):
+        for row in self.orebro_adoption.gap_rows.all():
+            work.gap_row_save(by=self.chair, row=row, based_on=row.row_version,
+                              values={"gap": Gap.LARGE, "within_unit_budget": False})
+        stages.adoption_move(by=self.chair, adoption=self.orebro_adoption, to=Stage.DECISION)
+        self.client.force_login(self.orebro_coordinator)
+        page = self.client.get(self.orebro_adoption.get_absolute_url()).content.decode()
+        self.assertIn("Hälso- och sjukvårdens ledningsgrupp", page)
+        self.assertIn("bereds av RMKS Region Örebro län", page)
+        self.assertIn("Registrera ett beslut", page)
+
+    def test_progress_over_time_has_a_chart_and_its_table(self):
+        self.client.force_login(self.npo_editor)
+        response = self.client.get(reverse("implementation:support_progress", args=[self.heart_pathway.pk]))
+        self.assertEqual(response.context["spec"]["$schema"], "https://vega.github.io/schema/vega-lite/v6.4.1.json")
+        self.assertEqual(len(response.context["spec"]["data"]["values"]), 21)
+        self.assertContains(response, "vega-embed-7.1.0.min.js")

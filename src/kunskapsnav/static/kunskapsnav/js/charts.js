@@ -1,0 +1,8 @@
+// Draws every <div class="chart" data-spec="ID"> from the Vega-Lite specification in the
+// <script type="application/json" id="ID"> beside it, with vega-embed's export menu (PNG, SVG).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".chart[data-spec]").forEach(function (element) {
+    var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
+    vegaEmbed(element, spec, {actions: {export: true, source: false, compiled: false, editor: false}, renderer: "svg"});
+  });
+});

@@ -21,6 +21,8 @@ from django.utils import timezone
 from kunskapsnav.accounts.models import ApiToken
 from kunskapsnav.consultation import answers, compilation
 from kunskapsnav.consultation.rounds import round_open
+from kunskapsnav.implementation import stages, work
+from kunskapsnav.implementation.models import Adoption, Stage
 from kunskapsnav.knowledge import additions, content, interchange, lifecycle
 from kunskapsnav.knowledge.models import SupportType
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
@@ -67,6 +69,14 @@ READ_ONLY = {
     "consultation:invitation_detail",
     "consultation:compilation",
     "consultation:compilation_export",
+    "implementation:overview",
+    "implementation:matrix",
+    "implementation:matrix_csv",
+    "implementation:region",
+    "implementation:body",
+    "implementation:support_progress",
+    "implementation:adoption_detail",
+    "implementation:decision_attachment",
 }
 # Writes to the visitor's own session only, no governed data.
 SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
@@ -161,6 +171,49 @@ CASES = [
          "api_response_save", api=True),
     Case("API publish a compilation", "POST /api/v1/remiss-rounds/{round_id}/compilation/publication",
          {"admin", "npo_editor"}, "api_compilation_publish", api=True),
+    Case("fill Örebro's gap analysis", "implementation:gap_analysis",
+         {"admin", "orebro_coordinator", "chair", "member"}, "page_gap_analysis"),
+    Case("Örebro's adoption not relevant", "implementation:adoption_move", {"admin", "orebro_coordinator"},
+         "page_adoption_move"),
+    Case("add a patient representative", "implementation:participant_add",
+         {"admin", "orebro_coordinator", "chair", "member"}, "page_participant_add"),
+    Case("record Örebro's decision", "implementation:decision_record", {"admin", "orebro_coordinator"},
+         "page_decision_record"),
+    Case("set the care field", "implementation:care_field_set", {"admin", "orebro_coordinator"},
+         "page_care_field_set"),
+    Case("add an action", "implementation:action_add", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_action_add"),
+    Case("complete an action", "implementation:action_update", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_action_update"),
+    Case("add a follow-up measure", "implementation:measure_add", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_measure_add"),
+    Case("set the review cadence", "implementation:cadence_set", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_cadence_set"),
+    Case("record a review", "implementation:review_record", {"admin", "orebro_coordinator", "chair", "member"},
+         "page_review_record"),
+    Case("share Örebro's work", "implementation:sharing_set", {"admin", "orebro_coordinator"}, "page_sharing_set"),
+    Case("start Örebro's routine", "implementation:adoption_start", {"admin", "orebro_coordinator"},
+         "page_adoption_start"),
+    Case("Örebro's decision order", "implementation:decision_order", {"admin", "orebro_coordinator"},
+         "page_decision_order"),
+    Case("API move Örebro's adoption", "POST /api/v1/adoptions/{adoption_id}/transitions",
+         {"admin", "orebro_coordinator"}, "api_adoption_move", api=True),
+    Case("API fill a gap row", "PATCH /api/v1/gap-rows/{row_id}", {"admin", "orebro_coordinator", "chair", "member"},
+         "api_gap_row", api=True),
+    Case("API record a decision", "POST /api/v1/adoptions/{adoption_id}/decisions", {"admin", "orebro_coordinator"},
+         "api_decision_record", api=True),
+    Case("API add an action", "POST /api/v1/adoptions/{adoption_id}/actions",
+         {"admin", "orebro_coordinator", "chair", "member"}, "api_action_add", api=True),
+    Case("API complete an action", "PATCH /api/v1/actions/{action_id}",
+         {"admin", "orebro_coordinator", "chair", "member"}, "api_action_update", api=True),
+    Case("API add a measure", "POST /api/v1/adoptions/{adoption_id}/measures",
+         {"admin", "orebro_coordinator", "chair", "member"}, "api_measure_add", api=True),
+    Case("API record a review", "POST /api/v1/adoptions/{adoption_id}/reviews",
+         {"admin", "orebro_coordinator", "chair", "member"}, "api_review_record", api=True),
+    Case("API share Örebro's work", "PUT /api/v1/adoptions/{adoption_id}/sharing", {"admin", "orebro_coordinator"},
+         "api_sharing_set", api=True),
+    Case("API Örebro's decision order", "PUT /api/v1/regions/{county_code}/decision-rules",
+         {"admin", "orebro_coordinator"}, "api_decision_order", api=True),
     Case("API write Örebro addition", "POST /api/v1/recommendations/{recommendation_id}/additions",
          {"admin", "orebro_coordinator"}, "api_addition_save", api=True),
     Case("API send draft on remiss", "POST /api/v1/supports/{support_id}/versions/{number}/transitions",
@@ -209,6 +262,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.addition = additions.addition_save(by=cls.admin, recommendation=cls.rec_drug, region=cls.orebro,
                                                text="Örebros tillägg")
         cls.remiss_setup()
+        cls.implementation_setup()
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
@@ -247,7 +301,130 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
                                            closes_on=today + datetime.timedelta(days=30), all_regions=False,
                                            open_to_all=True)
 
+    @classmethod
+    def implementation_setup(cls):
+        """Örebro's adoption of the heart pathway in kartläggning; of two more supports (of the
+        same NPO, so LPO hjärta answers for them) one in beslut with an action, one in
+        uppföljning; and Örebro's own published routine, not yet adopted."""
+        today = timezone.localdate()
+        cls.mapping = Adoption.objects.get(region=cls.orebro, version=cls.heart_pathway.versions.get(number=1))
+
+        def adopted(title, stage_path):
+            support = content.support_create(by=cls.admin, type=SupportType.CLINICAL, title=title,
+                                             issuer_body=cls.heart_npo, owning_body=cls.heart_npo,
+                                             review_date=today + datetime.timedelta(days=700))
+            version = support.versions.get()
+            content.recommendation_create(by=cls.admin, version=version, text="R", priority=3)
+            for to in ("remiss", "faststalld", "publicerad"):
+                version = lifecycle.version_transition(version=version, to=to, by=cls.admin)
+            adoption = Adoption.objects.get(region=cls.orebro, version=version)
+            row = adoption.gap_rows.get()
+            work.gap_row_save(by=cls.admin, row=row, based_on=row.row_version,
+                              values={"gap": "litet", "within_unit_budget": True})
+            for to in stage_path:
+                if to == Stage.IMPLEMENTATION:
+                    work.decision_record(by=cls.admin, adoption=adoption, decided_by="Verksamheterna",
+                                         decided_on=today, outcome="bifall")
+                if to == Stage.FOLLOW_UP:
+                    work.measure_add(by=cls.admin, adoption=adoption, kind="effektmal", name="Mål")
+                adoption = stages.adoption_move(by=cls.admin, adoption=adoption, to=to)
+            return adoption
+
+        cls.deciding = adopted("Stöd i beslut", [Stage.DECISION])
+        cls.following = adopted("Stöd i uppföljning", [Stage.DECISION, Stage.IMPLEMENTATION, Stage.FOLLOW_UP])
+        cls.action = work.action_add(by=cls.admin, adoption=cls.deciding, title="Utbilda", owner="Kliniken",
+                                     due_on=today + datetime.timedelta(days=30))
+        routine = content.support_create(by=cls.admin, type=SupportType.REGIONAL_ROUTINE, title="Örebros rutin",
+                                         issuer_region=cls.orebro, owning_body=cls.orebro_lpo,
+                                         review_date=today + datetime.timedelta(days=700))
+        version = routine.versions.get()
+        content.recommendation_create(by=cls.admin, version=version, text="R", priority=3)
+        for to in ("remiss", "faststalld", "publicerad"):
+            version = lifecycle.version_transition(version=version, to=to, by=cls.admin)
+        cls.routine_version = version
+
     # --- requests ------------------------------------------------------------------
+
+    def page_gap_analysis(self):
+        row = self.mapping.gap_rows.first()
+        return "post", reverse("implementation:gap_analysis", args=[self.mapping.pk]), {
+            "rad-TOTAL_FORMS": "1", "rad-INITIAL_FORMS": "1", "rad-0-row": row.pk, "rad-0-row_version": row.row_version,
+            "rad-0-gap": "stort", "rad-0-within_unit_budget": "false"}
+
+    def page_adoption_move(self):
+        return "post", reverse("implementation:adoption_move", args=[self.mapping.pk]), {
+            "to": "ej_aktuell", "note": "Ges inte i regionen"}
+
+    def page_participant_add(self):
+        return "post", reverse("implementation:participant_add", args=[self.mapping.pk]), {
+            "person": self.orebro_person.pk, "kind": "patient"}
+
+    def page_decision_record(self):
+        return "post", reverse("implementation:decision_record", args=[self.deciding.pk]), {
+            "decided_by": "Verksamheterna", "decided_on": timezone.localdate().isoformat(), "outcome": "bifall",
+            "diary_number": "RS 1"}
+
+    def page_care_field_set(self):
+        return "post", reverse("implementation:care_field_set", args=[self.deciding.pk]), {"care_field": "tandvard"}
+
+    def page_action_add(self):
+        return "post", reverse("implementation:action_add", args=[self.deciding.pk]), {
+            "title": "Ny rutin", "owner": "Vårdcentralerna", "due_on": "2030-01-01"}
+
+    def page_action_update(self):
+        return "post", reverse("implementation:action_update", args=[self.action.pk]), {"status": "klar"}
+
+    def page_measure_add(self):
+        return "post", reverse("implementation:measure_add", args=[self.deciding.pk]), {
+            "kind": "indikator", "name": "Andel", "indicator_code": "X1"}
+
+    def page_cadence_set(self):
+        return "post", reverse("implementation:cadence_set", args=[self.deciding.pk]), {"review_every_months": "6"}
+
+    def page_review_record(self):
+        return "post", reverse("implementation:review_record", args=[self.following.pk]), {
+            "held_on": timezone.localdate().isoformat(), "notes": "Bra"}
+
+    def page_sharing_set(self):
+        return "post", reverse("implementation:sharing_set", args=[self.mapping.pk]), {"public": "1"}
+
+    def page_adoption_start(self):
+        return "post", reverse("implementation:adoption_start", args=[self.routine_version.pk, "18"]), {}
+
+    def page_decision_order(self):
+        return "post", reverse("implementation:decision_order", args=["18"]), {"use": "orebro"}
+
+    def api_adoption_move(self):
+        return "post", f"/api/v1/adoptions/{self.mapping.pk}/transitions", {"to": "ej_aktuell", "note": "Nej"}
+
+    def api_gap_row(self):
+        row = self.mapping.gap_rows.first()
+        return "patch", f"/api/v1/gap-rows/{row.pk}", {"row_version": row.row_version, "gap": "ingen"}
+
+    def api_decision_record(self):
+        return "post", f"/api/v1/adoptions/{self.deciding.pk}/decisions", {
+            "decided_by": "Verksamheterna", "decided_on": timezone.localdate().isoformat(), "outcome": "bifall"}
+
+    def api_action_add(self):
+        return "post", f"/api/v1/adoptions/{self.deciding.pk}/actions", {
+            "title": "Ny rutin", "owner": "Vårdcentralerna", "due_on": "2030-01-01"}
+
+    def api_action_update(self):
+        return "patch", f"/api/v1/actions/{self.action.pk}", {"status": "pagar"}
+
+    def api_measure_add(self):
+        return "post", f"/api/v1/adoptions/{self.deciding.pk}/measures", {"kind": "effektmal", "name": "Mål"}
+
+    def api_review_record(self):
+        return "post", f"/api/v1/adoptions/{self.following.pk}/reviews", {
+            "held_on": timezone.localdate().isoformat(), "notes": "Bra"}
+
+    def api_sharing_set(self):
+        return "put", f"/api/v1/adoptions/{self.mapping.pk}/sharing", {"public": True}
+
+    def api_decision_order(self):
+        return "put", "/api/v1/regions/18/decision-rules", [
+            {"condition": "inom_budget", "decider_kind": "verksamheterna"}]
 
     def page_round_create(self):
         version = self.pathway_on_remiss.versions.get()
@@ -539,6 +716,11 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "consultation:invitation_detail": [self.draft_invitation.pk],
             "consultation:compilation": [self.open_round.pk],
             "consultation:compilation_export": [self.open_round.pk, "csv"],
+            "implementation:region": ["18"],
+            "implementation:body": [self.orebro_lpo.pk],
+            "implementation:support_progress": [self.heart_pathway.pk],
+            "implementation:adoption_detail": [self.mapping.pk],
+            "implementation:decision_attachment": [1],
         }
         for name in READ_ONLY:
             with self.subTest(page=name):

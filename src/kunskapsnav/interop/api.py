@@ -66,12 +66,14 @@ def validation_error(request, exc):
 
 def _register_routers():
     from kunskapsnav.interop.consultation_api import router as consultation_router
+    from kunskapsnav.interop.implementation_api import router as implementation_router
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
 
     api.add_router("/", organisation_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", consultation_router)
+    api.add_router("/", implementation_router)
 
 
 _register_routers()

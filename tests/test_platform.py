@@ -50,12 +50,14 @@ def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
     assert "Demodata skapades." in first.stdout
     assert "samordnare-orebro" in first.stdout
     assert "Demoremissen skapades." in first.stdout
+    assert "Demoinföranden skapades." in first.stdout
     assert (tmp_path / "kunskapsnav.sqlite3").exists()
     second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
                             capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Demodata fanns redan." in second.stdout
     assert "Remissomgångar fanns redan." in second.stdout
+    assert "Införanden fanns redan." in second.stdout
     assert "created" not in second.stdout and "updated" not in second.stdout
 
 

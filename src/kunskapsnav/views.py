@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kunskapsnav.consultation import selectors as consultation_selectors
+from kunskapsnav.implementation import selectors as implementation_selectors
+from kunskapsnav.implementation.models import Stage
 from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.organisation import coverage, permissions
 from kunskapsnav.organisation.models import Body, Region
@@ -30,6 +32,17 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+IN_WORK = (Stage.MAPPING, Stage.DECISION, Stage.IMPLEMENTATION)
+
+
+def _adoptions_to_work(user, memberships):
+    """The adoptions the local bodies the person sits in answer for, still being worked on."""
+    rows = []
+    for membership in memberships.filter(body__region__isnull=False).select_related("body"):
+        rows += [r for r in implementation_selectors.body_rows(user, membership.body) if r.adoption.stage in IN_WORK]
+    return rows
+
+
 @require_safe
 def home(request):
     """What waits for the person first: the coverage holes of the regions they coordinate,
@@ -42,6 +55,8 @@ def home(request):
             regions = list(Region.objects.filter(pk__in=region_ids))
             matrix = coverage.region_coverage(regions=regions)
             context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
+            context["region_work"] = [(region, implementation_selectors.region_rows(user, region))
+                                      for region in regions]
         context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
         context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
         context["remiss_to_answer"] = [i for i in consultation_selectors.invitations_for(user) if not i.has_answered]
@@ -49,4 +64,5 @@ def home(request):
         if person is not None:
             context["person"] = person
             context["memberships"] = memberships_of_person(person).active_on(timezone.localdate())
+            context["adoptions_to_work"] = _adoptions_to_work(user, context["memberships"])
     return render(request, "home.html", context)

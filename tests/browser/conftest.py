@@ -157,9 +157,10 @@ def _target_groups_restore():
 @pytest.fixture
 def demo_site(browser_prerequisites, live_server):
     """The live server with the reference data, the organisation demo data, the demo
-    knowledge supports and the demo remiss, loaded by the same functions as `kunskapsnav demo`. The live
+    knowledge supports, the demo remiss and the demo införanden, loaded by the same functions as `kunskapsnav demo`. The live
     server's database is flushed after each test, so every test loads it afresh."""
     from kunskapsnav.consultation.demo import demo_remiss_load
+    from kunskapsnav.implementation.demo import demo_implementation_load
     from kunskapsnav.knowledge.demo import demo_supports_load
     from kunskapsnav.organisation.demo import demo_data_load
     from kunskapsnav.organisation.reference import reference_data_load
@@ -169,6 +170,7 @@ def demo_site(browser_prerequisites, live_server):
     _target_groups_restore()
     demo_supports_load()
     demo_remiss_load()
+    demo_implementation_load()
     return live_server
 
 

@@ -79,7 +79,7 @@ def adoptions_on_publication(sender, *, version: SupportVersion, replaced: Suppo
     else:
         regions = Region.objects.all()
     created = [_create(region, version, previous=previous_by_region.get(region.pk), by=by) for region in regions]
-    logger.info("publication of version %s: %s adoptions created", version.pk, len(created))
+    logger.debug("publication of version %s: %s adoptions created", version.pk, len(created))
 
 
 @transaction.atomic

@@ -102,3 +102,13 @@ class PageTests(ImplementationTestCase):
         self.assertEqual(response.context["spec"]["$schema"], "https://vega.github.io/schema/vega-lite/v6.4.1.json")
         self.assertEqual(len(response.context["spec"]["data"]["values"]), 21)
         self.assertContains(response, "vega-embed-7.1.0.min.js")
+
+    def test_the_start_page_shows_the_adoptions_waiting_for_the_person(self):
+        self.client.force_login(self.chair)
+        page = self.client.get("/").content.decode()
+        self.assertIn("Införanden ditt organ ansvarar för", page)
+        self.assertIn(self.orebro_adoption.get_absolute_url(), page)
+        self.client.force_login(self.orebro_coordinator)
+        self.assertContains(self.client.get("/"), "Kartläggning: 1")
+        self.client.force_login(self.uppsala_coordinator)
+        self.assertNotContains(self.client.get("/"), self.orebro_adoption.get_absolute_url())

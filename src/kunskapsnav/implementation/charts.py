@@ -30,6 +30,7 @@ def progress_chart(progress) -> dict:
                      alt.Tooltip("date:T", title=_("Datum"))],
         )
         .properties(width="container", height=max(120, 22 * len(progress)),
-                    title=_("När regionerna nådde varje steg"))
+                    title=_("När regionerna nådde varje steg"),
+                    description=_("Diagram: när regionerna nådde varje steg. Samma uppgifter finns i tabellen."))
     )
     return chart.to_dict()

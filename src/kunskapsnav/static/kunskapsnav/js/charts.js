@@ -3,6 +3,14 @@
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".chart[data-spec]").forEach(function (element) {
     var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
-    vegaEmbed(element, spec, {actions: {export: true, source: false, compiled: false, editor: false}, renderer: "svg"});
+    vegaEmbed(element, spec, {actions: {export: true, source: false, compiled: false, editor: false}, renderer: "svg"})
+      .then(function () {
+        // The export menu's button is an icon only: give it a name for screen readers.
+        var summary = element.querySelector("summary");
+        if (summary) {
+          summary.setAttribute("aria-label", element.dataset.actionsLabel);
+          summary.setAttribute("title", element.dataset.actionsLabel);
+        }
+      });
   });
 });

@@ -61,7 +61,7 @@ def _not_ready(adoption: Adoption, to: str, reason: str) -> str | None:
 
 @transaction.atomic
 def adoption_move(*, by, adoption: Adoption, to: str, note: str = "") -> Adoption:
-    adoption = Adoption.objects.select_for_update().select_related("support__owning_body__mirrors", "region").get(
+    adoption = Adoption.objects.select_for_update(of=("self",)).select_related("support__owning_body__mirrors", "region").get(
         pk=adoption.pk)
     if to not in TRANSITIONS[adoption.stage]:
         raise ValidationError(_("Införandet kan inte gå från %(old)s till %(new)s.") % {

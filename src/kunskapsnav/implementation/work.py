@@ -42,7 +42,7 @@ class StaleRow(Exception):
 
 
 def _locked(adoption: Adoption) -> Adoption:
-    return Adoption.objects.select_for_update().select_related("support__owning_body__mirrors", "region").get(
+    return Adoption.objects.select_for_update(of=("self",)).select_related("support__owning_body__mirrors", "region").get(
         pk=adoption.pk)
 
 

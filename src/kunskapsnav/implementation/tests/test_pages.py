@@ -112,3 +112,24 @@ class PageTests(ImplementationTestCase):
         self.assertContains(self.client.get("/"), "Kartläggning: 1")
         self.client.force_login(self.uppsala_coordinator)
         self.assertNotContains(self.client.get("/"), self.orebro_adoption.get_absolute_url())
+
+    def test_a_coordinator_starts_the_adoption_of_the_regions_own_routine_from_its_page(self):
+        from kunskapsnav.knowledge import content, lifecycle
+        from kunskapsnav.knowledge.models import SupportType
+
+        routine = content.support_create(by=self.orebro_coordinator, type=SupportType.REGIONAL_ROUTINE,
+                                         title="Rutin för hjärtsviktsmottagning", issuer_region=self.orebro,
+                                         owning_body=self.orebro_lpo, review_date="2029-01-01")
+        version = routine.versions.get()
+        content.recommendation_create(by=self.orebro_coordinator, version=version, text="Ring patienten", priority=3)
+        for to, by in (("remiss", self.orebro_coordinator), ("faststalld", self.admin),
+                       ("publicerad", self.orebro_coordinator)):
+            version = lifecycle.version_transition(version=version, to=to, by=by)
+        self.client.force_login(self.orebro_coordinator)
+        self.assertContains(self.client.get(version.get_absolute_url()), "Starta införandet i Region Örebro län")
+        response = self.client.post(reverse("implementation:adoption_start", args=[version.pk, "18"]))
+        adoption = version.adoptions.get()
+        self.assertRedirects(response, adoption.get_absolute_url())
+        page = self.client.get(version.get_absolute_url()).content.decode()
+        self.assertNotIn("Starta införandet", page)
+        self.assertIn("Införandet i regionerna", page)

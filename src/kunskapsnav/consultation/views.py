@@ -141,7 +141,8 @@ def invitation_detail(request, pk):
         "assignment_form": AssignmentForm(region=invitation.region) if coordinates and invitation.region_id else None,
         "comment_form": CommentForm(version=version) if inside else None,
         # The answer's life (composed, submitted, withdrawn, submitted again) is for the party.
-        "history": history_of(answer.history.all()) if inside and answer else None,
+        "history": history_of(answer.history.all(), subject=lambda record: str(record.instance))
+        if inside and answer else None,
     })
 
 

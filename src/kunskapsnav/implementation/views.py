@@ -151,7 +151,7 @@ def adoption_detail(request, pk):
         "works": works,
         "successor": successor if successor and permissions.can_see(user, successor) else None,
         "transitions": adoption.transitions.select_related("by"),
-        "history": history_of(adoption.history.all()),
+        "history": history_of(adoption.history.all(), subject=lambda record: str(record.instance)),
     }
     if successor:
         context["changes"] = diff.version_diff(adoption.version, successor.version)

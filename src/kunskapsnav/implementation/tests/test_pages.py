@@ -95,6 +95,8 @@ class PageTests(ImplementationTestCase):
         self.assertIn("Hälso- och sjukvårdens ledningsgrupp", page)
         self.assertIn("bereds av RMKS Region Örebro län", page)
         self.assertIn("Registrera ett beslut", page)
+        self.assertIn("Ändrad: Införande av Hjärtsvikt – nydebuterad i Region Örebro län", page)  # the history
+        self.assertNotIn(" as of ", page)
 
     def test_progress_over_time_has_a_chart_and_its_table(self):
         self.client.force_login(self.npo_editor)

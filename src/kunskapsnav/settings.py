@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kunskapsnav.knowledge",
     "kunskapsnav.consultation",
     "kunskapsnav.implementation",
+    "kunskapsnav.indicators",
     "kunskapsnav.interop",
 ]
 

@@ -164,6 +164,9 @@ KUNSKAPSNAV_DEMO = envbool("KUNSKAPSNAV_DEMO", False)
 REMISS_PARTY_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_PARTY_REMINDER_DAYS", "7"))
 REMISS_ASSIGNEE_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_ASSIGNEE_REMINDER_DAYS", "2"))
 
+# Indicator values from fewer cases than this are suppressed in anything public or exported.
+INDICATOR_SMALL_COUNT = int(envstr("KUNSKAPSNAV_INDICATOR_SMALL_COUNT", "5"))
+
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 

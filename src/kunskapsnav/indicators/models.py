@@ -1,0 +1,157 @@
+"""Uppföljning: indicator definitions, the runs of the engine that computed values, imported
+batches, and the values per geography, period and stratum."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
+
+from .spec import Direction, Kind
+
+
+class IndicatorDefinition(models.Model):
+    """One version of an indicator. The declarative form is kept whole (`spec`); the fields
+    beside it are what pages and the API show and filter on."""
+
+    code = models.CharField(_("kod"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=[(k.value, k.value) for k in Kind])
+    direction = models.CharField(_("riktning"), max_length=10, choices=[(d.value, d.value) for d in Direction])
+    numerator_text = models.TextField(_("täljare"))
+    denominator_text = models.TextField(_("nämnare"))
+    unit = models.CharField(_("enhet"), max_length=40, default="%")
+    data_source = models.CharField(_("datakälla"), max_length=300, blank=True)
+    targets = models.JSONField(_("målnivåer"), default=list, blank=True)
+    spec = models.JSONField(_("definition"), null=True, blank=True,
+                            help_text=_("Den deklarativa definitionen; tom för värden som bara importeras."))
+    support = models.ForeignKey(KnowledgeSupport, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="indicators", verbose_name=_("kunskapsstöd"))
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="indicators",
+                                             verbose_name=_("rekommendationer"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="indicator_code_version_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("indicators:indicator_detail", args=[self.code])
+
+    @property
+    def kind_label(self) -> str:
+        return {Kind.PROPORTION: _("Andel"), Kind.MEDIAN_TIME: _("Mediantid"),
+                Kind.RATE: _("Antal per 100 000 invånare")}[Kind(self.kind)]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "koad", _("I kö")
+    RUNNING = "pagar", _("Pågår")
+    DONE = "klar", _("Klar")
+    FAILED = "misslyckad", _("Misslyckades")
+
+
+class IndicatorRun(models.Model):
+    """One run of the engine over one data set: which definitions (and their versions), the
+    data's fingerprint, the backend, and when; every computed value points here."""
+
+    data_folder = models.CharField(_("data"), max_length=500)
+    fingerprint = models.CharField(_("indatas fingeravtryck"), max_length=64, blank=True)
+    synthetic = models.BooleanField(_("syntetiska data"), default=False)
+    backend = models.CharField(_("motor"), max_length=20, default="duckdb")
+    definitions = models.ManyToManyField(IndicatorDefinition, related_name="runs")
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0)
+    message = models.TextField(_("meddelande"), blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("körning")
+        verbose_name_plural = _("körningar")
+        ordering = ["-queued_at", "-pk"]
+
+    def get_absolute_url(self):
+        return reverse("indicators:run_detail", args=[self.pk])
+
+
+class ImportBatch(models.Model):
+    """Aggregated values computed elsewhere, imported from one CSV file."""
+
+    file_name = models.CharField(_("fil"), max_length=300)
+    fingerprint = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+
+class Level(models.TextChoices):
+    NATION = "riket", _("Riket")
+    HEALTHCARE_REGION = "sjukvardsregion", _("Sjukvårdsregion")
+    REGION = "region", _("Region")
+    MUNICIPALITY = "kommun", _("Kommun")
+    CARE_UNIT = "vardenhet", _("Vårdenhet")
+
+
+class PeriodType(models.TextChoices):
+    YEAR = "ar", _("År")
+    QUARTER = "kvartal", _("Kvartal")
+    MONTH = "manad", _("Månad")
+
+
+class StratumType(models.TextChoices):
+    ALL = "alla", _("Alla")
+    SEX = "kon", _("Kön")
+    AGE = "aldersgrupp", _("Åldersgrupp")
+
+
+class IndicatorValue(models.Model):
+    """One value: numerator, denominator, value and its 95 % interval, and whether it is
+    suppressed in anything public (too few cases, or recoverable by subtraction)."""
+
+    definition = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="values")
+    run = models.ForeignKey(IndicatorRun, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    geo = models.CharField(max_length=40)
+    period_type = models.CharField(max_length=10, choices=PeriodType.choices)
+    period = models.DateField(help_text=_("Periodens första dag"))
+    stratum_type = models.CharField(max_length=20, choices=StratumType.choices, default=StratumType.ALL)
+    stratum = models.CharField(max_length=20, default="alla")
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True)
+    value = models.FloatField(null=True)
+    ci_low = models.FloatField(null=True)
+    ci_high = models.FloatField(null=True)
+    suppressed = models.BooleanField(default=False)
+    synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["level", "geo", "period_type", "period", "stratum_type", "stratum"]
+        constraints = [
+            models.CheckConstraint(name="value_from_a_run_or_an_import",
+                                   condition=Q(run__isnull=False, batch__isnull=True)
+                                   | Q(run__isnull=True, batch__isnull=False)),
+        ]
+        indexes = [
+            models.Index(fields=["definition", "level", "period_type", "stratum_type", "period"],
+                         name="indicator_value_lookup"),
+        ]

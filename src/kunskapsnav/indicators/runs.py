@@ -1,0 +1,145 @@
+"""Running the engine and keeping what it computed: every value points to the run, and the
+run to the definitions' versions, the data's fingerprint, the backend and the time."""
+
+import hashlib
+import logging
+from pathlib import Path
+
+import ibis
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kunskapsnav.knowledge.models import KnowledgeSupport
+from kunskapsnav.organisation.models import Region
+
+from . import engine, permissions, spec, statistics
+from .models import IndicatorDefinition, IndicatorRun, IndicatorValue, RunStatus
+from .synthetic import MARKER
+
+logger = logging.getLogger(__name__)
+DATA_FILES = ("persons.parquet", "events.parquet")
+
+
+def healthcare_regions() -> dict[str, str]:
+    return dict(Region.objects.values_list("county_code", "healthcare_region__code"))
+
+
+def definitions_sync() -> list[IndicatorDefinition]:
+    """The shipped definitions in the database, each version once (idempotent)."""
+    saved = []
+    for definition in spec.shipped():
+        fields = {
+            "name": definition.name, "description": definition.description, "kind": definition.kind.value,
+            "direction": definition.direction.value, "numerator_text": definition.numerator_text,
+            "denominator_text": definition.denominator_text, "unit": definition.unit,
+            "data_source": definition.data_source,
+            "targets": [{"level": str(t.level), "name": t.name} for t in definition.targets],
+            "spec": definition.model_dump(mode="json"),
+            "support": KnowledgeSupport.objects.filter(title=definition.linked_support).first()
+            if definition.linked_support else None,
+        }
+        model, _created = IndicatorDefinition.objects.update_or_create(
+            code=definition.code, version=definition.version, defaults=fields)
+        saved.append(model)
+    return saved
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for name in DATA_FILES:
+        path = folder / name
+        found += sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+    return found
+
+
+def fingerprint(folder) -> str:
+    """SHA-256 over the data files' names and contents: the same data, the same fingerprint."""
+    digest = hashlib.sha256()
+    for path in _files(Path(folder)):
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def is_synthetic(folder) -> bool:
+    metadata = pq.read_schema(_files(Path(folder))[0]).metadata or {}
+    return metadata.get(b"kunskapsnav") == MARKER.encode()
+
+
+def run_queue(*, by, folder: str, definitions: list[IndicatorDefinition], backend: str = "duckdb") -> IndicatorRun:
+    """Check the request and queue the run for the worker."""
+    if not permissions.can_run(by):
+        raise PermissionDenied(_("Bara analytiker och nationella administratörer kör indikatorer."))
+    path = Path(folder)
+    missing = [name for name in DATA_FILES if not (path / name).exists()]
+    if missing:
+        raise ValidationError({"data_folder": [_("Katalogen saknar %(files)s.") % {"files": ", ".join(missing)}]})
+    if not definitions or any(d.spec is None for d in definitions):
+        raise ValidationError({"definitions": [_("Välj indikatorer som har en definition att köra.")]})
+    if backend not in ("duckdb", "spark"):
+        raise ValidationError({"backend": [_("Välj DuckDB eller Spark.")]})
+    run = IndicatorRun.objects.create(data_folder=str(path), backend=backend, started_by=by)
+    run.definitions.set(definitions)
+    from .tasks import run_indicators
+
+    run_id = run.pk
+    transaction.on_commit(lambda: run_indicators.enqueue(run_id))
+    return run
+
+
+def _connection(backend: str):
+    if backend == "spark":
+        from .spark import session
+
+        return ibis.pyspark.connect(session())
+    return ibis.duckdb.connect()
+
+
+def execute(run: IndicatorRun) -> IndicatorRun:
+    """Compute every definition of the run and store its values; progress as it goes."""
+    IndicatorRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=1)
+    try:
+        run.fingerprint = fingerprint(run.data_folder)
+        run.synthetic = is_synthetic(run.data_folder)
+        run.save(update_fields=["fingerprint", "synthetic"])
+        data = engine.open_parquet(_connection(run.backend), run.data_folder)
+        regions = healthcare_regions()
+        definitions = list(run.definitions.order_by("code"))
+        for done, model in enumerate(definitions, start=1):
+            definition = spec.Definition.model_validate(model.spec)
+            frame = statistics.values(engine.run(definition, data, healthcare_regions=regions), definition.kind)
+            frame["suppressed"] = statistics.suppress(frame, definition.kind, threshold=settings.INDICATOR_SMALL_COUNT,
+                                                      healthcare_regions=regions).to_numpy()
+            _store(run, model, frame)
+            IndicatorRun.objects.filter(pk=run.pk).update(progress=max(1, round(99 * done / len(definitions))))
+    except Exception as error:  # noqa: BLE001 – the run records any failure, for the person waiting on it
+        logger.exception("indicator run %s failed", run.pk)
+        IndicatorRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(),
+            message=_("Körningen misslyckades: %(error)s") % {"error": error})
+        raise
+    IndicatorRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def _none(value):
+    return None if value != value else value  # NaN to NULL
+
+
+@transaction.atomic
+def _store(run: IndicatorRun, model: IndicatorDefinition, frame) -> None:
+    IndicatorValue.objects.bulk_create([
+        IndicatorValue(definition=model, run=run, level=r.level, geo=r.geo, period_type=r.period_type,
+                       period=r.period, stratum_type=r.stratum_type, stratum=r.stratum, numerator=int(r.numerator),
+                       denominator=None if _none(r.denominator) is None else int(r.denominator),
+                       value=_none(r.value), ci_low=_none(r.ci_low), ci_high=_none(r.ci_high),
+                       suppressed=bool(r.suppressed), synthetic=run.synthetic)
+        for r in frame.itertuples()
+    ], batch_size=5000)

@@ -51,6 +51,7 @@ def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
     assert "samordnare-orebro" in first.stdout
     assert "Demoremissen skapades." in first.stdout
     assert "Demoinföranden skapades." in first.stdout
+    assert "Demoindikatorer beräknades på syntetiska data." in first.stdout
     assert (tmp_path / "kunskapsnav.sqlite3").exists()
     second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
                             capture_output=True, text=True, timeout=300)
@@ -58,6 +59,7 @@ def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
     assert "Demodata fanns redan." in second.stdout
     assert "Remissomgångar fanns redan." in second.stdout
     assert "Införanden fanns redan." in second.stdout
+    assert "Indikatorvärden fanns redan." in second.stdout
     assert "created" not in second.stdout and "updated" not in second.stdout
 
 

@@ -29,6 +29,8 @@ from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation.models import Membership, Role
 from kunskapsnav.organisation.tests.personas import make_person
 
+INDICATOR_CSV = "indicator;geography;period;stratum;numerator;denominator\nHS-RAS;region:18;2024;alla;40;50\n"
+
 ROLES = [
     "anonymous",
     "outsider",
@@ -77,6 +79,11 @@ READ_ONLY = {
     "implementation:support_progress",
     "implementation:adoption_detail",
     "implementation:decision_attachment",
+    "indicators:indicator_list",
+    "indicators:indicator_detail",
+    "indicators:values_csv",
+    "indicators:run_list",
+    "indicators:run_detail",
 }
 # Writes to the visitor's own session only, no governed data.
 SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
@@ -214,6 +221,11 @@ CASES = [
          "api_sharing_set", api=True),
     Case("API Örebro's decision order", "PUT /api/v1/regions/{county_code}/decision-rules",
          {"admin", "orebro_coordinator"}, "api_decision_order", api=True),
+    Case("run indicators", "indicators:run_start", {"admin", "analyst"}, "page_run_start"),
+    Case("import indicator values", "indicators:values_import", {"admin", "analyst"}, "page_values_import"),
+    Case("API run indicators", "POST /api/v1/indicator-runs", {"admin", "analyst"}, "api_run_start", api=True),
+    Case("API import indicator values", "POST /api/v1/indicator-imports", {"admin", "analyst"}, "api_values_import",
+         api=True),
     Case("API write Örebro addition", "POST /api/v1/recommendations/{recommendation_id}/additions",
          {"admin", "orebro_coordinator"}, "api_addition_save", api=True),
     Case("API send draft on remiss", "POST /api/v1/supports/{support_id}/versions/{number}/transitions",
@@ -263,6 +275,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
                                                text="Örebros tillägg")
         cls.remiss_setup()
         cls.implementation_setup()
+        cls.indicators_setup()
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
@@ -343,7 +356,32 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             version = lifecycle.version_transition(version=version, to=to, by=cls.admin)
         cls.routine_version = version
 
+    @classmethod
+    def indicators_setup(cls):
+        import tempfile
+
+        from kunskapsnav.indicators import runs, synthetic
+
+        cls.indicator_definitions = runs.definitions_sync()
+        cls.indicator_data = tempfile.mkdtemp()
+        synthetic.generate(cls.indicator_data, events=2000)
+
     # --- requests ------------------------------------------------------------------
+
+    def page_run_start(self):
+        return "post", reverse("indicators:run_start"), {
+            "data_folder": self.indicator_data, "definitions": [self.indicator_definitions[0].pk], "backend": "duckdb"}
+
+    def page_values_import(self):
+        upload = SimpleUploadedFile("varden.csv", INDICATOR_CSV.encode(), content_type="text/csv")
+        return "post", reverse("indicators:values_import"), {"file": upload}
+
+    def api_run_start(self):
+        return "post", "/api/v1/indicator-runs", {"data_folder": self.indicator_data, "definitions": ["HS-RAS"]}
+
+    def api_values_import(self):
+        return "multipart", "/api/v1/indicator-imports", {
+            "file": SimpleUploadedFile("varden.csv", INDICATOR_CSV.encode(), content_type="text/csv")}
 
     def page_gap_analysis(self):
         row = self.mapping.gap_rows.first()
@@ -652,8 +690,11 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             headers = {}
             if user is not None:
                 headers["Authorization"] = "Bearer " + ApiToken.issue(user=user, name="matrix")[1]
-            response = getattr(self.client, method)(url, data=json.dumps(payload), content_type="application/json",
-                                                    headers=headers)
+            if method == "multipart":
+                response = self.client.post(url, payload, headers=headers)
+            else:
+                response = getattr(self.client, method)(url, data=json.dumps(payload),
+                                                        content_type="application/json", headers=headers)
         else:
             if user is not None:
                 self.client.force_login(user)
@@ -721,6 +762,9 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "implementation:support_progress": [self.heart_pathway.pk],
             "implementation:adoption_detail": [self.mapping.pk],
             "implementation:decision_attachment": [1],
+            "indicators:indicator_detail": ["HS-RAS"],
+            "indicators:values_csv": ["HS-RAS"],
+            "indicators:run_detail": [1],
         }
         for name in READ_ONLY:
             with self.subTest(page=name):

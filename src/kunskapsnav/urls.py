@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisation/", include("kunskapsnav.organisation.urls")),
     path("remiss/", include("kunskapsnav.consultation.urls")),
     path("inforande/", include("kunskapsnav.implementation.urls")),
+    path("uppfoljning/", include("kunskapsnav.indicators.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -157,8 +157,9 @@ def _target_groups_restore():
 @pytest.fixture
 def demo_site(browser_prerequisites, live_server):
     """The live server with the reference data, the organisation demo data, the demo
-    knowledge supports, the demo remiss and the demo införanden, loaded by the same functions as `kunskapsnav demo`. The live
-    server's database is flushed after each test, so every test loads it afresh."""
+    knowledge supports, the demo remiss and the demo införanden, loaded by the same
+    functions as `kunskapsnav demo`. The live server's database is flushed after each test,
+    so every test loads it afresh."""
     from kunskapsnav.consultation.demo import demo_remiss_load
     from kunskapsnav.implementation.demo import demo_implementation_load
     from kunskapsnav.knowledge.demo import demo_supports_load
@@ -172,6 +173,16 @@ def demo_site(browser_prerequisites, live_server):
     demo_remiss_load()
     demo_implementation_load()
     return live_server
+
+
+@pytest.fixture
+def indicator_site(demo_site, settings, tmp_path):
+    """The demo site with the demo indicators computed over synthetic data."""
+    from kunskapsnav.indicators.demo import demo_indicators_load
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    demo_indicators_load()
+    return demo_site
 
 
 @pytest.fixture

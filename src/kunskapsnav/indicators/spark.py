@@ -1,11 +1,15 @@
 """A local Spark session for the indicator engine's PySpark backend (tests, and a machine
 without a cluster). In production, point `KUNSKAPSNAV_SPARK_MASTER` at the cluster."""
 
+import logging
 import os
 
 
 def session(app_name: str = "kunskapsnav-indikatorer"):
     from pyspark.sql import SparkSession
+
+    # py4j reports at INFO when the gateway closes, which may be after logging has shut down.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
 
     builder = (
         SparkSession.builder.appName(app_name)

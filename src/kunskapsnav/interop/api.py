@@ -67,6 +67,7 @@ def validation_error(request, exc):
 def _register_routers():
     from kunskapsnav.interop.consultation_api import router as consultation_router
     from kunskapsnav.interop.implementation_api import router as implementation_router
+    from kunskapsnav.interop.indicators_api import router as indicators_router
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
 
@@ -74,6 +75,7 @@ def _register_routers():
     api.add_router("/", knowledge_router)
     api.add_router("/", consultation_router)
     api.add_router("/", implementation_router)
+    api.add_router("/", indicators_router)
 
 
 _register_routers()

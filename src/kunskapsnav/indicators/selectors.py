@@ -1,0 +1,38 @@
+"""What the pages and the API read: the current values of an indicator (those of its latest
+finished run or import, whichever is newer), with small numbers hidden from those who may
+not see them."""
+
+from django.db.models import Max
+
+from . import permissions
+from .models import IndicatorDefinition, IndicatorValue, RunStatus
+
+
+def latest(code: str) -> IndicatorDefinition | None:
+    return IndicatorDefinition.objects.filter(code=code).order_by("-version").first()
+
+
+def current_values(definition: IndicatorDefinition):
+    """The values of the newest finished run or import of this definition."""
+    run = (definition.runs.filter(status=RunStatus.DONE).order_by("-finished_at").values("pk", "finished_at")
+           .first())
+    batch = (definition.values.filter(batch__isnull=False).values("batch_id")
+             .annotate(at=Max("batch__imported_at")).order_by("-at").first())
+    if run and (not batch or run["finished_at"] >= batch["at"]):
+        return IndicatorValue.objects.filter(definition=definition, run_id=run["pk"])
+    if batch:
+        return IndicatorValue.objects.filter(definition=definition, batch_id=batch["batch_id"])
+    return IndicatorValue.objects.none()
+
+
+def shown(user, value: IndicatorValue) -> dict:
+    """A value as a reader may see it: a suppressed one without its numbers, unless the
+    reader may see small counts."""
+    hide = value.suppressed and not permissions.can_see_small_counts(user)
+    return {
+        "level": value.level, "geo": value.geo, "period_type": value.period_type, "period": value.period,
+        "stratum_type": value.stratum_type, "stratum": value.stratum,
+        "numerator": None if hide else value.numerator, "denominator": None if hide else value.denominator,
+        "value": None if hide else value.value, "ci_low": None if hide else value.ci_low,
+        "ci_high": None if hide else value.ci_high, "suppressed": value.suppressed, "synthetic": value.synthetic,
+    }

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.indicator_list, name="indicator_list"),
+    path("korningar/", views.run_list, name="run_list"),
+    path("korningar/ny/", views.run_start, name="run_start"),
+    path("korningar/<int:pk>/", views.run_detail, name="run_detail"),
+    path("import/", views.values_import, name="values_import"),
+    path("<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("<str:code>/varden.csv", views.values_csv, name="values_csv"),
+]

@@ -1,0 +1,137 @@
+"""Uppföljning pages: indicators and their values, runs with their progress, imports."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
+
+from . import imports, permissions, runs, selectors
+from .forms import ImportForm, RunForm, ValuesFilterForm
+from .models import IndicatorDefinition, IndicatorRun
+
+
+def _names() -> dict[tuple[str, str], str]:
+    names = {("riket", "SE"): _("Riket")}
+    names |= {("region", c): n for c, n in Region.objects.values_list("county_code", "name")}
+    names |= {("kommun", c): n for c, n in Municipality.objects.values_list("code", "name")}
+    names |= {("sjukvardsregion", c): n for c, n in HealthcareRegion.objects.values_list("code", "name")}
+    return names
+
+
+@require_GET
+def indicator_list(request):
+    definitions = {}
+    for d in IndicatorDefinition.objects.select_related("support").order_by("code", "-version"):
+        definitions.setdefault(d.code, d)
+    return render(request, "indicators/list.html", {"definitions": list(definitions.values()),
+                                                    "can_run": permissions.can_run(request.user)})
+
+
+def _rows(request, definition):
+    form = ValuesFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    values = selectors.current_values(definition).filter(
+        level=chosen.get("level") or "region", period_type=chosen.get("period_type") or "ar",
+        stratum_type=chosen.get("stratum_type") or "alla")
+    names = _names()
+    rows = [selectors.shown(request.user, v) | {"name": names.get((v.level, v.geo), v.geo)}
+            for v in values.order_by("-period", "geo")]
+    return form, rows
+
+
+@require_GET
+def indicator_detail(request, code):
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    form, rows = _rows(request, definition)
+    latest_period = rows[0]["period"] if rows else None
+    return render(request, "indicators/detail.html", {
+        "definition": definition, "form": form, "rows": [r for r in rows if r["period"] == latest_period],
+        "latest_period": latest_period, "synthetic": any(r["synthetic"] for r in rows),
+        "percent": definition.kind == "andel",
+    })
+
+
+@require_GET
+def values_csv(request, code):
+    """Every current value of the indicator; suppressed ones always without numbers (an
+    export is public)."""
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{definition.code}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["indicator", "level", "geo", "period_type", "period", "stratum_type", "stratum", "numerator",
+                     "denominator", "value", "ci_low", "ci_high", "suppressed", "synthetic"])
+    for v in selectors.current_values(definition).iterator():
+        hide = v.suppressed
+        writer.writerow([definition.code, v.level, v.geo, v.period_type, v.period.isoformat(), v.stratum_type,
+                         v.stratum, "" if hide else v.numerator, "" if hide or v.denominator is None else v.denominator,
+                         "" if hide or v.value is None else f"{v.value:.6g}",
+                         "" if hide or v.ci_low is None else f"{v.ci_low:.6g}",
+                         "" if hide or v.ci_high is None else f"{v.ci_high:.6g}", int(v.suppressed),
+                         int(v.synthetic)])
+    return response
+
+
+@require_GET
+def run_list(request):
+    return render(request, "indicators/runs.html", {
+        "runs": IndicatorRun.objects.prefetch_related("definitions")[:50],
+        "form": RunForm() if permissions.can_run(request.user) else None,
+    })
+
+
+@login_required
+@require_POST
+def run_start(request):
+    if not permissions.can_run(request.user):
+        raise PermissionDenied(_("Bara analytiker och nationella administratörer kör indikatorer."))
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = runs.run_queue(by=request.user, folder=form.cleaned_data["data_folder"],
+                                 definitions=list(form.cleaned_data["definitions"]),
+                                 backend=form.cleaned_data["backend"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Körningen är köad. Sidan visar hur långt den har kommit."))
+            return redirect(run)
+    return render(request, "indicators/runs.html", {"runs": IndicatorRun.objects.all()[:50], "form": form},
+                  status=400)
+
+
+@require_GET
+def run_detail(request, pk):
+    run = get_object_or_404(IndicatorRun, pk=pk)
+    template = "indicators/run.html#progress" if request.htmx else "indicators/run.html"
+    return render(request, template, {"run": run, "definitions": run.definitions.all()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def values_import(request):
+    if not permissions.can_import(request.user):
+        raise PermissionDenied(_("Bara analytiker och nationella administratörer importerar värden."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = imports.values_import(by=request.user, data=upload.read(), file_name=upload.name)
+        if report.ok:
+            messages.success(request, _("%(n)s värden är importerade.") % {"n": report.batch.rows})
+            return redirect("indicators:indicator_list")
+    return render(request, "indicators/import.html", {"form": form, "report": report},
+                  status=400 if report and not report.ok else 200)

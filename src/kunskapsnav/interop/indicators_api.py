@@ -1,0 +1,156 @@
+"""/api/v1/ resources of uppföljning: indicator definitions, their current values (small
+numbers hidden from readers who may not see them), runs and imports."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
+
+from kunskapsnav.indicators import imports, runs, selectors
+from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun, RunStatus
+from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
+from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
+
+router = Router(tags=["uppföljning"])
+
+
+class TargetOut(Schema):
+    level: str
+    name: str
+
+
+class DefinitionOut(Schema):
+    code: str
+    version: int
+    name: str
+    description: str
+    kind: str = Field(..., description="andel, mediantid eller per_100000")
+    direction: str = Field(..., description="hogre eller lagre: vad som är bättre")
+    numerator_text: str
+    denominator_text: str
+    unit: str
+    data_source: str
+    targets: list[TargetOut]
+    support: int | None
+
+    @staticmethod
+    def resolve_support(obj):
+        return obj.support_id
+
+
+class DefinitionDetailOut(DefinitionOut):
+    spec: dict | None = Field(None, description="Den deklarativa definitionen (docs/indicator-definitions.md)")
+
+
+class ValueOut(Schema):
+    level: str
+    geo: str
+    period_type: str
+    period: datetime.date
+    stratum_type: str
+    stratum: str
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool = Field(..., description="För få fall: talen visas bara för analytiker")
+    synthetic: bool
+
+
+class RunIn(Schema):
+    data_folder: str
+    definitions: list[str] = Field(..., description="Indikatorkoder; den senaste versionen körs")
+    backend: str = "duckdb"
+
+
+class RunOut(Schema):
+    id: int
+    status: RunStatus
+    progress: int
+    definitions: list[str]
+    fingerprint: str
+    synthetic: bool
+    backend: str
+    queued_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    message: str
+
+    @staticmethod
+    def resolve_definitions(obj):
+        return [f"{d.code}@{d.version}" for d in obj.definitions.all()]
+
+
+class ImportErrorOut(Schema):
+    line: int
+    message: str
+
+
+class ImportOut(Schema):
+    rows: int
+
+
+class ImportRefusedOut(Schema):
+    detail: str
+    errors: list[ImportErrorOut]
+
+
+@router.get("/indicators", response=list[DefinitionOut], summary="Indikatorer (den senaste versionen av varje)")
+def list_indicators(request):
+    latest = {}
+    for definition in IndicatorDefinition.objects.order_by("code", "-version"):
+        latest.setdefault(definition.code, definition)
+    return list(latest.values())
+
+
+@router.get("/indicators/{code}", response=DefinitionDetailOut, summary="En indikators definition")
+def get_indicator(request, code: str):
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    return definition
+
+
+@router.get("/indicators/{code}/values", response=list[ValueOut], auth=READ_AUTH,
+            summary="Indikatorns aktuella värden; små tal döljs för den som inte är analytiker")
+def indicator_values(request, code: str, level: str | None = None, geo: str | None = None,
+                     period_type: str | None = None, stratum_type: str | None = None):
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    values = selectors.current_values(definition)
+    for name, chosen in (("level", level), ("geo", geo), ("period_type", period_type),
+                         ("stratum_type", stratum_type)):
+        if chosen:
+            values = values.filter(**{name: chosen})
+    return [selectors.shown(request.user, v) for v in values.iterator()]
+
+
+@router.post("/indicator-runs", response={201: RunOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+             summary="Köa en körning av indikatorer över en katalog med patientnivådata")
+def start_run(request, payload: RunIn):
+    definitions = [selectors.latest(code) for code in payload.definitions]
+    if any(d is None for d in definitions):
+        raise ValidationError({"definitions": [_("Okänd indikator.")]})
+    return 201, runs.run_queue(by=request.user, folder=payload.data_folder, definitions=definitions,
+                               backend=payload.backend)
+
+
+@router.get("/indicator-runs/{run_id}", response=RunOut, summary="En körning och hur långt den har kommit")
+def get_run(request, run_id: int):
+    return get_object_or_404(IndicatorRun, pk=run_id)
+
+
+@router.post("/indicator-imports", response={201: ImportOut, 422: ImportRefusedOut, **WRITE_RESPONSES},
+             auth=WRITE_AUTH, summary="Importera aggregerade värden (CSV); allt eller inget, fel per rad")
+def import_values(request, file: UploadedFile = File(...)):
+    report = imports.values_import(by=request.user, data=file.read(), file_name=file.name or "import.csv")
+    if not report.ok:
+        return 422, {"detail": _("Filen har fel. Inget har importerats."),
+                     "errors": [{"line": line, "message": message} for line, message in report.errors]}
+    return 201, {"rows": report.batch.rows}

@@ -84,6 +84,8 @@ READ_ONLY = {
     "indicators:values_csv",
     "indicators:run_list",
     "indicators:run_detail",
+    "indicators:indicator_analysis",
+    "indicators:chart_download",
 }
 # Writes to the visitor's own session only, no governed data.
 SESSION_WRITES = {"accounts:login", "accounts:logout", "set_language"}
@@ -765,6 +767,8 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:indicator_detail": ["HS-RAS"],
             "indicators:values_csv": ["HS-RAS"],
             "indicators:run_detail": [1],
+            "indicators:indicator_analysis": ["HS-RAS"],
+            "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
         }
         for name in READ_ONLY:
             with self.subTest(page=name):

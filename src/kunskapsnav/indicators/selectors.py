@@ -3,6 +3,9 @@ finished run or import, whichever is newer), with small numbers hidden from thos
 not see them."""
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
 from . import permissions
 from .models import IndicatorDefinition, IndicatorValue, RunStatus
@@ -36,3 +39,12 @@ def shown(user, value: IndicatorValue) -> dict:
         "value": None if hide else value.value, "ci_low": None if hide else value.ci_low,
         "ci_high": None if hide else value.ci_high, "suppressed": value.suppressed, "synthetic": value.synthetic,
     }
+
+
+def geography_names() -> dict[tuple[str, str], str]:
+    """(level, code) → the name people know the area by."""
+    names = {("riket", "SE"): _("Riket")}
+    names |= {("region", c): n for c, n in Region.objects.values_list("county_code", "name")}
+    names |= {("kommun", c): n for c, n in Municipality.objects.values_list("code", "name")}
+    names |= {("sjukvardsregion", c): n for c, n in HealthcareRegion.objects.values_list("code", "name")}
+    return names

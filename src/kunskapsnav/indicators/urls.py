@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("import/", views.values_import, name="values_import"),
     path("<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("<str:code>/varden.csv", views.values_csv, name="values_csv"),
+    path("<str:code>/analys/", views.indicator_analysis, name="indicator_analysis"),
+    re_path(r"^(?P<code>[A-Z0-9-]+)/diagram/(?P<name>jamforelse|tratt|styrdiagram)\.(?P<fmt>png|svg|csv)$",
+            views.chart_download, name="chart_download"),
 ]

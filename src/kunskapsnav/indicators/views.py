@@ -10,19 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
+from kunskapsnav.organisation.models import Region
 
 from . import imports, permissions, runs, selectors
 from .forms import ImportForm, RunForm, ValuesFilterForm
 from .models import IndicatorDefinition, IndicatorRun
 
 
-def _names() -> dict[tuple[str, str], str]:
-    names = {("riket", "SE"): _("Riket")}
-    names |= {("region", c): n for c, n in Region.objects.values_list("county_code", "name")}
-    names |= {("kommun", c): n for c, n in Municipality.objects.values_list("code", "name")}
-    names |= {("sjukvardsregion", c): n for c, n in HealthcareRegion.objects.values_list("code", "name")}
-    return names
+_names = selectors.geography_names
 
 
 @require_GET
@@ -135,3 +130,57 @@ def values_import(request):
             return redirect("indicators:indicator_list")
     return render(request, "indicators/import.html", {"form": form, "report": report},
                   status=400 if report and not report.ok else 200)
+
+
+def _analysis(request, code):
+    from .analysis import Options, analyse
+
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    geo = request.GET.get("omrade", "riket:SE")
+    level, _sep, geo_code = geo.partition(":")
+    options = Options(geo_level=level if level in ("riket", "sjukvardsregion", "region", "kommun") else "riket",
+                      geo=geo_code or "SE",
+                      method=request.GET.get("metod") if request.GET.get("metod") in ("exact", "normal") else "exact",
+                      adjustment=request.GET.get("justering") if request.GET.get("justering") in (
+                          "none", "multiplicative", "additive") else "none")
+    return analyse(request.user, definition, _names(), options), options
+
+
+@require_GET
+def indicator_analysis(request, code):
+    result, options = _analysis(request, code)
+    specs = result["specs"]
+    return render(request, "indicators/analysis.html", result | {
+        "options": options, "query": request.GET.urlencode(),
+        "charts": [(name, label, specs[name]) for name, label in (
+            ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")),
+            ("styrdiagram", _("Styrdiagram över tid"))) if name in specs],
+        "region_choices": Region.objects.order_by("county_code"),
+    })
+
+
+@require_GET
+def chart_download(request, code, name, fmt):
+    """A chart of the analysis as PNG or SVG (rendered on the server) or its data as CSV."""
+    from .analysis import chart_rows
+    from .charts import render as render_chart
+
+    result, _options = _analysis(request, code)
+    if name not in result["specs"]:
+        raise Http404
+    filename = f"{code}-{name}.{fmt}"
+    if fmt == "csv":
+        rows = chart_rows(result, name)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        if rows:
+            writer = csv.DictWriter(response, fieldnames=list(rows[0]), delimiter=";")
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        content_type = "image/svg+xml" if fmt == "svg" else "image/png"
+        response = HttpResponse(render_chart(result["specs"][name], fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -154,3 +154,83 @@ def import_values(request, file: UploadedFile = File(...)):
         return 422, {"detail": _("Filen har fel. Inget har importerats."),
                      "errors": [{"line": line, "message": message} for line, message in report.errors]}
     return 201, {"rows": report.batch.rows}
+
+
+class FunnelUnitOut(Schema):
+    name: str
+    numerator: int
+    denominator: int
+    value: float
+    limits: dict[str, list[float]]
+    outside: str = Field(..., description="tomt, over95, under95, over99.8 eller under99.8")
+
+
+class FunnelOut(Schema):
+    theta: float
+    method: str
+    adjustment: str = Field(..., description="none, multiplicative eller additive (bara vid överspridning)")
+    phi: float
+    tau2: float
+    overdispersed: bool
+    units: list[FunnelUnitOut]
+
+
+class SpcOut(Schema):
+    geography: str
+    kind: str = Field(..., description="p eller xmr")
+    periods: list[str]
+    values: list[float]
+    centre: float
+    lower: list[float]
+    upper: list[float]
+    signals: list[list[str]]
+    classification: str = Field(..., description="forbattring, forsamring eller slumpmassig")
+
+
+class TargetAttainmentOut(Schema):
+    level: str
+    name: str
+    reached: list[str]
+
+
+class VariationOut(Schema):
+    period: datetime.date | None
+    synthetic: bool
+    funnel: FunnelOut | None
+    spc: SpcOut | None
+    targets: list[TargetAttainmentOut]
+    suppressed_regions: list[str]
+
+
+@router.get("/indicators/{code}/variation", response=VariationOut, auth=READ_AUTH,
+            summary="Variation: trattdiagram, styrdiagram och måluppfyllelse (små tal utelämnas för läsare)")
+def indicator_variation(request, code: str, method: str = "exact", adjustment: str = "none",
+                        geography: str = "riket:SE"):
+    from kunskapsnav.indicators.analysis import Options, analyse
+
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    level, _sep, geo = geography.partition(":")
+    result = analyse(request.user, definition, selectors.geography_names(), Options(
+        geo_level=level or "riket", geo=geo or "SE", method=method if method in ("exact", "normal") else "exact",
+        adjustment=adjustment if adjustment in ("none", "multiplicative", "additive") else "none"))
+    funnel = result.get("funnel")
+    spc = result.get("spc")
+    return {
+        "period": result["latest"], "synthetic": result["synthetic"], "suppressed_regions": result["hidden"],
+        "targets": [{"level": t["level"], "name": t["name"], "reached": t["reached"]} for t in result["targets"]],
+        "funnel": {
+            "theta": funnel.theta, "method": funnel.method, "adjustment": funnel.adjustment,
+            "phi": funnel.dispersion.phi, "tau2": funnel.dispersion.tau2,
+            "overdispersed": funnel.dispersion.overdispersed,
+            "units": [{"name": u.name, "numerator": u.numerator, "denominator": u.denominator, "value": u.value,
+                       "limits": {k: list(v) for k, v in u.limits.items()}, "outside": u.outside}
+                      for u in funnel.units],
+        } if funnel else None,
+        "spc": {
+            "geography": result["spc_name"], "kind": spc.kind, "periods": result["spc_periods"],
+            "values": spc.values, "centre": spc.centre, "lower": spc.lower, "upper": spc.upper,
+            "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
+        } if spc else None,
+    }

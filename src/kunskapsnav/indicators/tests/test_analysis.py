@@ -1,0 +1,69 @@
+import csv
+import io
+import tempfile
+
+from django.urls import reverse
+
+from kunskapsnav.indicators import runs, synthetic
+from kunskapsnav.indicators.models import IndicatorRun
+from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
+
+
+class AnalysisTests(KnowledgeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        definitions = [d for d in runs.definitions_sync() if d.code in ("STROKE-ANTITROMB", "KOL-SLUTENVARD")]
+        cls.folder = tempfile.mkdtemp()
+        synthetic.generate(cls.folder, events=150_000, seed=11)
+        run = IndicatorRun.objects.create(data_folder=cls.folder, started_by=cls.analyst)
+        run.definitions.set(definitions)
+        runs.execute(run)
+
+    def test_the_analysis_shows_comparison_funnel_spc_targets_and_equity(self):
+        self.client.force_login(self.analyst)
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        self.assertEqual(response.status_code, 200)
+        context = response.context
+        self.assertEqual([name for name, _label, _spec in context["charts"]], ["jamforelse", "tratt", "styrdiagram"])
+        shown = [r for r in context["regions"] if r["value"] is not None]
+        self.assertGreaterEqual(len(shown), 10)
+        self.assertEqual(len(context["funnel"].units), len(shown))
+        self.assertIn(context["spc"].classification, ("forbattring", "forsamring", "slumpmassig"))
+        self.assertEqual([t["name"] for t in context["targets"]], ["hög målnivå", "måttlig målnivå"])
+        self.assertEqual({r["stratum_type"] for r in context["equity"]}, {"kon", "aldersgrupp"})
+        self.assertContains(response, "syntetiska data")
+
+    def test_the_charts_download_as_png_svg_and_their_data_as_csv(self):
+        self.client.force_login(self.analyst)
+        url = reverse("indicators:chart_download", args=["STROKE-ANTITROMB", "tratt", "png"])
+        self.assertTrue(self.client.get(url).content.startswith(b"\x89PNG"))
+        svg = self.client.get(url.replace(".png", ".svg")).content.decode()
+        self.assertIn("<svg", svg)
+        self.assertIn("Syntetiska data", svg)
+        rows = list(csv.DictReader(io.StringIO(self.client.get(url.replace(".png", ".csv")).content.decode("utf-8-sig")),
+                                   delimiter=";"))
+        self.assertGreaterEqual(len(rows), 10)
+        self.assertEqual(set(rows[0]) >= {"område", "gräns_998_hög", "utanför"}, True)
+
+    def test_a_rate_gets_a_comparison_and_an_xmr_chart_but_no_funnel(self):
+        self.client.force_login(self.analyst)
+        context = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"])).context
+        self.assertEqual([name for name, _l, _s in context["charts"]], ["jamforelse", "styrdiagram"])
+        self.assertEqual(context["spc"].kind, "xmr")
+
+    def test_readers_do_not_get_suppressed_regions_into_any_chart(self):
+        context = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])).context
+        shown = {r["name"] for r in context["regions"] if r["value"] is not None}
+        self.assertTrue(set(context["hidden"]).isdisjoint(shown))
+        if "funnel" in context:
+            self.assertEqual({u.name for u in context["funnel"].units}, shown)
+
+    def test_the_api_gives_the_variation_results(self):
+        self.client.force_login(self.analyst)
+        data = self.client.get("/api/v1/indicators/STROKE-ANTITROMB/variation?adjustment=additive").json()
+        self.assertTrue(data["synthetic"])
+        self.assertIn(data["spc"]["classification"], ("forbattring", "forsamring", "slumpmassig"))
+        self.assertEqual(len(data["spc"]["values"]), len(data["spc"]["periods"]))
+        if data["funnel"]:
+            self.assertNotIn(data["funnel"]["units"][0]["name"], data["suppressed_regions"])

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
@@ -143,6 +144,9 @@ def adoption_detail(request, pk):
         "decisions": adoption.decisions.select_related("body", "municipality"),
         "actions": adoption.actions.all(),
         "measures": adoption.measures.all(),
+        # Follow-up measures name indicators by code; those defined here link to their values.
+        "indicator_codes": set(IndicatorDefinition.objects.filter(
+            code__in=adoption.measures.values("indicator_code")).values_list("code", flat=True)),
         "reviews": adoption.reviews.all(),
         "next_review": work.next_review_on(adoption),
         "moves": [(to, stages.ACTION_LABELS[to]) for to in stages.allowed_moves(user, adoption, responsibility)],

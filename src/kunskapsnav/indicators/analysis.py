@@ -70,6 +70,17 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
         result["specs"]["styrdiagram"] = charts.spc_chart(
             chart, [r["period"].isoformat() for r in series],
             _("%(name)s per månad") % {"name": series[0]["name"]}, percent=percent, synthetic=synthetic)
+    trend = {names.get(("riket", "SE"), "Riket"): sorted(_rows(user, definition, names, level="riket", geo="SE",
+                                                                period_type="ar", stratum_type="alla"),
+                                                          key=lambda r: r["period"])}
+    if options.geo_level != "riket":
+        chosen = sorted(_rows(user, definition, names, level=options.geo_level, geo=options.geo, period_type="ar",
+                              stratum_type="alla"), key=lambda r: r["period"])
+        if chosen:
+            trend[chosen[0]["name"]] = chosen
+    if any(len(rows) >= 2 for rows in trend.values()):
+        result["trend"] = trend
+        result["specs"]["trend"] = charts.trend_chart(trend, _("Trend per år"), percent=percent, synthetic=synthetic)
     if latest:
         result["equity"] = sorted(
             _rows(user, definition, names, level="riket", period_type="ar", period=latest,
@@ -87,6 +98,9 @@ def chart_rows(result: dict, name: str) -> list[dict]:
                  "gräns_95_låg": u.limits["95"][0], "gräns_95_hög": u.limits["95"][1],
                  "gräns_998_låg": u.limits["99.8"][0], "gräns_998_hög": u.limits["99.8"][1], "utanför": u.outside}
                 for u in result["funnel"].units]
+    if name == "trend" and "trend" in result:
+        return [{"område": area, "år": r["period"].isoformat(), "värde": r["value"], "ci_låg": r["ci_low"],
+                 "ci_hög": r["ci_high"]} for area, rows in result["trend"].items() for r in rows if r["value"] is not None]
     if name == "styrdiagram" and "spc" in result:
         chart = result["spc"]
         periods = result["spc_periods"]

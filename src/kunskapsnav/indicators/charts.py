@@ -63,6 +63,22 @@ def spc_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, sy
     ).to_dict()
 
 
+def trend_chart(series: dict[str, list[dict]], title: str, *, percent: bool, synthetic: bool) -> dict:
+    """Yearly values of a few areas (the nation and the chosen one), each with its interval."""
+    scale = _percent if percent else (lambda v: v)
+    data = [{"område": name, "år": r["period"].isoformat(), "värde": scale(r["value"]), "låg": scale(r["ci_low"]),
+             "hög": scale(r["ci_high"])} for name, rows in series.items() for r in rows if r["value"] is not None]
+    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("år:T", title=_("År"), timeUnit="year"),
+                                                   color=alt.Color("område:N", title=_("Område")))
+    line = base.mark_line(point=True).encode(y=alt.Y("värde:Q", title=_("Andel (%)") if percent else _("Värde")),
+                                             shape=alt.Shape("område:N", title=_("Område")),
+                                             tooltip=["område:N", "år:T", "värde:Q", "låg:Q", "hög:Q"])
+    band = base.mark_area(opacity=0.2, aria=False).encode(y="låg:Q", y2="hög:Q")
+    subtitle = _("Syntetiska data") if synthetic else ""
+    return (band + line).properties(width=WIDTH, height=280, title=alt.Title(title, subtitle=subtitle),
+                                    description=_("Trend per år med 95 % konfidensintervall.")).to_dict()
+
+
 def comparison_chart(rows: list[dict], title: str, *, percent: bool, targets: list[dict], synthetic: bool) -> dict:
     """Regions side by side with their intervals, and the target levels as lines."""
     scale = _percent if percent else (lambda v: v)

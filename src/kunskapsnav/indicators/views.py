@@ -155,7 +155,7 @@ def indicator_analysis(request, code):
     return render(request, "indicators/analysis.html", result | {
         "options": options, "query": request.GET.urlencode(),
         "charts": [(name, label, specs[name]) for name, label in (
-            ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")),
+            ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")), ("trend", _("Trend per år")),
             ("styrdiagram", _("Styrdiagram över tid"))) if name in specs],
         "region_choices": Region.objects.order_by("county_code"),
     })

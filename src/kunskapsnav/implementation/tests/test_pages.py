@@ -135,3 +135,17 @@ class PageTests(ImplementationTestCase):
         page = self.client.get(version.get_absolute_url()).content.decode()
         self.assertNotIn("Starta införandet", page)
         self.assertIn("Införandet i regionerna", page)
+
+    def test_a_follow_up_indicator_links_to_its_values_where_it_is_defined(self):
+        from kunskapsnav.implementation.models import MeasureKind
+        from kunskapsnav.indicators.runs import definitions_sync
+
+        definitions_sync()
+        work.measure_add(by=self.chair, adoption=self.orebro_adoption, kind=MeasureKind.INDICATOR,
+                         name="RAS-blockad", indicator_code="HS-RAS")
+        work.measure_add(by=self.chair, adoption=self.orebro_adoption, kind=MeasureKind.INDICATOR,
+                         name="Egen indikator", indicator_code="EGEN-1")
+        self.client.force_login(self.chair)
+        page = self.client.get(self.orebro_adoption.get_absolute_url()).content.decode()
+        self.assertIn('<a href="/uppfoljning/HS-RAS/">HS-RAS</a>', page)
+        self.assertIn("(EGEN-1)", page)

@@ -25,7 +25,7 @@ class AnalysisTests(KnowledgeTestCase):
         response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
         self.assertEqual(response.status_code, 200)
         context = response.context
-        self.assertEqual([name for name, _label, _spec in context["charts"]], ["jamforelse", "tratt", "styrdiagram"])
+        self.assertEqual([name for name, _label, _spec in context["charts"]], ["jamforelse", "tratt", "trend", "styrdiagram"])
         shown = [r for r in context["regions"] if r["value"] is not None]
         self.assertGreaterEqual(len(shown), 10)
         self.assertEqual(len(context["funnel"].units), len(shown))
@@ -49,7 +49,7 @@ class AnalysisTests(KnowledgeTestCase):
     def test_a_rate_gets_a_comparison_and_an_xmr_chart_but_no_funnel(self):
         self.client.force_login(self.analyst)
         context = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"])).context
-        self.assertEqual([name for name, _l, _s in context["charts"]], ["jamforelse", "styrdiagram"])
+        self.assertEqual([name for name, _l, _s in context["charts"]], ["jamforelse", "trend", "styrdiagram"])
         self.assertEqual(context["spc"].kind, "xmr")
 
     def test_readers_do_not_get_suppressed_regions_into_any_chart(self):

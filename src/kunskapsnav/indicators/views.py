@@ -132,7 +132,10 @@ def values_import(request):
                   status=400 if report and not report.ok else 200)
 
 
-def _analysis(request, code):
+def _analysis(request, code, *, public: bool = False):
+    """The analysis as the reader may see it; `public` as anyone may (for exports)."""
+    from django.contrib.auth.models import AnonymousUser
+
     from .analysis import Options, analyse
 
     definition = selectors.latest(code)
@@ -145,7 +148,8 @@ def _analysis(request, code):
                       method=request.GET.get("metod") if request.GET.get("metod") in ("exact", "normal") else "exact",
                       adjustment=request.GET.get("justering") if request.GET.get("justering") in (
                           "none", "multiplicative", "additive") else "none")
-    return analyse(request.user, definition, _names(), options), options
+    reader = AnonymousUser() if public else request.user
+    return analyse(reader, definition, _names(), options), options
 
 
 @require_GET
@@ -163,11 +167,12 @@ def indicator_analysis(request, code):
 
 @require_GET
 def chart_download(request, code, name, fmt):
-    """A chart of the analysis as PNG or SVG (rendered on the server) or its data as CSV."""
+    """A chart of the analysis as PNG or SVG (rendered on the server) or its data as CSV. An
+    export is public: small numbers are left out whoever downloads it."""
     from .analysis import chart_rows
     from .charts import render as render_chart
 
-    result, _options = _analysis(request, code)
+    result, _options = _analysis(request, code, public=True)
     if name not in result["specs"]:
         raise Http404
     filename = f"{code}-{name}.{fmt}"

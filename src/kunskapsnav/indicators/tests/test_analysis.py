@@ -67,3 +67,22 @@ class AnalysisTests(KnowledgeTestCase):
         self.assertEqual(len(data["spc"]["values"]), len(data["spc"]["periods"]))
         if data["funnel"]:
             self.assertNotIn(data["funnel"]["units"][0]["name"], data["suppressed_regions"])
+
+    def test_chart_exports_leave_small_numbers_out_even_for_analysts(self):
+        from kunskapsnav.indicators.models import IndicatorValue
+
+        latest = IndicatorValue.objects.filter(definition__code="STROKE-ANTITROMB", level="region",
+                                               period_type="ar").order_by("-period").first().period
+        IndicatorValue.objects.filter(definition__code="STROKE-ANTITROMB", level="region", geo="18",
+                                      period_type="ar", period=latest, stratum_type="alla").update(suppressed=True)
+        self.client.force_login(self.analyst)
+        page = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])).context
+        self.assertIn("Region Örebro län", {r["name"] for r in page["regions"] if r["value"] is not None})
+        url = reverse("indicators:chart_download", args=["STROKE-ANTITROMB", "jamforelse", "csv"])
+        exported = {r["område"] for r in csv.DictReader(
+            io.StringIO(self.client.get(url).content.decode("utf-8-sig")), delimiter=";")}
+        self.client.logout()
+        hidden = set(self.client.get(reverse("indicators:indicator_analysis",
+                                             args=["STROKE-ANTITROMB"])).context["hidden"])
+        self.assertIn("Region Örebro län", hidden)
+        self.assertTrue(exported.isdisjoint(hidden))

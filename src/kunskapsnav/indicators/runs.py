@@ -44,8 +44,27 @@ def definitions_sync() -> list[IndicatorDefinition]:
         }
         model, _created = IndicatorDefinition.objects.update_or_create(
             code=definition.code, version=definition.version, defaults=fields)
+        model.recommendations.set(_recommendations_followed(definition, model.support))
         saved.append(model)
     return saved
+
+
+def _recommendations_followed(definition: spec.Definition, support) -> list:
+    """The recommendations of the support's valid version that the indicator follows up:
+    those coded with what the indicator counts (the outcome's codes, else the index
+    event's), matched by prefix either way (ATC B01AC and B01AC06)."""
+    if support is None:
+        return []
+    version = support.versions.filter(status="publicerad").first()
+    if version is None:
+        return []
+    wanted = (definition.outcome_event or definition.index_event).codes
+    found = []
+    for recommendation in version.recommendations.prefetch_related("codes"):
+        codes = [c.code for c in recommendation.codes.all()]
+        if any(c.startswith(w) or w.startswith(c) for c in codes for w in wanted):
+            found.append(recommendation)
+    return found
 
 
 def _files(folder: Path) -> list[Path]:

@@ -36,10 +36,15 @@ class DefinitionOut(Schema):
     data_source: str
     targets: list[TargetOut]
     support: int | None
+    recommendations: list[int] = Field(..., description="Rekommendationerna indikatorn följer upp")
 
     @staticmethod
     def resolve_support(obj):
         return obj.support_id
+
+    @staticmethod
+    def resolve_recommendations(obj):
+        return [r.pk for r in obj.recommendations.all()]
 
 
 class DefinitionDetailOut(DefinitionOut):

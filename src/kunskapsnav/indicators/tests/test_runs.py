@@ -23,7 +23,10 @@ class RunTests(KnowledgeTestCase):
     def test_the_shipped_definitions_are_loaded_once_and_linked_to_their_support(self):
         self.assertEqual(len(runs.definitions_sync()), 5)
         self.assertEqual(IndicatorDefinition.objects.count(), 5)
-        self.assertEqual(IndicatorDefinition.objects.get(code="HS-RAS").support, self.heart_pathway)
+        ras = IndicatorDefinition.objects.get(code="HS-RAS")
+        self.assertEqual(ras.support, self.heart_pathway)
+        # The heart pathway's recommendation coded ATC C09AA is the one on ACE inhibitors.
+        self.assertEqual(list(ras.recommendations.all()), [self.rec_drug])
 
     def test_only_analysts_and_administrators_run_and_bad_requests_are_refused_in_swedish(self):
         with self.assertRaises(PermissionDenied):

@@ -11,7 +11,7 @@ from kunskapsnav.accounts.models import User
 from . import runs, synthetic
 from .models import IndicatorRun
 
-DEMO_EVENTS = 200_000
+DEMO_EVENTS = 600_000
 
 
 def demo_indicators_loaded() -> bool:

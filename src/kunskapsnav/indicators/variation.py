@@ -124,18 +124,29 @@ def funnel(units: list[tuple[str, int, int]], *, theta: float | None = None, met
             result[name] = (max(0.0, pair[0]), min(1.0, pair[1]))
         return result
 
+    def beyond(x: int, d: int, level: str, limits) -> str:
+        """Over or under the drawn limit; but a unit at 0 % or 100 % is judged by its exact
+        tail probability, since the interpolated limit lies just inside 0 or 1 and would call
+        every small unit with a full score unusual."""
+        p = LIMITS[level]
+        if adjust == "none" and method == "exact" and x in (0, d):
+            if x == d and binom.sf(x - 1, d, theta) < 1 - p:
+                return "over"
+            if x == 0 and binom.cdf(x, d, theta) < 1 - p:
+                return "under"
+            return ""
+        low, high = limits[level]
+        return "over" if x / d > high else "under" if x / d < low else ""
+
     result = []
     for name, x, d in units:
         limits = limits_at(d)
         value = x / d
         outside = ""
         for level in ("99.8", "95"):
-            low, high = limits[level]
-            if value > high:
-                outside = f"over{level}"
-                break
-            if value < low:
-                outside = f"under{level}"
+            side = beyond(x, d, level, limits)
+            if side:
+                outside = f"{side}{level}"
                 break
         result.append(FunnelUnit(name=name, numerator=x, denominator=d, value=value, limits=limits, outside=outside))
     top = max(dens)
@@ -230,12 +241,15 @@ def classify(values, centre: float, found: list[set[str]], *, higher_is_better: 
 
 
 def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is_better: bool = True) -> Chart:
+    """A p-chart's limits stay within 0–1; the rules are tested against the unclipped ones."""
     if kind == "p":
         points, centre, sigma = p_chart(numerators, denominators)
     else:
         points, centre, sigma = xmr(values)
     found = signals(points, centre, sigma)
     classification, side = classify(points, centre, found, higher_is_better=higher_is_better)
-    return Chart(kind=kind, values=points, centre=centre, lower=[centre - 3 * s for s in sigma],
-                 upper=[centre + 3 * s for s in sigma], sigma=sigma, signals=found,
+    lower, upper = [centre - 3 * s for s in sigma], [centre + 3 * s for s in sigma]
+    if kind == "p":
+        lower, upper = [max(0.0, v) for v in lower], [min(1.0, v) for v in upper]
+    return Chart(kind=kind, values=points, centre=centre, lower=lower, upper=upper, sigma=sigma, signals=found,
                  classification=classification, side=side)

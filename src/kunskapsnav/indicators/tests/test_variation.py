@@ -58,6 +58,13 @@ class FunnelTests(SimpleTestCase):
         self.assertAlmostEqual(additive.units[0].limits["95"][1],
                                0.1 + Z975 * math.sqrt(0.0009 + additive.dispersion.tau2), places=10)
 
+    def test_a_small_unit_at_100_percent_is_not_called_unusual(self):
+        # With θ = 0.93 and 3 of 3, the interpolated 99.8 % limit is just below 1, but a
+        # full score is what 81 % of such units get: inside.
+        result = variation.funnel([("Liten", 3, 3), ("Stor", 930, 1000), ("Mellan", 93, 100)], theta=0.93)
+        self.assertLess(result.units[0].limits["99.8"][1], 1.0)
+        self.assertEqual(result.units[0].outside, "")
+
     def test_no_adjustment_without_overdispersion(self):
         units = [("A", 10, 100), ("B", 11, 100), ("C", 9, 100), ("D", 10, 100)]
         result = variation.funnel(units, adjustment="multiplicative")

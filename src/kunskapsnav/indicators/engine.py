@@ -152,6 +152,14 @@ def populations(definition: Definition, data: Data, *, healthcare_regions: dict[
     for year in years:
         people = persons.mutate(year=ibis.literal(year), age=(ibis.literal(year) - persons.birth_year).cast("int32"),
                                 region=persons.municipality.substr(0, 2))
+        # The inhabitants of the population the definition counts: its ages and sex.
+        population = definition.population
+        if population.min_age is not None:
+            people = people.filter(people.age >= population.min_age)
+        if population.max_age is not None:
+            people = people.filter(people.age <= population.max_age)
+        if population.sex is not None:
+            people = people.filter(people.sex == population.sex)
         people = people.mutate(age_band=_age_band(people.age, definition.age_bands, definition.age_band_labels()),
                                healthcare_region=people.region.substitute(healthcare_regions, else_="okand"),
                                care_unit=ibis.literal(""))

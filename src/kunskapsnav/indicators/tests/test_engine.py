@@ -94,6 +94,13 @@ class HandMadeTests(SimpleTestCase):
         self.assertEqual(found[("riket", "SE", "ar", "2024-01-01", "kon", "K")][:2], (3, 3))
         self.assertNotIn(("vardenhet", "U-ORE-1", "ar", "2024-01-01", "alla", "alla"), found)
 
+    def test_a_rate_divides_by_the_inhabitants_of_its_own_population(self):
+        spec = definition(kind="per_100000", direction="lagre", population={"min_age": 18}, first_ever=False,
+                          outcome_event=None, window=None)
+        found = self.values(spec, periods=["ar"], strata=["alla"], levels=["region"])
+        # Uppsala: p3 (79) had a stroke in 2024; p4 is 14, neither counted nor an inhabitant here.
+        self.assertEqual(found[("region", "03", "ar", "2024-01-01", "alla", "alla")][:2], (1, 1))
+
     def test_a_definition_that_makes_no_sense_is_refused(self):
         from pydantic import ValidationError
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kunskapsnav.lib.forms import attach_errors, error_text
 from kunskapsnav.knowledge.models import SupportVersion
 from kunskapsnav.lib.history import history_of
 from kunskapsnav.organisation import permissions as registry
@@ -27,14 +28,6 @@ from .forms import (
     RoundForm,
 )
 from .models import AnswerItem, AnswerStatus, ConsultationRound, Invitation
-
-
-def _attach(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _round(pk) -> ConsultationRound:
@@ -69,7 +62,7 @@ def round_create(request, version_pk):
         try:
             round_ = rounds.round_open(by=request.user, version=version, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Remissomgången är öppnad och %(n)s parter är inbjudna.")
                              % {"n": round_.invitations.count()})
@@ -105,7 +98,7 @@ def invitation_add(request, pk):
     round_ = _round(pk)
     form = InvitationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, error_text(form))
         return redirect(round_)
     if not permissions.can_invite(request.user, round_, region=form.cleaned_data["region"]):
         raise PermissionDenied(_("Bara det ägande organets redaktörer bjuder in fler till remissen."))
@@ -157,16 +150,12 @@ def assignment_add(request, pk):
         try:
             answers.assignment_add(by=request.user, invitation=invitation, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Uppdraget är fördelat."))
             return redirect(invitation)
-    messages.error(request, _("Uppdraget kunde inte fördelas: %(errors)s") % {"errors": _form_errors(form)})
+    messages.error(request, _("Uppdraget kunde inte fördelas: %(errors)s") % {"errors": error_text(form)})
     return redirect(invitation)
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @login_required
@@ -180,7 +169,7 @@ def comment_add(request, pk):
         try:
             answers.comment_add(by=request.user, invitation=invitation, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Synpunkten är sparad. Den syns bara inom regionen tills regionen svarar."))
             return redirect(invitation)
@@ -213,7 +202,7 @@ def answer_compose(request, pk):
         try:
             answers.answer_compose(by=request.user, invitation=invitation, items=items, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Utkastet till remissvar är sparat."))
             return redirect(invitation)
@@ -297,7 +286,7 @@ def response_save(request, pk):
         raise PermissionDenied(_("Bara det ägande organets redaktörer bemöter remissvaren."))
     form = ResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Bemötandet sparades inte: %(errors)s") % {"errors": _form_errors(form)})
+        messages.error(request, _("Bemötandet sparades inte: %(errors)s") % {"errors": error_text(form)})
     else:
         try:
             compilation.response_save(by=request.user, item=item, **form.cleaned_data)
@@ -316,7 +305,7 @@ def compilation_publish(request, pk):
         raise PermissionDenied(_("Bara det ägande organets redaktörer publicerar remissammanställningen."))
     form = PublishForm(request.POST, round_=round_)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, error_text(form))
     else:
         try:
             compilation.compilation_publish(by=request.user, round_=round_, **form.cleaned_data)

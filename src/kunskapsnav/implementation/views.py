@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kunskapsnav.lib.forms import attach_errors, error_text
 from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
@@ -33,7 +34,7 @@ from .forms import (
     ParticipantForm,
     ReviewForm,
 )
-from .models import Action, Adoption, Decision, DecisionRule, GapRow
+from .models import Action, Adoption, Decision, DecisionRule
 
 
 def _adoption(request, pk) -> Adoption:
@@ -43,10 +44,6 @@ def _adoption(request, pk) -> Adoption:
         raise PermissionDenied(_("Regionens arbete syns för regionen och den nationella nivån tills regionen delar "
                                  "det."))
     return adoption
-
-
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _done(request, adoption, message, anchor=""):
@@ -206,8 +203,7 @@ def gap_analysis(request, pk):
                 form.data[f"{form.prefix}-row_version"] = str(stale.current.row_version)
             except ValidationError as error:
                 failed = True
-                for field, errors in getattr(error, "message_dict", {"__all__": error.messages}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                attach_errors(form, error)
         if not conflicts and not failed:
             return _done(request, adoption, _("Kartläggningen är sparad (%(n)s rader ändrade).") % {"n": saved})
         if conflicts:
@@ -236,7 +232,7 @@ def adoption_move(request, pk):
 def _post_form(request, adoption, form, write, success: str, anchor: str):
     """Validate, call the domain function, and come back to the adoption with a message."""
     if not form.is_valid():
-        messages.error(request, _("Det gick inte att spara: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Det gick inte att spara: %(errors)s") % {"errors": error_text(form)})
         return redirect(adoption.get_absolute_url() + anchor)
     try:
         write(**form.cleaned_data)

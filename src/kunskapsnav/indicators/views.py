@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kunskapsnav.lib.forms import attach_errors
 from kunskapsnav.organisation.models import Region
 
 from . import imports, permissions, runs, selectors
@@ -99,8 +100,7 @@ def run_start(request):
                                  definitions=list(form.cleaned_data["definitions"]),
                                  backend=form.cleaned_data["backend"])
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Körningen är köad. Sidan visar hur långt den har kommit."))
             return redirect(run)

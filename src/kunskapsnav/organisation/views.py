@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kunskapsnav.lib.forms import attach_errors
 from . import bodies, coverage, memberships, people, permissions, selectors
 from .forms import BodyFilterForm, BodyForm, MembershipForm, PersonForm
 from .models import Body, HealthcareRegion, Membership, Person, Region
@@ -24,12 +25,6 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     writer.writerow(header)
     writer.writerows(rows)
     return response
-
-
-def _attach(form, error: ValidationError):
-    """Put the domain's errors on the form's fields where the form has them."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 # --- bodies --------------------------------------------------------------------------
@@ -107,7 +102,7 @@ def body_create(request):
         try:
             body = bodies.body_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(body)s har skapats.") % {"body": body})
             return redirect(body)
@@ -126,7 +121,7 @@ def body_update(request, pk):
         try:
             body = bodies.body_update(by=request.user, body=body, **values)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Ändringarna i %(body)s har sparats.") % {"body": body})
             return redirect(body)
@@ -147,7 +142,7 @@ def membership_create(request, body_pk):
         try:
             membership = memberships.membership_create(by=request.user, body=body, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(membership)s har lagts till.") % {"membership": membership})
             return redirect(body)
@@ -168,7 +163,7 @@ def membership_update(request, pk):
         try:
             membership = memberships.membership_update(by=request.user, membership=membership, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Uppdraget har sparats."))
             return redirect(body)
@@ -207,7 +202,7 @@ def person_create(request):
         try:
             person = people.person_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(person)s har lagts till.") % {"person": person})
             return redirect(request.GET.get("next") or person.get_absolute_url())
@@ -225,7 +220,7 @@ def person_update(request, pk):
         try:
             person = people.person_update(by=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Uppgifterna har sparats."))
             return redirect(person)

@@ -8,19 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kunskapsnav.lib.forms import attach_errors
 from kunskapsnav.organisation.models import Body, Region
 
 from .. import additions, attachments, content, interchange, lifecycle, permissions, subscriptions
 from ..forms import AdditionForm, AttachmentForm, ImportForm, RecommendationForm, SupportForm, TransitionForm, VersionForm
 from ..models import KnowledgeSupport, Recommendation, RegionalAddition, SupportVersion
-
-
-def _attach(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _version(pk, number) -> SupportVersion:
@@ -42,7 +35,7 @@ def support_create(request):
         try:
             support = content.support_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(title)s har skapats som utkast.") % {"title": support.title})
             return redirect(support.versions.get(number=1))
@@ -59,7 +52,7 @@ def support_update(request, pk):
         try:
             content.support_update(by=request.user, support=support, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Ändringarna har sparats."))
             return redirect(support)
@@ -76,7 +69,7 @@ def version_update(request, pk, number):
         try:
             content.version_update(by=request.user, version=version, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Versionen har sparats."))
             return redirect(version)
@@ -125,7 +118,7 @@ def recommendation_create(request, pk, number):
         try:
             content.recommendation_create(by=request.user, version=version, **form.domain_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Rekommendationen har lagts till."))
             return redirect(version)
@@ -146,7 +139,7 @@ def recommendation_update(request, pk):
         try:
             content.recommendation_update(by=request.user, recommendation=rec, **form.domain_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Rekommendationen har sparats."))
             return redirect(rec.version)
@@ -192,7 +185,7 @@ def addition_save(request, pk, county_code):
         try:
             additions.addition_save(by=request.user, recommendation=rec, region=region, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Tillägget för %(region)s har sparats.") % {"region": region})
             return redirect(f"{rec.version.support.get_absolute_url()}?region={region.county_code}")
@@ -220,7 +213,7 @@ def attachment_add(request, pk, number):
             attachments.attachment_add(by=request.user, version=version, title=form.cleaned_data["title"],
                                        upload=form.cleaned_data["file"])
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Bilagan har lagts till."))
             return redirect(version)

@@ -9,16 +9,15 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
-from . import permissions, statistics
-from .models import ImportBatch, IndicatorDefinition, IndicatorValue
-from .runs import healthcare_regions
+from . import permissions
+from .models import ImportBatch, IndicatorDefinition
+from .runs import healthcare_regions, values_store
 from .spec import Kind
 
 COLUMNS = ["indicator", "geography", "period", "stratum", "numerator", "denominator"]
@@ -154,17 +153,5 @@ def _save(by, data: bytes, file_name: str, rows) -> ImportBatch:
     for definition, values in rows:
         by_definition.setdefault(definition, []).append(values)
     for definition, values in by_definition.items():
-        frame = statistics.values(pd.DataFrame(values), definition.kind)
-        frame["suppressed"] = statistics.suppress(frame, definition.kind, threshold=settings.INDICATOR_SMALL_COUNT,
-                                                  healthcare_regions=regions).to_numpy()
-        IndicatorValue.objects.bulk_create([
-            IndicatorValue(definition=definition, batch=batch, level=r.level, geo=r.geo, period_type=r.period_type,
-                           period=r.period, stratum_type=r.stratum_type, stratum=r.stratum, numerator=r.numerator,
-                           denominator=None if r.denominator != r.denominator or r.denominator is None
-                           else int(r.denominator),
-                           value=None if r.value != r.value else r.value,
-                           ci_low=None if r.ci_low != r.ci_low else r.ci_low,
-                           ci_high=None if r.ci_high != r.ci_high else r.ci_high, suppressed=bool(r.suppressed))
-            for r in frame.itertuples()
-        ])
+        values_store(definition, pd.DataFrame(values), regions=regions, batch=batch)
     return batch

@@ -132,10 +132,8 @@ def execute(run: IndicatorRun) -> IndicatorRun:
         definitions = list(run.definitions.order_by("code"))
         for done, model in enumerate(definitions, start=1):
             definition = spec.Definition.model_validate(model.spec)
-            frame = statistics.values(engine.run(definition, data, healthcare_regions=regions), definition.kind)
-            frame["suppressed"] = statistics.suppress(frame, definition.kind, threshold=settings.INDICATOR_SMALL_COUNT,
-                                                      healthcare_regions=regions).to_numpy()
-            _store(run, model, frame)
+            values_store(model, engine.run(definition, data, healthcare_regions=regions), regions=regions, run=run,
+                         synthetic=run.synthetic)
             IndicatorRun.objects.filter(pk=run.pk).update(progress=max(1, round(99 * done / len(definitions))))
     except Exception as error:  # noqa: BLE001 – the run records any failure, for the person waiting on it
         logger.exception("indicator run %s failed", run.pk)
@@ -153,12 +151,18 @@ def _none(value):
 
 
 @transaction.atomic
-def _store(run: IndicatorRun, model: IndicatorDefinition, frame) -> None:
+def values_store(model: IndicatorDefinition, counts, *, regions: dict[str, str], run=None, batch=None,
+                 synthetic: bool = False) -> None:
+    """Counts (engine.COLUMNS) of one definition as stored values, from a run or an import:
+    value, interval and suppression computed the same way for both."""
+    frame = statistics.values(counts, model.kind)
+    frame["suppressed"] = statistics.suppress(frame, model.kind, threshold=settings.INDICATOR_SMALL_COUNT,
+                                              healthcare_regions=regions).to_numpy()
     IndicatorValue.objects.bulk_create([
-        IndicatorValue(definition=model, run=run, level=r.level, geo=r.geo, period_type=r.period_type,
+        IndicatorValue(definition=model, run=run, batch=batch, level=r.level, geo=r.geo, period_type=r.period_type,
                        period=r.period, stratum_type=r.stratum_type, stratum=r.stratum, numerator=int(r.numerator),
                        denominator=None if _none(r.denominator) is None else int(r.denominator),
                        value=_none(r.value), ci_low=_none(r.ci_low), ci_high=_none(r.ci_high),
-                       suppressed=bool(r.suppressed), synthetic=run.synthetic)
+                       suppressed=bool(r.suppressed), synthetic=synthetic)
         for r in frame.itertuples()
     ], batch_size=5000)

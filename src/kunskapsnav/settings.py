@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
+    "kunskapsnav.people",
     "kunskapsnav.knowledge",
     "kunskapsnav.consultation",
     "kunskapsnav.implementation",
@@ -166,6 +167,15 @@ REMISS_ASSIGNEE_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_ASSIGNEE_REMINDER
 
 # Indicator values from fewer cases than this are suppressed in anything public or exported.
 INDICATOR_SMALL_COUNT = int(envstr("KUNSKAPSNAV_INDICATOR_SMALL_COUNT", "5"))
+
+# Conflict-of-interest declarations: how long an assessment holds, how many days before it
+# lapses the person and their coordinator are reminded, and how long a superseded
+# declaration is kept before `purge_declarations` deletes it (the region's retention rule).
+DECLARATION_VALID_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_VALID_DAYS", "365"))
+DECLARATION_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_REMINDER_DAYS", "30"))
+DECLARATION_RETENTION_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_RETENTION_DAYS", "730"))
+# The public self-nomination form: at most this many nominations per sender and hour.
+SELF_NOMINATION_LIMIT_PER_HOUR = int(envstr("KUNSKAPSNAV_SELF_NOMINATION_LIMIT_PER_HOUR", "5"))
 
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

@@ -145,6 +145,17 @@ def membership_create(*, by, body: Body, person, **values) -> Membership:
 
 
 @transaction.atomic
+def membership_appoint(*, by, body: Body, person, **values) -> Membership:
+    """A seat whose appointment another rule has already decided (an approved nomination,
+    people.chain): validated like every membership and recorded as made by `by`, but
+    without the registry's editing right, which the deciding NPO chair need not have."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    m = Membership(body=body, person=person, **values)
+    _check_valid(m)
+    return _save(m, by=by)
+
+
+@transaction.atomic
 def membership_update(*, by, membership: Membership, **values) -> Membership:
     Body.objects.select_for_update().get(pk=membership.body_id)
     m = Membership.objects.select_related("body", "person").get(pk=membership.pk)

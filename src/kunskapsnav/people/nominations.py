@@ -1,0 +1,109 @@
+"""Nominations to a call: by a region's kunskapsstödsgrupp, or by the nominee themself
+through the public form where the call allows it (national working groups)."""
+
+import datetime
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kunskapsnav.organisation.models import Person
+
+from . import permissions
+from .models import NominationCall, Nomination, NominationSource, NominationStatus
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATUSES = (NominationStatus.IN_PROGRESS, NominationStatus.APPROVED, NominationStatus.SEATED)
+
+
+class TooManyNominations(Exception):
+    """The public form's limit per sender and hour is reached."""
+
+
+def sender_key(address: str) -> str:
+    """A keyed hash of the sender's network address: enough to count, not to identify."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_open(call: NominationCall):
+    if not call.is_open_on(timezone.localdate()):
+        raise ValidationError(_("Utlysningen är inte öppen för nomineringar."))
+
+
+def _check_not_nominated(call: NominationCall, *, email: str = "", person: Person | None = None):
+    same = call.nominations.filter(status__in=OPEN_STATUSES)
+    if (person is not None and same.filter(person=person).exists()) or (
+            email and same.filter(email__iexact=email).exists()):
+        raise ValidationError(_("Personen är redan nominerad till den här utlysningen."))
+
+
+def _check_rate(key: str):
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if Nomination.objects.filter(sender_key=key, created_at__gte=since).count() >= \
+            settings.SELF_NOMINATION_LIMIT_PER_HOUR:
+        raise TooManyNominations
+
+
+@transaction.atomic
+def nomination_self_submit(*, call: NominationCall, sender: str, given_name: str, family_name: str, email: str,
+                           title: str, home_region, motivation: str) -> Nomination:
+    """A self-nomination from the public form (already validated by its form)."""
+    call = NominationCall.objects.select_for_update().get(pk=call.pk)
+    if not call.self_nomination_allowed:
+        raise ValidationError(_("Den här utlysningen tar inte emot egna anmälningar."))
+    _check_open(call)
+    key = sender_key(sender)
+    _check_rate(key)
+    _check_not_nominated(call, email=email)
+    nomination = Nomination.objects.create(
+        call=call, source=NominationSource.SELF, given_name=given_name.strip(), family_name=family_name.strip(),
+        email=email.strip().lower(), title=title.strip(), home_region=home_region, motivation=motivation.strip(),
+        sender_key=key)
+    logger.info("self-nomination %s to call %s", nomination.pk, call.pk)
+    return nomination
+
+
+@transaction.atomic
+def nomination_create(*, by, call: NominationCall, person: Person, motivation: str) -> Nomination:
+    """A nomination by the kunskapsstödsgrupp of the person's region."""
+    call = NominationCall.objects.select_for_update().get(pk=call.pk)
+    if person.home_region_id is None:
+        raise ValidationError({"person": [_("Personen har ingen hemregion i registret. Ange den först.")]})
+    region_id = call.represents_region_id or person.home_region_id
+    if not permissions.can_nominate(by, call, region_id=region_id):
+        raise PermissionDenied(_("Bara kunskapsstödsgruppen i personens region kan nominera till platsen."))
+    _check_open(call)
+    if not motivation.strip():
+        raise ValidationError({"motivation": [_("Motivera nomineringen.")]})
+    if not person.email:
+        raise ValidationError({"person": [_("Personen saknar e-postadress i registret. Lägg till den först.")]})
+    _check_not_nominated(call, person=person, email=person.email)
+    return Nomination.objects.create(
+        call=call, source=NominationSource.SUPPORT_GROUP, person=person, given_name=person.given_name,
+        family_name=person.family_name, email=person.email.lower(), title=person.title,
+        home_region=person.home_region, motivation=motivation.strip(), nominated_by=by)
+
+
+@transaction.atomic
+def nomination_withdraw(*, by, nomination: Nomination) -> Nomination:
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    own = nomination.person_id is not None and nomination.person.user_id == by.pk
+    if not (own or permissions.can_handle_nomination(by, nomination)):
+        raise PermissionDenied(_("Du får inte återkalla den här nomineringen."))
+    if nomination.status not in (NominationStatus.IN_PROGRESS, NominationStatus.APPROVED):
+        raise ValidationError(_("Nomineringen är redan avgjord och kan inte återkallas."))
+    nomination.status = NominationStatus.WITHDRAWN
+    nomination.save(update_fields=["status"])
+    return nomination
+
+
+def sender_keys_forget(*, now: datetime.datetime) -> int:
+    """The rate limit needs the sender's key for an hour; keep it a day, then forget it."""
+    return Nomination.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).exclude(
+        sender_key="").update(sender_key="")

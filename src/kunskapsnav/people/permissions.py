@@ -1,0 +1,167 @@
+"""Who may do what with calls, nominations, declarations and participation. The one home of
+these rules: the domain functions call them before they write, pages and the API ask them
+what to show, and the permission matrix test imports them.
+
+- Calls: those who edit the body (organisation.permissions), and for a national working
+  group also those who edit the NPO it belongs to.
+- Nominations by a kunskapsstödsgrupp: the coordinators of the nominee's region.
+- Each step of the chain: the members (chair, process leader, member) of the body that
+  takes the step (people.chain), and national administrators.
+- A declaration is seen by the person, the coordinators and the designated assessors of the
+  person's region, the chairs of the bodies the person sits in or is nominated to, and
+  national administrators; it is assessed by a designated assessor of the person's region
+  (national administrators for people without a region), never by the person.
+- The pool, assignments and claims of a region: its coordinators; a representative also
+  sees their own entry and may claim for their own assignments; nobody approves a claim
+  they submitted themselves.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from kunskapsnav.organisation.models import Body, BodyKind, Membership, Person, Role
+from kunskapsnav.organisation.permissions import (
+    can_edit_body, coordinated_region_ids, edited_body_ids, is_coordinator, is_national_admin,
+)
+
+from .models import Assessor, CompensationClaim, Declaration, Nomination, NominationCall, Representative
+
+# Roles in a body that may take the body's decision in the chain.
+DECIDING_ROLES = frozenset({Role.CHAIR, Role.PROCESS_LEADER, Role.MEMBER})
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _person(user) -> Person | None:
+    if not (user.is_authenticated and user.is_active):
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def can_manage_call(user, body: Body) -> bool:
+    if can_edit_body(user, body):
+        return True
+    return body.kind == BodyKind.NAG and body.parent_id is not None and can_edit_body(user, body.parent)
+
+
+def can_manage_any_call(user) -> bool:
+    """Whether to offer "new call" at all; can_manage_call decides each body."""
+    return is_national_admin(user) or is_coordinator(user) or bool(edited_body_ids(user))
+
+
+def can_nominate(user, call: NominationCall, *, region_id: int) -> bool:
+    """A kunskapsstödsgrupp nominates for its own region, and for a seat that represents a
+    region only that region's group does."""
+    if call.represents_region_id is not None and call.represents_region_id != region_id:
+        return False
+    return is_national_admin(user) or region_id in coordinated_region_ids(user)
+
+
+def is_member_of(user, body: Body | None) -> bool:
+    if body is None or not (user.is_authenticated and user.is_active):
+        return False
+    return Membership.objects.filter(person__user=user, body=body, role__in=DECIDING_ROLES).active_on(
+        _today()).exists()
+
+
+def can_decide_step(user, body: Body | None) -> bool:
+    return is_national_admin(user) or is_member_of(user, body)
+
+
+def can_handle_nomination(user, nomination: Nomination) -> bool:
+    """Withdraw it or link it to a registry person: the region's coordinators."""
+    return is_national_admin(user) or nomination.region.pk in coordinated_region_ids(user)
+
+
+def can_see_nomination(user, nomination: Nomination) -> bool:
+    if can_handle_nomination(user, nomination) or can_manage_call(user, nomination.call.body):
+        return True
+    from .chain import deciding_bodies  # the chain's bodies are computed from the nomination
+
+    if any(is_member_of(user, body) for body in deciding_bodies(nomination)):
+        return True
+    person = _person(user)
+    return person is not None and nomination.person_id == person.pk
+
+
+def assessor_region_ids(user) -> frozenset[int]:
+    person = _person(user)
+    if person is None:
+        return frozenset()
+    return frozenset(Assessor.objects.filter(person=person).values_list("region_id", flat=True))
+
+
+def is_assessor(user) -> bool:
+    return is_national_admin(user) or bool(assessor_region_ids(user))
+
+
+def _chaired_person_ids(user) -> set[int]:
+    """People who sit in, or are nominated to, a body the user chairs."""
+    bodies = Membership.objects.filter(person__user=user, role=Role.CHAIR).active_on(_today()).values("body_id")
+    seated = Membership.objects.filter(body_id__in=bodies).active_on(_today()).values_list("person_id", flat=True)
+    nominated = Nomination.objects.filter(call__body_id__in=bodies, person__isnull=False).values_list(
+        "person_id", flat=True)
+    return set(seated) | set(nominated)
+
+
+def can_see_declarations_of(user, person: Person) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_national_admin(user) or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    if person.home_region_id is not None and (person.home_region_id in coordinated_region_ids(user)
+                                              or person.home_region_id in assessor_region_ids(user)):
+        return True
+    return person.pk in _chaired_person_ids(user)
+
+
+def can_see_declaration(user, declaration: Declaration) -> bool:
+    return can_see_declarations_of(user, declaration.person)
+
+
+def can_declare_for(user, person: Person) -> bool:
+    """A declaration is the person's own statement."""
+    return bool(user.is_authenticated and user.is_active and person.user_id == user.pk)
+
+
+def can_assess(user, declaration: Declaration) -> bool:
+    person = declaration.person
+    if person.user_id is not None and person.user_id == user.pk:
+        return False  # nobody assesses their own ties
+    if person.home_region_id is None:
+        return is_national_admin(user)
+    return person.home_region_id in assessor_region_ids(user) or (
+        is_national_admin(user) and not Assessor.objects.filter(region_id=person.home_region_id).exists())
+
+
+def can_designate_assessor(user, region_id: int) -> bool:
+    return is_national_admin(user) or region_id in coordinated_region_ids(user)
+
+
+def can_manage_pool(user, region_id: int) -> bool:
+    return is_national_admin(user) or region_id in coordinated_region_ids(user)
+
+
+def can_see_representative(user, representative: Representative) -> bool:
+    """The entry with its contact details."""
+    if can_manage_pool(user, representative.region_id):
+        return True
+    return bool(user.is_authenticated and representative.person.user_id == user.pk)
+
+
+def can_claim(user, assignment) -> bool:
+    return can_manage_pool(user, assignment.representative.region_id) or bool(
+        user.is_authenticated and assignment.representative.person.user_id == user.pk)
+
+
+def can_decide_claim(user, claim: CompensationClaim) -> bool:
+    if claim.submitted_by_id == user.pk:
+        return False  # four eyes: the one who claims does not approve
+    return can_manage_pool(user, claim.assignment.representative.region_id)
+
+
+def can_see_expert_time(user) -> bool:
+    return is_national_admin(user) or is_coordinator(user)

@@ -41,6 +41,7 @@ def demo(argv: list[str]) -> int:
     _manage("load_knowledge_demo_data")
     _manage("load_remiss_demo_data")
     _manage("load_implementation_demo_data")
+    _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
     if args.no_serve:
         return 0

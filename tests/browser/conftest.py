@@ -176,6 +176,15 @@ def demo_site(browser_prerequisites, live_server):
 
 
 @pytest.fixture
+def people_site(demo_site):
+    """The demo site with the demo calls, nominations, declarations and pool."""
+    from kunskapsnav.people.demo import demo_people_load
+
+    demo_people_load()
+    return demo_site
+
+
+@pytest.fixture
 def indicator_site(demo_site, settings, tmp_path):
     """The demo site with the demo indicators computed over synthetic data."""
     from kunskapsnav.indicators.demo import demo_indicators_load

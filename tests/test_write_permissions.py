@@ -247,6 +247,63 @@ CASES = [
 ]
 
 
+# --- people: pages (kunskapsnav.people.urls) -------------------------------------------
+# Kept apart from the rest so that other blocks (the people API) can be added beside it.
+READ_ONLY |= {
+    "people:call_list",
+    "people:call_detail",
+    "people:self_nomination_thanks",
+    "people:nomination_detail",
+    "people:my_declarations",
+    "people:declaration_detail",
+    "people:assessor_queue",
+    "people:coordination",
+    "people:body_seats",
+    "people:pool",
+    "people:representative_detail",
+    "people:payable_csv",
+    "people:expert_time",
+    "people:expert_time_csv",
+    "people:own_data_export",
+}
+# A nominee's new account chooses its password through the link mailed to them
+# (people.nominees): the visitor's own account, like logging in.
+SESSION_WRITES |= {"accounts:password_set"}
+READ_ONLY |= {"accounts:password_set_done"}
+PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
+CASES += [
+    Case("call for the heart NAG", "people:call_create", {"admin", "npo_editor"}, "page_call_create"),
+    Case("edit a draft call", "people:call_update", {"admin", "npo_editor"}, "page_call_update"),
+    Case("publish a draft call", "people:call_publish", {"admin", "npo_editor"}, "page_call_publish"),
+    Case("close a published call", "people:call_close", {"admin", "npo_editor"}, "page_call_close"),
+    Case("nominate oneself (public form)", "people:self_nominate", set(ROLES), "page_self_nominate"),
+    Case("nominate an Örebro person", "people:nominate", {"admin", "orebro_coordinator"}, "page_nominate"),
+    Case("support group step of an Örebro nomination", "people:nomination_decide", {"admin", "orebro_coordinator"},
+         "page_nomination_decide"),
+    Case("withdraw an Örebro nomination", "people:nomination_withdraw", {"admin", "orebro_coordinator"},
+         "page_nomination_withdraw"),
+    Case("declare one's own interests", "people:declaration_create", PEOPLE_WITH_A_PERSON,
+         "page_declaration_create"),
+    Case("assess an Örebro declaration", "people:declaration_assess", {"chair"}, "page_declaration_assess"),
+    Case("designate an Örebro assessor", "people:assessors", {"admin", "orebro_coordinator"}, "page_assessor_add"),
+    Case("remove an Örebro assessor", "people:assessor_remove", {"admin", "orebro_coordinator"},
+         "page_assessor_remove"),
+    Case("add to Örebro's pool", "people:representative_create", {"admin", "orebro_coordinator"},
+         "page_representative_create"),
+    Case("edit an Örebro representative", "people:representative_update", {"admin", "orebro_coordinator"},
+         "page_representative_update"),
+    Case("give an Örebro representative an assignment", "people:assignment_create", {"admin", "orebro_coordinator"},
+         "page_assignment_create"),
+    Case("claim for an Örebro assignment", "people:claim_create", {"admin", "orebro_coordinator"},
+         "page_claim_create"),
+    Case("approve a claim in Örebro", "people:claim_decide", {"admin", "orebro_coordinator"}, "page_claim_decide"),
+    Case("Örebro's compensation model", "people:compensation_model", {"admin", "orebro_coordinator"},
+         "page_compensation_model"),
+    Case("Örebro's payable list", "people:payable_lists", {"admin", "orebro_coordinator"}, "page_payable_list"),
+]
+# --- end of people: pages ------------------------------------------------------------
+
+
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -278,6 +335,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.remiss_setup()
         cls.implementation_setup()
         cls.indicators_setup()
+        cls.people_setup()
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
@@ -367,6 +425,58 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.indicator_definitions = runs.definitions_sync()
         cls.indicator_data = tempfile.mkdtemp()
         synthetic.generate(cls.indicator_data, events=2000)
+
+    # --- people: pages (setup) -----------------------------------------------------
+
+    @classmethod
+    def people_setup(cls):
+        """A national working group under the heart NPO with a draft call and a published call
+        open to self-nomination, a self-nomination from Örebro at the support group's step, an
+        Örebro person with e-mail to nominate; the member's declaration waiting for Örebro's
+        assessor (the chair, designated by the coordinator); Örebro's pool with a
+        representative (an account outside ROLES) who has an assignment, a submitted claim and
+        an approved one, and Örebro's compensation model."""
+        from decimal import Decimal
+
+        from kunskapsnav.organisation import bodies, people as registry_people
+        from kunskapsnav.organisation.models import BodyKind
+        from kunskapsnav.organisation.tests.personas import make_user
+        from kunskapsnav.people import calls, compensation, declarations, nominations, participation
+
+        today = timezone.localdate()
+        cls.heart_nag = bodies.body_create(by=cls.admin, kind=BodyKind.NAG, name="NAG hjärtrehabilitering",
+                                           parent=cls.heart_npo)
+        call_values = dict(start_date=today + datetime.timedelta(days=30),
+                           closes_on=today + datetime.timedelta(days=14), profile="Erfarenhet av hjärtsvikt.")
+        cls.draft_call = calls.call_create(by=cls.npo_editor, body=cls.heart_nag, **call_values)
+        cls.open_call = calls.call_publish(by=cls.npo_editor, call=calls.call_create(
+            by=cls.npo_editor, body=cls.heart_nag, self_nomination_allowed=True, **call_values))
+        cls.self_nomination = nominations.nomination_self_submit(
+            call=cls.open_call, sender="192.0.2.1", given_name="Sara", family_name="Ek", email="sara.ek@example.se",
+            title="Sjuksköterska", home_region=cls.orebro, motivation="Tio år i hjärtsviktsvård.")
+        cls.people_nominee = registry_people.person_create(
+            by=cls.admin, given_name="Nils", family_name="Nominerbar", home_region=cls.orebro,
+            email="nils.nominerbar@example.se")
+        declarations.assessor_designate(by=cls.orebro_coordinator, region=cls.orebro, person=cls.chair.person)
+        cls.orebro_assessor_row = cls.chair.person.assessor_for.get()
+        cls.member_declaration = declarations.declaration_submit(by=cls.member, person=cls.member.person,
+                                                                 nothing_to_declare=True, interests=[])
+        cls.representative_user = make_user("representative")
+        rep_person = registry_people.person_create(by=cls.admin, given_name="Rut", family_name="Företrädare",
+                                                   home_region=cls.orebro, user=cls.representative_user)
+        cls.representative = participation.representative_add(
+            by=cls.orebro_coordinator, person=rep_person, region=cls.orebro, kind="patient",
+            recruited_through="levande_bibliotek", experience_areas="Hjärtsvikt", consent_on=today)
+        cls.participation = participation.assignment_create(
+            by=cls.orebro_coordinator, representative=cls.representative, kind="annat", description="Kartläggning",
+            start_date=today - datetime.timedelta(days=30))
+        compensation.compensation_model_set(by=cls.orebro_coordinator, region=cls.orebro, basis="timarvode",
+                                            hourly_rate=Decimal("250"), fixed_fee=Decimal("0"),
+                                            mileage_rate=Decimal("2.50"))
+        cls.submitted_claim = compensation.claim_submit(by=cls.representative_user, assignment=cls.participation,
+                                                        worked_on=today, hours=Decimal("2"))
+        compensation.claim_decide(by=cls.orebro_coordinator, approve=True, claim=compensation.claim_submit(
+            by=cls.representative_user, assignment=cls.participation, worked_on=today, hours=Decimal("3")))
 
     # --- requests ------------------------------------------------------------------
 
@@ -682,6 +792,95 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def api_membership_update(self):
         return "patch", f"/api/v1/memberships/{self.orebro_membership.pk}", {"time_share": 15}
 
+    # --- people: pages (requests) --------------------------------------------------
+
+    def page_call_create(self):
+        today = timezone.localdate()
+        return "post", reverse("people:call_create"), {
+            "body": self.heart_nag.pk, "role": "ledamot", "seats": 1,
+            "start_date": (today + datetime.timedelta(days=60)).isoformat(),
+            "closes_on": (today + datetime.timedelta(days=20)).isoformat(), "profile": "Kardiolog."}
+
+    def page_call_update(self):
+        call = self.draft_call
+        return "post", reverse("people:call_update", args=[call.pk]), {
+            "role": "ledamot", "seats": 2, "start_date": call.start_date.isoformat(),
+            "closes_on": call.closes_on.isoformat(), "profile": "Ändrad profil."}
+
+    def page_call_publish(self):
+        return "post", reverse("people:call_publish", args=[self.draft_call.pk]), {}
+
+    def page_call_close(self):
+        return "post", reverse("people:call_close", args=[self.open_call.pk]), {}
+
+    def page_self_nominate(self):
+        from django.test import override_settings
+
+        # Every role posts from the same address; the limit is not what this matrix tests.
+        self.enterContext(override_settings(SELF_NOMINATION_LIMIT_PER_HOUR=1000))
+        return "post", reverse("people:self_nominate", args=[self.open_call.pk]), {
+            "given_name": "Per", "family_name": "Anmälare", "email": "per.anmalare@example.se", "title": "Läkare",
+            "home_region": self.orebro.pk, "motivation": "Forskar om hjärtsvikt.", "consent": "on"}
+
+    def page_nominate(self):
+        return "post", reverse("people:nominate", args=[self.open_call.pk]), {
+            "person": self.people_nominee.pk, "motivation": "Erfaren kardiolog."}
+
+    def page_nomination_decide(self):
+        return "post", reverse("people:nomination_decide", args=[self.self_nomination.pk]), {
+            "outcome": "godkand", "comment": "Förankrad med verksamhetschefen."}
+
+    def page_nomination_withdraw(self):
+        return "post", reverse("people:nomination_withdraw", args=[self.self_nomination.pk]), {}
+
+    def page_declaration_create(self):
+        return "post", reverse("people:declaration_create"), {
+            "intresse-TOTAL_FORMS": "1", "intresse-INITIAL_FORMS": "0", "intresse-0-category": "forskning",
+            "intresse-0-organisation": "Hjärt-Lungfonden", "intresse-0-description": "Projektanslag",
+            "intresse-0-amount": "50000"}
+
+    def page_declaration_assess(self):
+        return "post", reverse("people:declaration_assess", args=[self.member_declaration.pk]), {
+            "assessment": "inget_jav", "reasoning": "Inga band till företag inom området."}
+
+    def page_assessor_add(self):
+        return "post", reverse("people:assessors"), {"region": self.orebro.pk, "person": self.member.person.pk}
+
+    def page_assessor_remove(self):
+        return "post", reverse("people:assessor_remove", args=[self.orebro_assessor_row.pk]), {}
+
+    def page_representative_create(self):
+        return "post", reverse("people:representative_create"), {
+            "region": self.orebro.pk, "person": self.orebro_person.pk, "kind": "narstaende",
+            "recruited_through": "patientorganisation", "experience_areas": "Demens\nAnhörigstöd",
+            "consent_on": timezone.localdate().isoformat(), "is_active": "on"}
+
+    def page_representative_update(self):
+        return "post", reverse("people:representative_update", args=[self.representative.pk]), {
+            "kind": "patient", "recruited_through": "levande_bibliotek", "experience_areas": "Hjärtsvikt\nDiabetes",
+            "consent_on": timezone.localdate().isoformat(), "is_active": "on"}
+
+    def page_assignment_create(self):
+        return "post", reverse("people:assignment_create", args=[self.representative.pk]), {
+            "kind": "organ", "body": self.orebro_lpo.pk, "description": "Ledamot i LPO hjärta",
+            "start_date": timezone.localdate().isoformat()}
+
+    def page_claim_create(self):
+        return "post", reverse("people:claim_create", args=[self.participation.pk]), {
+            "worked_on": timezone.localdate().isoformat(), "hours": "2,5", "occasions": "1", "travel_km": "12",
+            "travel_costs": "0"}
+
+    def page_claim_decide(self):
+        return "post", reverse("people:claim_decide", args=[self.submitted_claim.pk]), {"approve": "ja"}
+
+    def page_compensation_model(self):
+        return "post", reverse("people:compensation_model", args=["18"]), {
+            "basis": "fast_arvode", "hourly_rate": "0", "fixed_fee": "800", "mileage_rate": "2,50"}
+
+    def page_payable_list(self):
+        return "post", reverse("people:payable_lists"), {
+            "region": self.orebro.pk, "period": timezone.localdate().strftime("%Y-%m")}
+
     # --- running a case ------------------------------------------------------------
 
     def outcome(self, case: Case, role: str) -> int:
@@ -770,6 +969,10 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:indicator_analysis": ["HS-RAS"],
             "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
         }
+        # people: pages
+        samples.update({name: [1] for name in (
+            "people:call_detail", "people:self_nomination_thanks", "people:nomination_detail",
+            "people:declaration_detail", "people:body_seats", "people:representative_detail", "people:payable_csv")})
         for name in READ_ONLY:
             with self.subTest(page=name):
                 response = self.client.post(reverse(name, args=samples.get(name, [])))

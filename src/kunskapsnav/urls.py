@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/", include("kunskapsnav.accounts.urls")),
     path("kunskapsstod/", include("kunskapsnav.knowledge.urls")),
     path("organisation/", include("kunskapsnav.organisation.urls")),
+    path("organisation/", include("kunskapsnav.people.urls")),
     path("remiss/", include("kunskapsnav.consultation.urls")),
     path("inforande/", include("kunskapsnav.implementation.urls")),
     path("uppfoljning/", include("kunskapsnav.indicators.urls")),

@@ -16,6 +16,8 @@ from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.organisation import coverage, permissions
 from kunskapsnav.organisation.models import Body, Region
 from kunskapsnav.organisation.selectors import memberships_of_person
+from kunskapsnav.people import permissions as people_permissions
+from kunskapsnav.people import selectors as people_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +45,23 @@ def _adoptions_to_work(user, memberships):
     return rows
 
 
+def _people_waiting(user, person, memberships) -> dict:
+    """Nominations waiting for the user's step, declarations waiting for their assessment,
+    and their own declaration when they should renew it."""
+    today = timezone.localdate()
+    waiting = {"nominations_to_decide": people_selectors.nominations_waiting(user)}
+    if people_permissions.is_assessor(user):
+        waiting["declarations_to_assess"] = people_selectors.assessor_queue(user)
+    if person is not None:
+        waiting["own_declaration"] = people_selectors.declaration_to_renew(person, today, memberships=memberships)
+    return waiting
+
+
 @require_safe
 def home(request):
     """What waits for the person first: the coverage holes of the regions they coordinate,
-    remisses their region has not answered yet, the bodies they lead, their own memberships."""
+    remisses their region has not answered yet, nominations and declarations waiting for
+    them, the bodies they lead, their own memberships."""
     context = {"region_count": Region.objects.count(), "body_count": Body.objects.active().count()}
     user = request.user
     if user.is_authenticated:
@@ -65,4 +80,5 @@ def home(request):
             context["person"] = person
             context["memberships"] = memberships_of_person(person).active_on(timezone.localdate())
             context["adoptions_to_work"] = _adoptions_to_work(user, context["memberships"])
+        context |= _people_waiting(user, person, context.get("memberships"))
     return render(request, "home.html", context)

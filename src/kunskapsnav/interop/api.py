@@ -70,12 +70,14 @@ def _register_routers():
     from kunskapsnav.interop.indicators_api import router as indicators_router
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
+    from kunskapsnav.interop.people_api import router as people_router
 
     api.add_router("/", organisation_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", consultation_router)
     api.add_router("/", implementation_router)
     api.add_router("/", indicators_router)
+    api.add_router("/", people_router)
 
 
 _register_routers()

@@ -93,8 +93,7 @@ def nomination_create(*, by, call: NominationCall, person: Person, motivation: s
 @transaction.atomic
 def nomination_withdraw(*, by, nomination: Nomination) -> Nomination:
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    own = nomination.person_id is not None and nomination.person.user_id == by.pk
-    if not (own or permissions.can_handle_nomination(by, nomination)):
+    if not permissions.can_withdraw_nomination(by, nomination):
         raise PermissionDenied(_("Du får inte återkalla den här nomineringen."))
     if nomination.status not in (NominationStatus.IN_PROGRESS, NominationStatus.APPROVED):
         raise ValidationError(_("Nomineringen är redan avgjord och kan inte återkallas."))

@@ -18,6 +18,7 @@ what to show, and the permission matrix test imports them.
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kunskapsnav.organisation.models import Body, BodyKind, Membership, Person, Role
@@ -47,6 +48,16 @@ def can_manage_call(user, body: Body) -> bool:
     return body.kind == BodyKind.NAG and body.parent_id is not None and can_edit_body(user, body.parent)
 
 
+def call_bodies(user):
+    """The active bodies can_manage_call allows, as one query: what the call form offers."""
+    bodies = Body.objects.active()
+    if is_national_admin(user):
+        return bodies
+    edited, regions = edited_body_ids(user), coordinated_region_ids(user)
+    return bodies.filter(Q(region_id__in=regions) | Q(pk__in=edited)
+                         | Q(kind=BodyKind.NAG, parent_id__in=edited) | Q(kind=BodyKind.NAG, parent__region_id__in=regions))
+
+
 def can_manage_any_call(user) -> bool:
     """Whether to offer "new call" at all; can_manage_call decides each body."""
     return is_national_admin(user) or is_coordinator(user) or bool(edited_body_ids(user))
@@ -74,6 +85,13 @@ def can_decide_step(user, body: Body | None) -> bool:
 def can_handle_nomination(user, nomination: Nomination) -> bool:
     """Withdraw it or link it to a registry person: the region's coordinators."""
     return is_national_admin(user) or nomination.region.pk in coordinated_region_ids(user)
+
+
+def can_withdraw_nomination(user, nomination: Nomination) -> bool:
+    """The nominee themself, or those who handle the nomination."""
+    own = (user.is_authenticated and nomination.person_id is not None
+           and nomination.person.user_id is not None and nomination.person.user_id == user.pk)
+    return own or can_handle_nomination(user, nomination)
 
 
 def can_see_nomination(user, nomination: Nomination) -> bool:
@@ -165,3 +183,9 @@ def can_decide_claim(user, claim: CompensationClaim) -> bool:
 
 def can_see_expert_time(user) -> bool:
     return is_national_admin(user) or is_coordinator(user)
+
+
+def can_see_seat_clearance(user) -> bool:
+    """A seat's declaration status, and the measures that handle a conflict of interest, are
+    for people who work in the system; the public sees only whether the declaration is assessed."""
+    return bool(user.is_authenticated and user.is_active)

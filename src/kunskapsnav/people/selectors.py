@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav.organisation.models import Body, KINDS_BY_LEVEL, Level, Membership, Person, Role
@@ -99,7 +100,9 @@ def seats(memberships, day: datetime.date) -> list[Seat]:
 
 
 def body_seats(body: Body, day: datetime.date) -> list[Seat]:
-    members = body.memberships.active_on(day).select_related("person", "body").order_by("role", "person__family_name")
+    """The body's seats on the day and those that begin later (a newly appointed member)."""
+    members = body.memberships.filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).select_related(
+        "person", "body").order_by("start_date", "role", "person__family_name")
     return seats(members, day)
 
 
@@ -150,7 +153,15 @@ def calls_visible_to(user):
 def nominations_waiting(user):
     """In-progress nominations whose next step this user may take."""
     from .chain import may_decide
+    from .permissions import DECIDING_ROLES
 
+    # Cheap first: only national administrators and those who sit in a body with a deciding
+    # role can take any step (permissions.can_decide_step); the start page asks everyone.
+    if not user.is_authenticated:
+        return []
+    if not is_national_admin(user) and not Membership.objects.filter(
+            person__user=user, role__in=DECIDING_ROLES).active_on(timezone.localdate()).exists():
+        return []
     rows = Nomination.objects.filter(status=NominationStatus.IN_PROGRESS).select_related(
         "call__body__parent", "home_region", "call__represents_region")
     return [n for n in rows if may_decide(user, n)]
@@ -170,6 +181,23 @@ def coordinator_overview(user, day: datetime.date) -> dict:
         "flagged": flagged_seats(day, region_ids=regions),
         "claims": claims.exclude(submitted_by=user).select_related("assignment__representative__person"),
     }
+
+
+def declaration_to_renew(person: Person, day: datetime.date, *, memberships=None) -> Clearance | None:
+    """The person's own declaration when they should act on it: missing or lapsed (or
+    judged not eligible) while a seat of theirs or an approved nomination requires one, or
+    lapsing within the reminder period."""
+    found = clearance(person, day)
+    if found.status == PENDING:
+        return None  # nothing for the person to do; the assessor has it
+    if found.status == VALID:
+        soon = day + datetime.timedelta(days=settings.DECLARATION_REMINDER_DAYS)
+        return found if found.declaration.valid_until <= soon else None
+    if memberships is None:
+        memberships = person.memberships.active_on(day).select_related("body")
+    if any(requires_declaration(m) for m in memberships):
+        return found
+    return found if person.nominations.filter(status=NominationStatus.APPROVED).exists() else None
 
 
 def own_person(user) -> Person | None:

@@ -24,7 +24,37 @@ REQUIRED_PATHS = {
     "/api/v1/supports/{support_id}/diff",
     "/api/v1/recommendations/{recommendation_id}/additions",
     "/api/v1/search",
+    "/api/v1/nomination-calls",
+    "/api/v1/nomination-calls/{call_id}",
+    "/api/v1/nomination-calls/{call_id}/publication",
+    "/api/v1/nomination-calls/{call_id}/closure",
+    "/api/v1/nomination-calls/{call_id}/self-nominations",
+    "/api/v1/nomination-calls/{call_id}/nominations",
+    "/api/v1/nominations",
+    "/api/v1/nominations/{nomination_id}",
+    "/api/v1/nominations/{nomination_id}/decisions",
+    "/api/v1/nominations/{nomination_id}/withdrawal",
+    "/api/v1/declarations",
+    "/api/v1/declarations/{declaration_id}",
+    "/api/v1/declarations/{declaration_id}/assessment",
+    "/api/v1/declaration-assessors",
+    "/api/v1/declaration-assessors/{assessor_id}",
+    "/api/v1/bodies/{body_id}/seats",
+    "/api/v1/representatives",
+    "/api/v1/representatives/{representative_id}",
+    "/api/v1/representatives/{representative_id}/assignments",
+    "/api/v1/participation-assignments/{assignment_id}",
+    "/api/v1/participation-assignments/{assignment_id}/claims",
+    "/api/v1/compensation-claims/{claim_id}/decision",
+    "/api/v1/regions/{county_code}/compensation-model",
+    "/api/v1/payable-lists",
+    "/api/v1/payable-lists/{payable_list_id}/csv",
+    "/api/v1/expert-time",
+    "/api/v1/me/export",
 }
+# Writes open to anyone, like the public form they mirror: no authentication, but still
+# refusals (404, 422) and a limit per sender (429).
+PUBLIC_WRITES = {("post", "/api/v1/nomination-calls/{call_id}/self-nominations")}
 
 
 class OpenApiTests(TestCase):
@@ -41,6 +71,10 @@ class OpenApiTests(TestCase):
                     self.assertTrue(operation.get("summary"), "every operation has a summary")
                     if method == "get":
                         self.assertIn("200", operation["responses"])
+                    elif (method, path) in PUBLIC_WRITES:
+                        self.assertNotIn("security", operation)
+                        for status in ("422", "429"):
+                            self.assertIn(status, operation["responses"])
                     else:
                         self.assertTrue(operation.get("security"), "writes declare their authentication")
                         for status in ("403", "422"):

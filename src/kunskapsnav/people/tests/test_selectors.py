@@ -1,0 +1,39 @@
+import datetime
+
+from django.utils import timezone
+
+from kunskapsnav.organisation.models import Role
+from kunskapsnav.organisation.tests.personas import seat
+
+from .. import nominations, selectors
+from ..models import Declaration
+from .personas import PeopleTestCase, declare, declare_and_assess, open_call
+
+
+class SelectorsTests(PeopleTestCase):
+    def test_a_declaration_is_to_renew_when_a_seat_needs_it_or_it_lapses(self):
+        today = timezone.localdate()
+        person = self.nominee.person
+        self.assertIsNone(selectors.declaration_to_renew(person, today))  # no seat, nothing asked
+        seat(by=self.admin, body=self.heart_npo, person=person, role=Role.MEMBER, represents_region=self.orebro)
+        self.assertEqual(selectors.declaration_to_renew(person, today).status, selectors.MISSING)
+        declare(self.nominee)
+        self.assertIsNone(selectors.declaration_to_renew(person, today))  # with the assessor
+        Declaration.objects.filter(person=person).delete()
+        declaration = declare_and_assess(self.nominee, assessor=self.orebro_assessor)
+        self.assertIsNone(selectors.declaration_to_renew(person, today))
+        Declaration.objects.filter(pk=declaration.pk).update(valid_until=today + datetime.timedelta(days=3))
+        self.assertEqual(selectors.declaration_to_renew(person, today).status, selectors.VALID)
+        Declaration.objects.filter(pk=declaration.pk).update(valid_until=today - datetime.timedelta(days=1))
+        self.assertEqual(selectors.declaration_to_renew(person, today).status, selectors.LAPSED)
+
+    def test_nominations_waiting_asks_only_those_who_can_decide(self):
+        call = open_call(by=self.npo_editor, body=self.heart_nag, self_nomination_allowed=True)
+        nomination = nominations.nomination_self_submit(
+            call=call, sender="192.0.2.1", given_name="Sara", family_name="Ek", email="sara@example.se", title="",
+            home_region=self.orebro, motivation="Erfaren.")
+        self.assertEqual(selectors.nominations_waiting(self.orebro_coordinator), [nomination])
+        self.assertEqual(selectors.nominations_waiting(self.admin), [nomination])
+        with self.assertNumQueries(1):
+            self.assertEqual(selectors.nominations_waiting(self.outsider), [])
+        self.assertEqual(selectors.nominations_waiting(self.rmks_member), [])

@@ -524,6 +524,10 @@ def self_nominate(request, call_id: int, payload: SelfNominationIn):
     except nominations.TooManyNominations:
         return 429, {"detail": _("Det har kommit många anmälningar från din adress den senaste timmen. "
                                  "Försök igen om en stund.")}
+    except nominations.AlreadyNominated:
+        # The same answer as for a new nomination: a stranger must not learn who is nominated.
+        return 201, {"call": call.pk, "status": NominationStatus.IN_PROGRESS,
+                     "detail": _("Tack för din anmälan. Kunskapsstödsgruppen i din region hör av sig.")}
     return 201, {"call": call.pk, "status": nomination.status,
                  "detail": _("Tack för din anmälan. Kunskapsstödsgruppen i din region hör av sig.")}
 

@@ -26,6 +26,11 @@ class TooManyNominations(Exception):
     """The public form's limit per sender and hour is reached."""
 
 
+class AlreadyNominated(Exception):
+    """The address is already nominated to the call. The public form answers as if the
+    nomination went in, so that a stranger cannot learn who is nominated; nothing is stored."""
+
+
 def sender_key(address: str) -> str:
     """A keyed hash of the sender's network address: enough to count, not to identify."""
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
@@ -60,7 +65,8 @@ def nomination_self_submit(*, call: NominationCall, sender: str, given_name: str
     _check_open(call)
     key = sender_key(sender)
     _check_rate(key)
-    _check_not_nominated(call, email=email)
+    if call.nominations.filter(status__in=OPEN_STATUSES, email__iexact=email.strip()).exists():
+        raise AlreadyNominated
     nomination = Nomination.objects.create(
         call=call, source=NominationSource.SELF, given_name=given_name.strip(), family_name=family_name.strip(),
         email=email.strip().lower(), title=title.strip(), home_region=home_region, motivation=motivation.strip(),

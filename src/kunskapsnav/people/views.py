@@ -177,6 +177,9 @@ def self_nominate(request, pk):
             try:
                 nominations.nomination_self_submit(call=call, sender=request.META.get("REMOTE_ADDR") or "",
                                                    **form.nomination_values())
+            except nominations.AlreadyNominated:
+                logger.info("self-nomination to call %s: address already nominated, nothing stored", call.pk)
+                return redirect("people:self_nomination_thanks", pk=call.pk)
             except nominations.TooManyNominations:
                 logger.warning("self-nomination to call %s refused: too many from one sender", call.pk)
                 return render(request, "people/self_nomination_form.html",

@@ -154,8 +154,9 @@ class SelfNominationTests(PeopleTestCase):
     def test_the_same_person_once(self):
         call = open_call(by=self.npo_editor, body=self.heart_nag, self_nomination_allowed=True)
         self.submit(call, 1)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(nominations.AlreadyNominated):
             self.submit(call, 1, sender="203.0.113.9")
+        self.assertEqual(call.nominations.count(), 1)
 
     def test_one_sender_is_limited_per_hour(self):
         call = open_call(by=self.npo_editor, body=self.heart_nag, self_nomination_allowed=True)

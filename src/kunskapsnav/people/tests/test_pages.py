@@ -168,6 +168,12 @@ class PeoplePagesTests(PeopleTestCase):
         self.assertEqual(Nomination.objects.count(), before)
         self.assertIn("honeypot", logs.output[0])
 
+    def test_a_second_nomination_of_an_address_is_thanked_without_telling_it_exists(self):
+        self.post_form(email="samma@example.se")
+        response = self.post_form(email="samma@example.se")
+        self.assertRedirects(response, reverse("people:self_nomination_thanks", args=[self.nag_call.pk]))
+        self.assertEqual(Nomination.objects.filter(email="samma@example.se").count(), 1)
+
     def test_the_honeypot_is_hidden_from_people_and_keyboards(self):
         response = self.get_as(None, reverse("people:self_nominate", args=[self.nag_call.pk]))
         self.assertContains(response, '<div class="visually-hidden" aria-hidden="true">')

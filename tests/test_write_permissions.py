@@ -303,6 +303,54 @@ CASES += [
 ]
 # --- end of people: pages ------------------------------------------------------------
 
+# --- people: API (kunskapsnav.interop.people_api) ---------------------------------------
+# Same targets as the people pages (people_setup): the heart NAG's draft and published calls,
+# the self-nomination from Örebro at the kunskapsstödsgrupp's step, the member's declaration
+# waiting for Örebro's designated assessor (the chair), Örebro's pool and compensation model.
+CASES += [
+    Case("API call for the heart NAG", "POST /api/v1/nomination-calls", {"admin", "npo_editor"},
+         "api_call_create", api=True),
+    Case("API edit a draft call", "PATCH /api/v1/nomination-calls/{call_id}", {"admin", "npo_editor"},
+         "api_call_update", api=True),
+    Case("API publish a draft call", "POST /api/v1/nomination-calls/{call_id}/publication", {"admin", "npo_editor"},
+         "api_call_publish", api=True),
+    Case("API close a published call", "POST /api/v1/nomination-calls/{call_id}/closure", {"admin", "npo_editor"},
+         "api_call_close", api=True),
+    Case("API nominate oneself (open, no login)", "POST /api/v1/nomination-calls/{call_id}/self-nominations",
+         set(ROLES), "api_self_nominate", api=True),
+    Case("API nominate an Örebro person", "POST /api/v1/nomination-calls/{call_id}/nominations",
+         {"admin", "orebro_coordinator"}, "api_nominate", api=True),
+    Case("API support group step of an Örebro nomination", "POST /api/v1/nominations/{nomination_id}/decisions",
+         {"admin", "orebro_coordinator"}, "api_nomination_decide", api=True),
+    Case("API withdraw an Örebro nomination", "POST /api/v1/nominations/{nomination_id}/withdrawal",
+         {"admin", "orebro_coordinator"}, "api_nomination_withdraw", api=True),
+    Case("API declare one's own interests", "POST /api/v1/declarations", PEOPLE_WITH_A_PERSON,
+         "api_declaration_create", api=True),
+    Case("API assess an Örebro declaration (Örebro's designated assessor is the chair)",
+         "POST /api/v1/declarations/{declaration_id}/assessment", {"chair"}, "api_declaration_assess", api=True),
+    Case("API designate an Örebro assessor", "POST /api/v1/declaration-assessors", {"admin", "orebro_coordinator"},
+         "api_assessor_add", api=True),
+    Case("API remove an Örebro assessor", "DELETE /api/v1/declaration-assessors/{assessor_id}",
+         {"admin", "orebro_coordinator"}, "api_assessor_remove", api=True),
+    Case("API add to Örebro's pool", "POST /api/v1/representatives", {"admin", "orebro_coordinator"},
+         "api_representative_create", api=True),
+    Case("API edit an Örebro representative", "PATCH /api/v1/representatives/{representative_id}",
+         {"admin", "orebro_coordinator"}, "api_representative_update", api=True),
+    Case("API give an Örebro representative an assignment",
+         "POST /api/v1/representatives/{representative_id}/assignments", {"admin", "orebro_coordinator"},
+         "api_assignment_create", api=True),
+    Case("API claim for an Örebro assignment", "POST /api/v1/participation-assignments/{assignment_id}/claims",
+         {"admin", "orebro_coordinator"}, "api_claim_create", api=True),
+    Case("API approve a claim in Örebro (submitted by the representative)",
+         "POST /api/v1/compensation-claims/{claim_id}/decision", {"admin", "orebro_coordinator"},
+         "api_claim_decide", api=True),
+    Case("API Örebro's compensation model", "PUT /api/v1/regions/{county_code}/compensation-model",
+         {"admin", "orebro_coordinator"}, "api_compensation_model", api=True),
+    Case("API Örebro's payable list", "POST /api/v1/payable-lists", {"admin", "orebro_coordinator"},
+         "api_payable_list", api=True),
+]
+# --- end of people: API --------------------------------------------------------------
+
 
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
@@ -880,6 +928,86 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def page_payable_list(self):
         return "post", reverse("people:payable_lists"), {
             "region": self.orebro.pk, "period": timezone.localdate().strftime("%Y-%m")}
+
+    # --- people: API (requests) ----------------------------------------------------
+
+    def api_call_create(self):
+        today = timezone.localdate()
+        return "post", "/api/v1/nomination-calls", {
+            "body": self.heart_nag.pk, "start_date": (today + datetime.timedelta(days=60)).isoformat(),
+            "closes_on": (today + datetime.timedelta(days=20)).isoformat(), "profile": "Kardiolog."}
+
+    def api_call_update(self):
+        return "patch", f"/api/v1/nomination-calls/{self.draft_call.pk}", {"seats": 2}
+
+    def api_call_publish(self):
+        return "post", f"/api/v1/nomination-calls/{self.draft_call.pk}/publication", {}
+
+    def api_call_close(self):
+        return "post", f"/api/v1/nomination-calls/{self.open_call.pk}/closure", {}
+
+    def api_self_nominate(self):
+        from django.test import override_settings
+
+        # Every role posts from the same address; the limit is not what this matrix tests.
+        self.enterContext(override_settings(SELF_NOMINATION_LIMIT_PER_HOUR=1000))
+        return "post", f"/api/v1/nomination-calls/{self.open_call.pk}/self-nominations", {
+            "given_name": "Pia", "family_name": "Anmälare", "email": "pia.anmalare@example.se", "title": "Läkare",
+            "home_region": "18", "motivation": "Forskar om hjärtsvikt.", "consent": True}
+
+    def api_nominate(self):
+        return "post", f"/api/v1/nomination-calls/{self.open_call.pk}/nominations", {
+            "person_id": self.people_nominee.pk, "motivation": "Erfaren kardiolog."}
+
+    def api_nomination_decide(self):
+        return "post", f"/api/v1/nominations/{self.self_nomination.pk}/decisions", {
+            "outcome": "godkand", "comment": "Förankrad med verksamhetschefen."}
+
+    def api_nomination_withdraw(self):
+        return "post", f"/api/v1/nominations/{self.self_nomination.pk}/withdrawal", {}
+
+    def api_declaration_create(self):
+        return "post", "/api/v1/declarations", {"interests": [
+            {"category": "forskning", "organisation": "Hjärt-Lungfonden", "description": "Projektanslag",
+             "amount": 50000}]}
+
+    def api_declaration_assess(self):
+        return "post", f"/api/v1/declarations/{self.member_declaration.pk}/assessment", {
+            "assessment": "inget_jav", "reasoning": "Inga band till företag inom området."}
+
+    def api_assessor_add(self):
+        return "post", "/api/v1/declaration-assessors", {"region": "18", "person_id": self.member.person.pk}
+
+    def api_assessor_remove(self):
+        return "delete", f"/api/v1/declaration-assessors/{self.orebro_assessor_row.pk}", {}
+
+    def api_representative_create(self):
+        return "post", "/api/v1/representatives", {
+            "region": "18", "person_id": self.orebro_person.pk, "kind": "narstaende",
+            "recruited_through": "patientorganisation", "experience_areas": ["Demens", "Anhörigstöd"],
+            "consent_on": timezone.localdate().isoformat()}
+
+    def api_representative_update(self):
+        return "patch", f"/api/v1/representatives/{self.representative.pk}", {"availability": "Kvällar"}
+
+    def api_assignment_create(self):
+        return "post", f"/api/v1/representatives/{self.representative.pk}/assignments", {
+            "kind": "organ", "body": self.orebro_lpo.pk, "description": "Ledamot i LPO hjärta",
+            "start_date": timezone.localdate().isoformat()}
+
+    def api_claim_create(self):
+        return "post", f"/api/v1/participation-assignments/{self.participation.pk}/claims", {
+            "worked_on": timezone.localdate().isoformat(), "hours": "2.5", "travel_km": "12"}
+
+    def api_claim_decide(self):
+        return "post", f"/api/v1/compensation-claims/{self.submitted_claim.pk}/decision", {"approve": True}
+
+    def api_compensation_model(self):
+        return "put", "/api/v1/regions/18/compensation-model", {
+            "basis": "fast_arvode", "hourly_rate": "0", "fixed_fee": "800", "mileage_rate": "2.50"}
+
+    def api_payable_list(self):
+        return "post", "/api/v1/payable-lists", {"region": "18", "period": timezone.localdate().strftime("%Y-%m")}
 
     # --- running a case ------------------------------------------------------------
 

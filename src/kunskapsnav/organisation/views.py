@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kunskapsnav.lib.forms import attach_errors
-from . import bodies, coverage, memberships, people, permissions, selectors
+from . import bodies, coverage, extensions, memberships, people, permissions, selectors
 from .forms import BodyFilterForm, BodyForm, MembershipForm, PersonForm
 from .models import Body, HealthcareRegion, Membership, Person, Region
 
@@ -48,7 +48,8 @@ def body_list(request):
     form, qs, sort = _filtered_bodies(request)
     params = request.GET.copy()
     params.pop("sort", None)
-    context = {"form": form, "bodies": qs, "sort": sort, "query": params.urlencode()}
+    context = {"form": form, "bodies": qs, "sort": sort, "query": params.urlencode(),
+               "section_links": extensions.section_links(request)}
     template = "organisation/body_list.html"
     if request.htmx:
         template += "#results"
@@ -185,6 +186,7 @@ def person_detail(request, pk):
             "memberships": selectors.memberships_of_person(person),
             "today": timezone.localdate(),
             "time_allocated": selectors.time_allocated(person),
+            "more_facts": extensions.person_facts(request, person),
             "history": selectors.person_history(person, show_contact=show_contact),
             "can_edit": permissions.can_edit_person(request.user, person),
             "show_contact": show_contact,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from kunskapsnav.knowledge import diff
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
 from kunskapsnav.organisation.models import Body, Region
+from kunskapsnav.people.selectors import conflict_measures
 
 from . import adoptions as adoption_rules
 from . import charts, permissions, routing, selectors, stages, work
@@ -80,7 +82,9 @@ def region_dashboard(request, county_code):
 @require_GET
 def body_view(request, pk):
     body = get_object_or_404(Body, pk=pk, region__isnull=False)
-    return render(request, "implementation/body.html", {"body": body, "rows": selectors.body_rows(request.user, body)})
+    return render(request, "implementation/body.html", {
+        "body": body, "rows": selectors.body_rows(request.user, body), "measures_body": body,
+        "conflict_measures": conflict_measures(request.user, body, timezone.localdate())})
 
 
 @require_GET

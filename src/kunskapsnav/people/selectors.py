@@ -106,6 +106,18 @@ def body_seats(body: Body, day: datetime.date) -> list[Seat]:
     return seats(members, day)
 
 
+def conflict_measures(user, body: Body | None, day: datetime.date) -> list[tuple[Membership, str]]:
+    """The measures that handle the conflicts of interest of the body's members, for those who
+    work in the system: shown wherever the body's work is shown."""
+    from .permissions import can_see_seat_clearance
+
+    if body is None or not can_see_seat_clearance(user):
+        return []
+    members = list(body.memberships.active_on(day).select_related("person").order_by("person__family_name"))
+    found = clearances([m.person_id for m in members], day)
+    return [(m, found[m.person_id].measures) for m in members if found[m.person_id].measures]
+
+
 def flagged_seats(day: datetime.date, *, region_ids=None) -> list[Seat]:
     """Active seats that need a declaration and have no valid one; for a coordinator, the
     seats of people from their regions."""

@@ -3,10 +3,12 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kunskapsnav.organisation.models import Region
+from kunskapsnav.people.selectors import conflict_measures
 
 from .. import diff, interchange, lifecycle, permissions, search, selectors
 from ..forms import BrowseForm, SearchForm
@@ -81,6 +83,8 @@ def _support_context(request, support: KnowledgeSupport, version: SupportVersion
         and Subscription.objects.filter(user=request.user, support=support).exists(),
         "following_npo": request.user.is_authenticated and support.npo is not None
         and Subscription.objects.filter(user=request.user, body=support.npo).exists(),
+        "measures_body": support.owning_body,
+        "conflict_measures": conflict_measures(request.user, support.owning_body, timezone.localdate()),
     }
 
 

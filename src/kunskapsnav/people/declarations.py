@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.organisation.models import Person, Region
 
-from . import chain, permissions
+from . import chain, permissions, tasks
 from .models import Assessment, Assessor, Declaration, DeclarationStatus, Interest, InterestCategory
 
 logger = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ def declaration_assess(*, by, declaration: Declaration, assessment: str, reasoni
     declaration.save()
     logger.info("declaration %s assessed %s by user %s", declaration.pk, assessment, by.pk)
     if assessment != Assessment.NOT_ELIGIBLE:
+        tasks.schedule_lapse_reminder(declaration)
         _seat_waiting(declaration.person, by=by)
     return declaration
 

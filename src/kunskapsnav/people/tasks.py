@@ -1,6 +1,8 @@
-"""Declaration reminders, run daily by the database-backed worker or `remind_declarations`:
-the person and their region's coordinators hear once, some weeks before an assessed
-declaration lapses. A lapsed declaration flags the person's seats (people.selectors)."""
+"""Declaration reminders: the person and their region's coordinators hear once, some weeks
+before an assessed declaration lapses. Each assessment queues a sweep for the moment its
+reminder falls due (`run_after`); `kunskapsnav manage remind_declarations` (cron, each
+morning) sweeps too, in case the worker was down, and applies the retention rule. A lapsed
+declaration flags the person's seats (people.selectors)."""
 
 import datetime
 import logging
@@ -14,10 +16,12 @@ from django_tasks import task
 
 from kunskapsnav.organisation.selectors import coordinator_emails
 
-from . import declarations, nominations
 from .models import Assessment, Declaration, DeclarationReminder, DeclarationStatus
 
 logger = logging.getLogger(__name__)
+
+# Reminders go out in the morning, Swedish time, not at midnight.
+SEND_AT = datetime.time(8, 0)
 
 
 def _claim(declaration: Declaration, email: str) -> DeclarationReminder | None:
@@ -64,6 +68,8 @@ def remind_lapsing(*, today: datetime.date) -> int:
 
 def daily_work(*, now: datetime.datetime) -> dict:
     """Reminders, the retention rule for declarations, and forgetting the form's sender keys."""
+    from . import declarations, nominations  # they queue this module's tasks
+
     return {
         "reminders": remind_lapsing(today=timezone.localdate(now)),
         "declarations_deleted": declarations.declarations_purge(now=now),
@@ -74,3 +80,20 @@ def daily_work(*, now: datetime.datetime) -> dict:
 @task()
 def daily_people_work() -> dict:
     return daily_work(now=timezone.now())
+
+
+@task()
+def remind_lapsing_declarations() -> int:
+    return remind_lapsing(today=timezone.localdate())
+
+
+def reminder_at(declaration: Declaration) -> datetime.datetime:
+    day = declaration.valid_until - datetime.timedelta(days=settings.DECLARATION_REMINDER_DAYS)
+    return datetime.datetime.combine(day, SEND_AT, tzinfo=timezone.get_default_timezone())
+
+
+def schedule_lapse_reminder(declaration: Declaration) -> None:
+    """Queue the reminder sweep for the morning the declaration's reminder falls due, once
+    the assessment has committed."""
+    run_after = reminder_at(declaration)
+    transaction.on_commit(lambda: remind_lapsing_declarations.using(run_after=run_after).enqueue())

@@ -135,6 +135,16 @@ class LapseTests(PeopleTestCase):
         self.assertEqual(len(mail.outbox), 2)
         self.assertEqual(DeclarationReminder.objects.filter(sent_at__isnull=False).count(), 2)
 
+    def test_an_assessment_queues_the_reminder_for_its_morning(self):
+        from django_tasks_db.models import DBTaskResult
+
+        with self.captureOnCommitCallbacks(execute=True):
+            declaration = declare_and_assess(self.nominee, assessor=self.orebro_assessor)
+        queued = DBTaskResult.objects.get(task_path__endswith="remind_lapsing_declarations")
+        due = declaration.valid_until - datetime.timedelta(days=30)
+        self.assertEqual(timezone.localtime(queued.run_after).date(), due)
+        self.assertEqual(timezone.localtime(queued.run_after).hour, 8)
+
     def test_no_reminder_once_lapsed_or_renewed(self):
         self.move_validity(-1)
         self.assertEqual(tasks.remind_lapsing(today=timezone.localdate()), 0)

@@ -174,6 +174,8 @@ INDICATOR_SMALL_COUNT = int(envstr("KUNSKAPSNAV_INDICATOR_SMALL_COUNT", "5"))
 DECLARATION_VALID_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_VALID_DAYS", "365"))
 DECLARATION_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_REMINDER_DAYS", "30"))
 DECLARATION_RETENTION_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_RETENTION_DAYS", "730"))
+# A nomination that was rejected or withdrawn is deleted this long after it was made.
+NOMINATION_RETENTION_DAYS = int(envstr("KUNSKAPSNAV_NOMINATION_RETENTION_DAYS", "730"))
 # The public self-nomination form: at most this many nominations per sender and hour.
 SELF_NOMINATION_LIMIT_PER_HOUR = int(envstr("KUNSKAPSNAV_SELF_NOMINATION_LIMIT_PER_HOUR", "5"))
 

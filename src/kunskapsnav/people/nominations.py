@@ -112,3 +112,15 @@ def sender_keys_forget(*, now: datetime.datetime) -> int:
     """The rate limit needs the sender's key for an hour; keep it a day, then forget it."""
     return Nomination.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).exclude(
         sender_key="").update(sender_key="")
+
+
+def nominations_purge(*, now: datetime.datetime) -> int:
+    """The retention rule for nominations that came to nothing (rejected or withdrawn): they
+    go, with their steps, once they are older than the retention period. Approved ones stay
+    as the basis of the seat."""
+    cutoff = now - datetime.timedelta(days=settings.NOMINATION_RETENTION_DAYS)
+    old = Nomination.objects.filter(status__in=[NominationStatus.REJECTED, NominationStatus.WITHDRAWN],
+                                    created_at__lt=cutoff)
+    count = old.count()
+    old.delete()
+    return count

@@ -67,13 +67,15 @@ def remind_lapsing(*, today: datetime.date) -> int:
 
 
 def daily_work(*, now: datetime.datetime) -> dict:
-    """Reminders, the retention rule for declarations, and forgetting the form's sender keys."""
+    """Reminders, the retention rules for declarations and nominations, and forgetting the
+    form's sender keys."""
     from . import declarations, nominations  # they queue this module's tasks
 
     return {
         "reminders": remind_lapsing(today=timezone.localdate(now)),
         "declarations_deleted": declarations.declarations_purge(now=now),
         "sender_keys_forgotten": nominations.sender_keys_forget(now=now),
+        "nominations_deleted": nominations.nominations_purge(now=now),
     }
 
 

@@ -4,6 +4,7 @@ Who may do what is decided in people.permissions and checked by the domain funct
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,6 +163,10 @@ def _self_nomination_call(pk) -> NominationCall:
     return call
 
 
+def _self_nomination_context(call, form, **extra) -> dict:
+    return {"call": call, "form": form, "retention_days": settings.NOMINATION_RETENTION_DAYS, **extra}
+
+
 @require_http_methods(["GET", "POST"])
 def self_nominate(request, pk):
     call = _self_nomination_call(pk)
@@ -183,12 +188,12 @@ def self_nominate(request, pk):
             except nominations.TooManyNominations:
                 logger.warning("self-nomination to call %s refused: too many from one sender", call.pk)
                 return render(request, "people/self_nomination_form.html",
-                              {"call": call, "form": form, "too_many": True}, status=429)
+                              _self_nomination_context(call, form, too_many=True), status=429)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
                 return redirect("people:self_nomination_thanks", pk=call.pk)
-    return render(request, "people/self_nomination_form.html", {"call": call, "form": form})
+    return render(request, "people/self_nomination_form.html", _self_nomination_context(call, form))
 
 
 @require_safe

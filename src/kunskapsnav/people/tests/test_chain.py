@@ -178,3 +178,25 @@ class SelfNominationTests(PeopleTestCase):
         with self.assertRaises(PermissionDenied):
             nominations.nomination_create(by=self.uppsala_coordinator, call=call, person=self.nominee.person,
                                           motivation="x")
+
+
+class NominationRetentionTests(PeopleTestCase):
+    def test_rejected_and_withdrawn_nominations_go_after_the_retention_period(self):
+        from django.test import override_settings
+
+        call = open_call(by=self.npo_editor, body=self.heart_nag, self_nomination_allowed=True)
+
+        def submit(n):
+            return nominations.nomination_self_submit(
+                call=call, sender=f"192.0.2.{n}", given_name="A", family_name=f"B{n}", email=f"n{n}@example.se",
+                title="", home_region=self.orebro, motivation="x")
+
+        rejected, withdrawn, waiting = submit(1), submit(2), submit(3)
+        chain.nomination_decide(by=self.orebro_coordinator, nomination=rejected, outcome=Outcome.REJECTED,
+                                comment="Nej.")
+        nominations.nomination_withdraw(by=self.orebro_coordinator, nomination=withdrawn)
+        now = timezone.now()
+        with override_settings(NOMINATION_RETENTION_DAYS=10):
+            self.assertEqual(nominations.nominations_purge(now=now + datetime.timedelta(days=9)), 0)
+            self.assertEqual(nominations.nominations_purge(now=now + datetime.timedelta(days=11)), 2)
+        self.assertEqual(list(call.nominations.all()), [waiting])

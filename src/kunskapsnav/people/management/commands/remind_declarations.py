@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = daily_work(now=timezone.now())
         self.stdout.write("reminders sent: {reminders}, declarations deleted: {declarations_deleted}, "
-                          "sender keys forgotten: {sender_keys_forgotten}".format(**result))
+                          "sender keys forgotten: {sender_keys_forgotten}, nominations deleted: {nominations_deleted}".format(**result))

@@ -101,6 +101,23 @@ class HandMadeTests(SimpleTestCase):
         # Uppsala: p3 (79) had a stroke in 2024; p4 is 14, neither counted nor an inhabitant here.
         self.assertEqual(found[("region", "03", "ar", "2024-01-01", "alla", "alla")][:2], (1, 1))
 
+    def test_a_rate_by_quarter_or_month_divides_by_the_inhabitants_of_the_year(self):
+        spec = definition(kind="per_100000", direction="lagre", population={}, first_ever=False, outcome_event=None,
+                          window=None)
+        found = self.values(spec, periods=["kvartal", "manad"], strata=["alla"], levels=["region"])
+        # Örebro has 3 inhabitants in both years, whichever period the cases fall in.
+        self.assertEqual(found[("region", "18", "kvartal", "2024-01-01", "alla", "alla")][:2], (3, 3))  # p1, p2, p5
+        self.assertEqual(found[("region", "18", "manad", "2024-01-01", "alla", "alla")][:2], (2, 3))  # p1, p5
+        self.assertEqual(found[("region", "18", "kvartal", "2023-10-01", "alla", "alla")][:2], (1, 3))  # p5
+
+    def test_the_result_is_in_columns_sorted_by_the_keys_with_dates_as_periods(self):
+        frame = engine.run(definition(), self.data, healthcare_regions=handmade.HEALTHCARE_REGIONS)
+        self.assertEqual(list(frame.columns), engine.COLUMNS)
+        self.assertTrue(all(type(period) is datetime.date for period in frame["period"]))
+        keys = list(frame[engine.COLUMNS[:6]].itertuples(index=False, name=None))
+        self.assertEqual(keys, sorted(keys))
+        self.assertEqual(len(keys), len(set(keys)))
+
     def test_a_definition_that_makes_no_sense_is_refused(self):
         from pydantic import ValidationError
 

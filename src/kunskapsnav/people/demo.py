@@ -23,6 +23,11 @@ from .models import (
 )
 
 OREBRO = "18"
+# The accounts this demo adds to the registry's (printed by load_people_demo_data).
+ACCOUNTS = [
+    ("rmks-orebro", "Ledamot i RMKS, Region Örebro län – godkänner nomineringar"),
+    ("bedomare-orebro", "Bedömare av jävsdeklarationer, Region Örebro län"),
+]
 HEART_NPO = "npo-hjart-och-karlsjukdomar"
 
 

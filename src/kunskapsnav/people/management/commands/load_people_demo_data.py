@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kunskapsnav.people.demo import demo_people_load
+from kunskapsnav.people.demo import ACCOUNTS, demo_people_load
 
 
 class Command(BaseCommand):
@@ -10,3 +10,6 @@ class Command(BaseCommand):
         created = demo_people_load()
         self.stdout.write("Demodata om nomineringar, jäv och medverkan skapades." if created
                           else "Demodata om nomineringar fanns redan.")
+        self.stdout.write("Fler demokonton (samma lösenord):")
+        for username, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<20} {role}")

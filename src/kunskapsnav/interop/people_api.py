@@ -588,7 +588,7 @@ def list_nominations(request, call: int | None = None, status: NominationStatus 
         found = found.filter(call_id=call)
     if status:
         found = found.filter(status=status)
-    return [_nomination_summary(n) for n in found if permissions.can_see_nomination(request.user, n)]
+    return [_nomination_summary(n) for n in found.filter(permissions.nomination_readers_scope(request.user))]
 
 
 @router.get("/nominations/{nomination_id}", response={200: NominationOut, **READ_RESPONSES}, auth=LOGIN_AUTH,

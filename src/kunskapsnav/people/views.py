@@ -87,7 +87,7 @@ def call_detail(request, pk):
     if manages:
         visible = list(rows)
     elif user.is_authenticated:
-        visible = [n for n in rows if permissions.can_see_nomination(user, n)]
+        visible = list(rows.filter(permissions.nomination_readers_scope(user)))
     else:
         visible = []
     today = timezone.localdate()

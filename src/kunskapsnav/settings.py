@@ -178,6 +178,10 @@ DECLARATION_RETENTION_DAYS = int(envstr("KUNSKAPSNAV_DECLARATION_RETENTION_DAYS"
 NOMINATION_RETENTION_DAYS = int(envstr("KUNSKAPSNAV_NOMINATION_RETENTION_DAYS", "730"))
 # The public self-nomination form: at most this many nominations per sender and hour.
 SELF_NOMINATION_LIMIT_PER_HOUR = int(envstr("KUNSKAPSNAV_SELF_NOMINATION_LIMIT_PER_HOUR", "5"))
+# Behind a reverse proxy every request comes from the proxy's address; name the request
+# header the proxy sets to the client's address (e.g. X-Real-IP), and only if the proxy
+# always sets it, or every sender would share one limit.
+SENDER_ADDRESS_HEADER = envstr("KUNSKAPSNAV_SENDER_ADDRESS_HEADER", "")
 
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

@@ -519,7 +519,7 @@ def self_nominate(request, call_id: int, payload: SelfNominationIn):
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
     try:
-        nomination = nominations.nomination_self_submit(call=call, sender=request.META.get("REMOTE_ADDR") or "",
+        nomination = nominations.nomination_self_submit(call=call, sender=nominations.sender_address(request),
                                                         **form.nomination_values())
     except nominations.TooManyNominations:
         return 429, {"detail": _("Det har kommit många anmälningar från din adress den senaste timmen. "

@@ -31,6 +31,19 @@ class AlreadyNominated(Exception):
     nomination went in, so that a stranger cannot learn who is nominated; nothing is stored."""
 
 
+def sender_address(request) -> str:
+    """The client's network address: the proxy's header where one is configured
+    (KUNSKAPSNAV_SENDER_ADDRESS_HEADER), else the connection's."""
+    header = settings.SENDER_ADDRESS_HEADER
+    if header:
+        forwarded = request.headers.get(header, "")
+        # A list of addresses (X-Forwarded-For): the proxy appends the client's last.
+        address = forwarded.split(",")[-1].strip()
+        if address:
+            return address
+    return request.META.get("REMOTE_ADDR") or ""
+
+
 def sender_key(address: str) -> str:
     """A keyed hash of the sender's network address: enough to count, not to identify."""
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()

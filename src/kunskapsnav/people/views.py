@@ -180,7 +180,7 @@ def self_nominate(request, pk):
             return redirect("people:self_nomination_thanks", pk=call.pk)
         if form.is_valid():
             try:
-                nominations.nomination_self_submit(call=call, sender=request.META.get("REMOTE_ADDR") or "",
+                nominations.nomination_self_submit(call=call, sender=nominations.sender_address(request),
                                                    **form.nomination_values())
             except nominations.AlreadyNominated:
                 logger.info("self-nomination to call %s: address already nominated, nothing stored", call.pk)

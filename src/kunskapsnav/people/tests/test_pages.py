@@ -191,6 +191,18 @@ class PeoplePagesTests(PeopleTestCase):
         self.assertContains(response, 'value="c@example.se"', status_code=429)
         self.assertFalse(Nomination.objects.filter(email="c@example.se").exists())
 
+    @override_settings(SELF_NOMINATION_LIMIT_PER_HOUR=1, SENDER_ADDRESS_HEADER="X-Real-IP")
+    def test_behind_a_proxy_the_limit_counts_the_clients_address(self):
+        url = reverse("people:self_nominate", args=[self.nag_call.pk])
+        first = self.client.post(url, self.form_data(email="a@example.se"), HTTP_X_REAL_IP="192.0.2.10")
+        self.assertEqual(first.status_code, 302)
+        # Another client through the same proxy (the same REMOTE_ADDR) is not held back …
+        second = self.client.post(url, self.form_data(email="b@example.se"), HTTP_X_REAL_IP="192.0.2.11")
+        self.assertEqual(second.status_code, 302)
+        # … but the same client is.
+        third = self.client.post(url, self.form_data(email="c@example.se"), HTTP_X_REAL_IP="192.0.2.10")
+        self.assertEqual(third.status_code, 429)
+
     def test_the_form_does_not_exist_for_a_call_without_self_nomination(self):
         self.assertEqual(self.get_as(None, reverse("people:self_nominate", args=[self.npo_call.pk])).status_code,
                          404)

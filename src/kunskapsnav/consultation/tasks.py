@@ -90,7 +90,7 @@ def remind_assignees_of(assignment: Assignment, *, now: datetime.datetime) -> in
     if not (assignee_reminder_at(assignment) <= now < invitation.round.closes_at) or _has_submitted(invitation):
         return 0
     if assignment.person_id:
-        email = (assignment.person.user.email if assignment.person.user_id else "") or assignment.person.email
+        email = assignment.person.contact_email
         emails = [email.lower()] if email else []
     else:
         emails = body_lead_emails(assignment.body)

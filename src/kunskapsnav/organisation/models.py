@@ -295,6 +295,12 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("organisation:person_detail", args=[self.pk])
 
+    @property
+    def contact_email(self) -> str:
+        """Where to write to the person: their account's address where they have one, else
+        the registry's ("" when neither is known)."""
+        return (self.user.email if self.user_id else "") or self.email
+
 
 class Role(models.TextChoices):
     CHAIR = "ordforande", _("Ordförande")

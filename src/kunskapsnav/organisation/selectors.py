@@ -113,8 +113,7 @@ def _emails(memberships) -> list[str]:
     """The user's address where the person has an account, else the registry's."""
     emails = set()
     for membership in memberships.select_related("person__user"):
-        person = membership.person
-        email = (person.user.email if person.user_id else "") or person.email
+        email = membership.person.contact_email
         if email:
             emails.add(email.lower())
     return sorted(emails)

@@ -82,7 +82,7 @@ def _assessor_emails(person: Person) -> list[str]:
     if person.home_region_id is None:
         return []
     rows = Assessor.objects.filter(region_id=person.home_region_id).select_related("person__user")
-    return sorted({(a.person.user.email if a.person.user_id else "") or a.person.email for a in rows} - {""})
+    return sorted({a.person.contact_email for a in rows} - {""})
 
 
 def _tell_assessors(declaration: Declaration):

@@ -34,7 +34,7 @@ def _claim(declaration: Declaration, email: str) -> DeclarationReminder | None:
 
 def _addresses(declaration: Declaration) -> list[str]:
     person = declaration.person
-    own = (person.user.email if person.user_id else "") or person.email
+    own = person.contact_email
     emails = {own.lower()} if own else set()
     if person.home_region_id:
         emails |= {e.lower() for e in coordinator_emails(person.home_region)}

@@ -79,7 +79,7 @@ class _People:
         return person
 
 
-def _user(username: str, **flags) -> User:
+def demo_user(username: str, **flags) -> User:
     # A reserved top-level domain: demo mail goes to the console and could never reach anyone.
     user = User(username=username, email=f"{username}@demo.kunskapsnav.invalid", **flags)
     user.set_password(DEMO_PASSWORD)
@@ -108,15 +108,15 @@ def demo_data_load() -> bool:
     """Create the demo data unless it is there already. Returns whether it created it."""
     if demo_data_loaded():
         return False
-    admin = _user("admin", national_admin=True, is_staff=True, is_superuser=True, first_name="Demo", last_name="Administratör")
-    _user("analytiker", analyst=True, first_name="Demo", last_name="Analytiker")
+    admin = demo_user("admin", national_admin=True, is_staff=True, is_superuser=True, first_name="Demo", last_name="Administratör")
+    demo_user("analytiker", analyst=True, first_name="Demo", last_name="Analytiker")
     pool = _People(admin)
     rng = random.Random(18)
     npos = list(Body.objects.npos().order_by("name"))
     heart = Body.objects.get(reference_key=HEART_NPO)
 
     # National: the heart NPO's process leader is the national editor.
-    editor = pool.new(Region.objects.get(county_code=OREBRO), user=_user("npo-redaktor"))
+    editor = pool.new(Region.objects.get(county_code=OREBRO), user=demo_user("npo-redaktor"))
     _seat(admin, heart, editor, Role.PROCESS_LEADER, time_share=50)
     _seat(admin, heart, pool.new(Region.objects.get(county_code="12")), Role.CHAIR,
           end_date=datetime.date(2027, 12, 31), time_share=20)
@@ -126,7 +126,7 @@ def demo_data_load() -> bool:
         _body(admin, kind=BodyKind.RMKS, name=f"RMKS {region.name}", region=region)
         _body(admin, kind=BodyKind.MANAGEMENT_GROUP, name=f"Hälso- och sjukvårdens ledningsgrupp {region.name}", region=region)
         coordinator_user = {OREBRO: "samordnare-orebro", UPPSALA: "samordnare-uppsala"}.get(region.county_code)
-        coordinator = pool.new(region, user=_user(coordinator_user) if coordinator_user else None)
+        coordinator = pool.new(region, user=demo_user(coordinator_user) if coordinator_user else None)
         _seat(admin, support_group, coordinator, Role.CHAIR, time_share=40, represents_region=region)
         _seat(admin, support_group, pool.new(region), Role.MEMBER, time_share=20, represents_region=region)
 
@@ -147,8 +147,8 @@ def demo_data_load() -> bool:
 
     orebro = Region.objects.get(county_code=OREBRO)
     orebro_lpo = Body.objects.filter(region=orebro, kind=BodyKind.LPO).order_by("name").first()
-    _replace_chair(admin, orebro_lpo, pool.new(orebro, user=_user("ordforande")))
-    _seat(admin, orebro_lpo, pool.new(orebro, user=_user("ledamot")), Role.MEMBER, represents_region=orebro, time_share=5)
+    _replace_chair(admin, orebro_lpo, pool.new(orebro, user=demo_user("ordforande")))
+    _seat(admin, orebro_lpo, pool.new(orebro, user=demo_user("ledamot")), Role.MEMBER, represents_region=orebro, time_share=5)
     working_group = _body(admin, kind=BodyKind.LAG, name=f"LAG inom {orebro_lpo.name}", region=orebro,
                           parent=orebro_lpo)
     _seat(admin, working_group, pool.new(orebro), Role.CHAIR, represents_region=orebro, time_share=5)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kunskapsnav.accounts.models import User
 from kunskapsnav.organisation import bodies, memberships
-from kunskapsnav.organisation.demo import DEMO_PASSWORD
+from kunskapsnav.organisation.demo import demo_user
 from kunskapsnav.organisation.models import Body, BodyKind, HealthcareRegion, Person, Region, Role
 from kunskapsnav.organisation.people import person_create
 
@@ -33,13 +33,6 @@ HEART_NPO = "npo-hjart-och-karlsjukdomar"
 
 def demo_people_loaded() -> bool:
     return NominationCall.objects.exists()
-
-
-def _user(username: str) -> User:
-    user = User(username=username, email=f"{username}@demo.kunskapsnav.invalid")
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
 
 
 def _person(by, region, given, family, *, user=None, title="") -> Person:
@@ -75,11 +68,11 @@ def demo_people_load() -> bool:
     mellansverige = HealthcareRegion.objects.get(regions=orebro)
 
     # Örebro designates its assessor; an RMKS member takes RMKS's step.
-    assessor = _user("bedomare-orebro")
+    assessor = demo_user("bedomare-orebro")
     _person(admin, orebro, "Berit", "Bedömare", user=assessor, title="Chefsjurist (demodata)")
     declarations.assessor_designate(by=coordinator, region=orebro, person=assessor.person)
     rmks = Body.objects.get(kind=BodyKind.RMKS, region=orebro)
-    rmks_user = _user("rmks-orebro")
+    rmks_user = demo_user("rmks-orebro")
     memberships.membership_create(by=admin, body=rmks, person=_person(admin, orebro, "Rolf", "Rmks", user=rmks_user),
                                   role=Role.MEMBER, start_date=datetime.date(2026, 1, 1))
 

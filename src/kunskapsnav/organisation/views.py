@@ -48,12 +48,11 @@ def body_list(request):
     form, qs, sort = _filtered_bodies(request)
     params = request.GET.copy()
     params.pop("sort", None)
-    context = {"form": form, "bodies": qs, "sort": sort, "query": params.urlencode(),
-               "section_links": extensions.section_links(request)}
-    template = "organisation/body_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, context)
+    context = {"form": form, "bodies": qs, "sort": sort, "query": params.urlencode()}
+    if request.htmx:  # the table alone, refreshed as the user types
+        return render(request, "organisation/body_list.html#results", context)
+    context["section_links"] = extensions.section_links(request)
+    return render(request, "organisation/body_list.html", context)
 
 
 @require_safe

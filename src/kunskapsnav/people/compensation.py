@@ -140,19 +140,26 @@ PAYABLE_COLUMNS = ["referens", "fornamn", "efternamn", "datum", "uppdrag", "timm
                    "reseersattning", "summa"]
 
 
-def payable_csv(payable: PayableList) -> str:
-    """One row per claim, for the salary system (semicolon-separated, decimal comma)."""
+def _semicolon_csv(header: list[str], rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(PAYABLE_COLUMNS)
-    rows = payable.claims.select_related("assignment__representative__person").order_by(
-        "assignment__representative__person__family_name", "worked_on", "pk")
-    for claim in rows:
-        rep = claim.assignment.representative
-        writer.writerow([rep.payee_reference, rep.person.given_name, rep.person.family_name,
-                         claim.worked_on.isoformat(), claim.assignment.description, _comma(claim.hours),
-                         claim.occasions, _comma(claim.fee), _comma(claim.travel), _comma(claim.total)])
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _payable_row(claim: CompensationClaim) -> list:
+    rep = claim.assignment.representative
+    return [rep.payee_reference, rep.person.given_name, rep.person.family_name, claim.worked_on.isoformat(),
+            claim.assignment.description, _comma(claim.hours), claim.occasions, _comma(claim.fee),
+            _comma(claim.travel), _comma(claim.total)]
+
+
+def payable_csv(payable: PayableList) -> str:
+    """One row per claim, for the salary system (semicolon-separated, decimal comma)."""
+    claims = payable.claims.select_related("assignment__representative__person").order_by(
+        "assignment__representative__person__family_name", "worked_on", "pk")
+    return _semicolon_csv(PAYABLE_COLUMNS, map(_payable_row, claims))
 
 
 def _comma(value) -> str:
@@ -195,10 +202,7 @@ def expert_time(year: int) -> list[ExpertTime]:
 
 
 def expert_time_csv(year: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(["organ", "region", "ledamoter", "utan_angiven_tid", "arsarbetare"])
-    for row in expert_time(year):
-        writer.writerow([row.body.name, row.region.name if row.region else "", row.members, row.without_share,
-                         _comma(row.full_time_years)])
-    return out.getvalue()
+    return _semicolon_csv(["organ", "region", "ledamoter", "utan_angiven_tid", "arsarbetare"], (
+        [row.body.name, row.region.name if row.region else "", row.members, row.without_share,
+         _comma(row.full_time_years)]
+        for row in expert_time(year)))

@@ -15,7 +15,7 @@ from kunskapsnav.organisation import bodies
 from kunskapsnav.organisation.models import BodyKind, Region
 
 from . import routing, stages, work
-from .models import Adoption, DecisionRule, Gap, MeasureKind, Outcome, Stage
+from .models import Adoption, DecisionRule, Gap, MeasureKind, DecisionOutcome, Stage
 from .selectors import current
 
 OREBRO, UPPSALA, STOCKHOLM, GOTLAND = "18", "03", "01", "09"
@@ -67,7 +67,7 @@ def _come_to(adoption: Adoption, stage: str, *, by) -> Adoption:
         if to == Stage.IMPLEMENTATION:
             work.decision_record(by=User.objects.get(username="admin"), adoption=adoption,
                                  decided_by="Hälso- och sjukvårdens ledningsgrupp (demodata)",
-                                 decided_on=timezone.localdate(), outcome=Outcome.APPROVED, diary_number="DEMO-1")
+                                 decided_on=timezone.localdate(), outcome=DecisionOutcome.APPROVED, diary_number="DEMO-1")
         if to == Stage.FOLLOW_UP:
             work.measure_add(by=by, adoption=adoption, kind=MeasureKind.INDICATOR,
                              name="Andel trombolysbehandlade inom 60 minuter (demodata)", target="≥ 50 %")

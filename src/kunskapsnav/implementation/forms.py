@@ -15,7 +15,7 @@ from .models import (
     DecisionRule,
     Gap,
     MeasureKind,
-    Outcome,
+    DecisionOutcome,
     ParticipantKind,
     RuleCondition,
 )
@@ -86,7 +86,7 @@ class DecisionForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Kommun"), queryset=Municipality.objects.none(), required=False,
                                           empty_label=_("Ingen kommun"))
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
-    outcome = forms.ChoiceField(label=_("Utfall"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Utfall"), choices=DecisionOutcome.choices)
     diary_number = forms.CharField(label=_("Diarienummer"), max_length=50, required=False)
     notes = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachment = forms.FileField(label=_("Protokoll (PDF)"), required=False)

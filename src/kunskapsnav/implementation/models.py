@@ -209,7 +209,7 @@ class DecisionRule(models.Model):
         return f"{self.get_condition_display()}: {self.decider or self.get_decider_kind_display()}"
 
 
-class Outcome(models.TextChoices):
+class DecisionOutcome(models.TextChoices):
     APPROVED = "bifall", _("Bifall")
     PARTLY = "delvis", _("Delvis bifall")
     REJECTED = "avslag", _("Avslag")
@@ -226,7 +226,7 @@ class Decision(models.Model):
     municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("kommun"))
     decided_on = models.DateField(_("beslutsdatum"))
-    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=DecisionOutcome.choices)
     diary_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
     notes = models.TextField(_("anteckning"), blank=True)
     attachment = models.FileField(_("bilaga (PDF)"), upload_to="beslut/%Y/", blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from . import permissions
 from .adoptions import responsibilities
-from .models import Adoption, Gap, Outcome, Stage, StageTransition
+from .models import Adoption, Gap, DecisionOutcome, Stage, StageTransition
 
 S = Stage
 
@@ -48,7 +48,7 @@ def _not_ready(adoption: Adoption, to: str, reason: str) -> str | None:
             return _("%(n)s rader med gap saknar svar på om förändringen ryms i enheternas budget. Det avgör vem "
                      "som beslutar.") % {"n": unbudgeted}
     if to == S.IMPLEMENTATION and adoption.stage == S.DECISION:
-        if not adoption.decisions.filter(outcome__in=[Outcome.APPROVED, Outcome.PARTLY]).exists():
+        if not adoption.decisions.filter(outcome__in=[DecisionOutcome.APPROVED, DecisionOutcome.PARTLY]).exists():
             return _("Registrera ett beslut om bifall eller delvis bifall först.")
     if to == S.FOLLOW_UP and adoption.stage == S.IMPLEMENTATION and not adoption.measures.exists():
         return _("Ange minst en indikator eller ett effektmål att följa upp först.")

@@ -2,15 +2,19 @@
 
 Reads of public registry data need no authentication. Writes need a logged-in session (with
 its CSRF token) or a bearer token (accounts.ApiToken), and go through the same domain
-functions as the pages, so the same permission rules apply.
+functions as the pages, so the same permission rules apply. What the API accepts is bounded
+at its edge (interop.edge) and every error it gives has one shape (interop.errors); the
+OpenAPI document says both for every operation.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, django_auth
 
 from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.interop.edge import NulRefusingParser
+from kunskapsnav.interop.errors import document_errors, install_error_handlers
 
 
 class BearerToken(HttpBearer):
@@ -39,29 +43,60 @@ def optional_token(request):
 
 READ_AUTH = [optional_token]
 
-api = NinjaAPI(
+
+class UniqueNamesSchema(OpenAPISchema):
+    """The OpenAPI document, refusing two different schemas under one name: Django Ninja
+    names a component by its class name, and the later one would silently describe both."""
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                raise ImproperlyConfigured(f"two different schemas are named {name!r} in the OpenAPI document")
+        super().add_schema_definitions(definitions)
+
+
+# No text the API takes may hold a NUL character (interop.edge, lib.middleware): said in the
+# document as a pattern on every free text, so clients and test tools know it.
+NO_NUL = "^[^\\x00]*$"
+
+
+def _state_no_nul(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"format", "pattern", "enum", "const"} & node.keys():
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _state_no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _state_no_nul(value)
+
+
+class KunskapsnavAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = UniqueNamesSchema(api=self, path_prefix=path_prefix)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                _state_no_nul(operation.get("parameters", []))
+                _state_no_nul(operation.get("requestBody", {}))
+        _state_no_nul(schema["components"]["schemas"])
+        return schema
+
+
+api = KunskapsnavAPI(
     title="Kunskapsnav API",
     version="1",
     description=(
         "Kunskapsnav: organisationen för kunskapsstyrning i hälso- och sjukvården, kunskapsstöd och "
         "deras införande och uppföljning. Läsning av offentliga uppgifter kräver ingen inloggning; "
-        "ändringar kräver en inloggad session eller en API-nyckel (Authorization: Bearer …)."
+        "ändringar kräver en inloggad session eller en API-nyckel (Authorization: Bearer …). "
+        "Alla fel har formen {\"detail\": text, \"errors\": {fält: [text]}} och beskrivs för varje operation."
     ),
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
-
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or _("Åtkomst nekad.")}, status=403)
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(
-        request, {"detail": _("Uppgifterna kunde inte sparas. Rätta felen och försök igen."), "errors": errors}, status=422
-    )
+install_error_handlers(api)
 
 
 def _register_routers():
@@ -72,12 +107,11 @@ def _register_routers():
     from kunskapsnav.interop.organisation_api import router as organisation_router
     from kunskapsnav.interop.people_api import router as people_router
 
-    api.add_router("/", organisation_router)
-    api.add_router("/", knowledge_router)
-    api.add_router("/", consultation_router)
-    api.add_router("/", implementation_router)
-    api.add_router("/", indicators_router)
-    api.add_router("/", people_router)
+    routers = [organisation_router, knowledge_router, consultation_router, implementation_router,
+               indicators_router, people_router]
+    document_errors(routers)
+    for router in routers:
+        api.add_router("/", router)
 
 
 _register_routers()

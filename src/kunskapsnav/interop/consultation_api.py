@@ -20,9 +20,10 @@ from kunskapsnav.consultation.models import (
     ResponseOutcome,
 )
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
-from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
+from kunskapsnav.interop.edge import Day, Id, In, VersionNumber
+from kunskapsnav.interop.references import resolve
 from kunskapsnav.knowledge.models import Recommendation, SupportVersion
-from kunskapsnav.organisation.models import Body, Municipality, Person, Region
+from kunskapsnav.organisation.models import Municipality
 
 router = Router(tags=["remiss"])
 
@@ -56,11 +57,11 @@ class RoundDetailOut(RoundOut):
     invitations: list[InvitationOut]
 
 
-class RoundIn(Schema):
-    support: int
-    version: int = Field(..., description="Versionsnumret, som har status remiss")
-    opens_on: datetime.date
-    closes_on: datetime.date
+class RoundIn(In):
+    support: Id
+    version: VersionNumber = Field(..., description="Versionsnumret, som har status remiss")
+    opens_on: Day
+    closes_on: Day
     instructions: str = ""
     all_regions: bool = True
     municipalities: list[str] = Field(default_factory=list, description="Kommunkoder")
@@ -68,14 +69,14 @@ class RoundIn(Schema):
     open_to_all: bool = False
 
 
-class AssignmentIn(Schema):
-    body: int | None = None
-    person: int | None = None
-    due_on: datetime.date
+class RemissAssignmentIn(In):
+    body: Id | None = None
+    person: Id | None = None
+    due_on: Day
     note: str = ""
 
 
-class AssignmentOut(Schema):
+class RemissAssignmentOut(Schema):
     id: int
     body: int | None
     person: int | None
@@ -91,8 +92,8 @@ class AssignmentOut(Schema):
         return obj.person_id
 
 
-class CommentIn(Schema):
-    recommendation: int | None = Field(None, description="Rekommendationens id i versionen på remiss")
+class CommentIn(In):
+    recommendation: Id | None = Field(None, description="Rekommendationens id i versionen på remiss")
     section: str = ""
     kind: CommentKind = CommentKind.SUBSTANCE
     text: str
@@ -113,16 +114,16 @@ class CommentOut(Schema):
         return obj.recommendation_id
 
 
-class ItemIn(Schema):
-    recommendation: int | None = None
+class ItemIn(In):
+    recommendation: Id | None = None
     section: str = ""
     kind: CommentKind = CommentKind.SUBSTANCE
     text: str
     proposed_text: str = ""
-    from_comments: list[int] = Field(default_factory=list, description="De interna synpunkter punkten bygger på")
+    from_comments: list[Id] = Field(default_factory=list, description="De interna synpunkter punkten bygger på")
 
 
-class AnswerIn(Schema):
+class AnswerIn(In):
     summary: str = ""
     signed_by: str = ""
     items: list[ItemIn] = Field(default_factory=list)
@@ -188,13 +189,13 @@ class CompilationOut(Schema):
     groups: list[GroupOut]
 
 
-class ResponseIn(Schema):
+class ResponseIn(In):
     outcome: ResponseOutcome
     reason: str
 
 
-class PublishIn(Schema):
-    with_version: int | None = Field(None, description="Numret på den nya version sammanställningen publiceras med")
+class PublishIn(In):
+    with_version: VersionNumber | None = Field(None, description="Numret på den nya version sammanställningen publiceras med")
 
 
 # --- conversions ----------------------------------------------------------------------
@@ -239,13 +240,13 @@ def _answer_out(invitation: Invitation, answer) -> dict:
     }
 
 
-def _round(round_id: int) -> ConsultationRound:
+def _round(round_id: Id) -> ConsultationRound:
     return get_object_or_404(
         ConsultationRound.objects.select_related("version__support__owning_body", "compilation_published_with"),
         pk=round_id)
 
 
-def _invitation(invitation_id: int) -> Invitation:
+def _invitation(invitation_id: Id) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("round__version__support__owning_body", "region", "municipality"),
         pk=invitation_id)
@@ -264,7 +265,7 @@ def _recommendation(invitation: Invitation, pk: int | None):
 
 
 @router.get("/remiss-rounds", response=list[RoundOut], summary="Remissomgångar")
-def list_rounds(request, support: int | None = None):
+def list_rounds(request, support: Id | None = None):
     rounds_ = ConsultationRound.objects.select_related("version", "compilation_published_with")
     if support is not None:
         rounds_ = rounds_.filter(version__support_id=support)
@@ -273,7 +274,7 @@ def list_rounds(request, support: int | None = None):
 
 @router.get("/remiss-rounds/{round_id}", response=RoundDetailOut, auth=READ_AUTH,
             summary="En remissomgång med inbjudna parter")
-def get_round(request, round_id: int):
+def get_round(request, round_id: Id):
     round_ = _round(round_id)
     show = permissions.can_read_submitted_answers(request.user, round_)
     invitations = sorted(round_.invitations.select_related("region", "municipality", "answer"),
@@ -281,10 +282,12 @@ def get_round(request, round_id: int):
     return _round_out(round_) | {"invitations": [_invitation_out(i, show_status=show) for i in invitations]}
 
 
-@router.post("/remiss-rounds", response={201: RoundDetailOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/remiss-rounds", response={201: RoundDetailOut}, auth=WRITE_AUTH,
              summary="Öppna en remissomgång på en version med status remiss")
 def open_round(request, payload: RoundIn):
-    version = get_object_or_404(SupportVersion, support_id=payload.support, number=payload.version)
+    version = SupportVersion.objects.filter(support_id=payload.support, number=payload.version).first()
+    if version is None:
+        raise ValidationError({"version": [_("Kunskapsstödet har ingen version med det numret.")]})
     found = {m.code: m for m in Municipality.objects.filter(code__in=payload.municipalities)}
     unknown = [c for c in payload.municipalities if c not in found]
     if unknown:
@@ -298,18 +301,18 @@ def open_round(request, payload: RoundIn):
     return 201, get_round(request, round_.pk)
 
 
-class InvitationIn(Schema):
+class InvitationIn(In):
     region: str | None = Field(None, description="Länskod; i en öppen remiss anmäler en samordnare sin region")
     municipality: str | None = Field(None, description="Kommunkod")
     organisation: str = ""
 
 
-@router.post("/remiss-rounds/{round_id}/invitations", response={201: InvitationOut, **WRITE_RESPONSES},
+@router.post("/remiss-rounds/{round_id}/invitations", response={201: InvitationOut},
              auth=WRITE_AUTH, summary="Bjud in ytterligare en part (eller anmäl regionen till en öppen remiss)")
-def add_invitation(request, round_id: int, payload: InvitationIn):
+def add_invitation(request, round_id: Id, payload: InvitationIn):
     round_ = _round(round_id)
-    region = get_object_or_404(Region, county_code=payload.region) if payload.region else None
-    municipality = get_object_or_404(Municipality, code=payload.municipality) if payload.municipality else None
+    region = resolve("region", "region", payload.region)
+    municipality = resolve("municipality", "municipality", payload.municipality)
     invitation = rounds.invitation_add(by=request.user, round_=round_, region=region, municipality=municipality,
                                        organisation=payload.organisation)
     return 201, _invitation_out(invitation, show_status=False)
@@ -323,17 +326,17 @@ def _inside(request, invitation: Invitation):
         raise PermissionDenied(_("Regionens arbete med remissen syns bara inom regionen tills svaret är inskickat."))
 
 
-@router.get("/remiss-invitations/{invitation_id}/comments", response={200: list[CommentOut], **WRITE_RESPONSES},
+@router.get("/remiss-invitations/{invitation_id}/comments", response={200: list[CommentOut]},
             auth=READ_AUTH, summary="Partens interna synpunkter (bara inom parten)")
-def list_comments(request, invitation_id: int):
+def list_comments(request, invitation_id: Id):
     invitation = _invitation(invitation_id)
     _inside(request, invitation)
     return list(invitation.comments.all())
 
 
-@router.post("/remiss-invitations/{invitation_id}/comments", response={201: CommentOut, **WRITE_RESPONSES},
+@router.post("/remiss-invitations/{invitation_id}/comments", response={201: CommentOut},
              auth=WRITE_AUTH, summary="Lämna en intern synpunkt")
-def add_comment(request, invitation_id: int, payload: CommentIn):
+def add_comment(request, invitation_id: Id, payload: CommentIn):
     invitation = _invitation(invitation_id)
     comment = answers.comment_add(
         by=request.user, invitation=invitation, text=payload.text, kind=payload.kind,
@@ -343,27 +346,27 @@ def add_comment(request, invitation_id: int, payload: CommentIn):
     return 201, comment
 
 
-@router.get("/remiss-invitations/{invitation_id}/assignments", response={200: list[AssignmentOut], **WRITE_RESPONSES},
+@router.get("/remiss-invitations/{invitation_id}/assignments", response={200: list[RemissAssignmentOut]},
             auth=READ_AUTH, summary="Partens interna uppdrag")
-def list_assignments(request, invitation_id: int):
+def list_assignments(request, invitation_id: Id):
     invitation = _invitation(invitation_id)
     _inside(request, invitation)
     return list(invitation.assignments.all())
 
 
-@router.post("/remiss-invitations/{invitation_id}/assignments", response={201: AssignmentOut, **WRITE_RESPONSES},
+@router.post("/remiss-invitations/{invitation_id}/assignments", response={201: RemissAssignmentOut},
              auth=WRITE_AUTH, summary="Fördela remissen inom regionen")
-def add_assignment(request, invitation_id: int, payload: AssignmentIn):
+def add_assignment(request, invitation_id: Id, payload: RemissAssignmentIn):
     invitation = _invitation(invitation_id)
-    body = get_object_or_404(Body, pk=payload.body) if payload.body else None
-    person = get_object_or_404(Person, pk=payload.person) if payload.person else None
+    body = resolve("body", "body", payload.body)
+    person = resolve("person", "person", payload.person)
     return 201, answers.assignment_add(by=request.user, invitation=invitation, body=body, person=person,
                                        due_on=payload.due_on, note=payload.note)
 
 
-@router.get("/remiss-invitations/{invitation_id}/answer", response={200: AnswerOut, **WRITE_RESPONSES},
+@router.get("/remiss-invitations/{invitation_id}/answer", response={200: AnswerOut},
             auth=READ_AUTH, summary="Partens samlade remissvar")
-def get_answer(request, invitation_id: int):
+def get_answer(request, invitation_id: Id):
     invitation = _invitation(invitation_id)
     answer = invitation.answer_or_none
     submitted = answer is not None and answer.status == AnswerStatus.SUBMITTED
@@ -375,9 +378,9 @@ def get_answer(request, invitation_id: int):
     return _answer_out(invitation, answer)
 
 
-@router.put("/remiss-invitations/{invitation_id}/answer", response={200: AnswerOut, **WRITE_RESPONSES},
+@router.put("/remiss-invitations/{invitation_id}/answer", response={200: AnswerOut},
             auth=WRITE_AUTH, summary="Spara utkastet till samlat remissvar")
-def compose_answer(request, invitation_id: int, payload: AnswerIn):
+def compose_answer(request, invitation_id: Id, payload: AnswerIn):
     invitation = _invitation(invitation_id)
     comments = {c.pk: c for c in Comment.objects.filter(pk__in=[pk for i in payload.items for pk in i.from_comments])}
     items = [
@@ -391,16 +394,16 @@ def compose_answer(request, invitation_id: int, payload: AnswerIn):
     return _answer_out(invitation, answer)
 
 
-@router.post("/remiss-invitations/{invitation_id}/answer/submission", response={200: AnswerOut, **WRITE_RESPONSES},
+@router.post("/remiss-invitations/{invitation_id}/answer/submission", response={200: AnswerOut},
              auth=WRITE_AUTH, summary="Skicka in remissvaret (det låses)")
-def submit_answer(request, invitation_id: int):
+def submit_answer(request, invitation_id: Id):
     invitation = _invitation(invitation_id)
     return _answer_out(invitation, answers.answer_submit(by=request.user, invitation=invitation))
 
 
-@router.post("/remiss-invitations/{invitation_id}/answer/withdrawal", response={200: AnswerOut, **WRITE_RESPONSES},
+@router.post("/remiss-invitations/{invitation_id}/answer/withdrawal", response={200: AnswerOut},
              auth=WRITE_AUTH, summary="Dra tillbaka remissvaret före sista svarsdag")
-def withdraw_answer(request, invitation_id: int):
+def withdraw_answer(request, invitation_id: Id):
     invitation = _invitation(invitation_id)
     return _answer_out(invitation, answers.answer_withdraw(by=request.user, invitation=invitation))
 
@@ -408,9 +411,9 @@ def withdraw_answer(request, invitation_id: int):
 # --- the compilation ------------------------------------------------------------------
 
 
-@router.get("/remiss-rounds/{round_id}/compilation", response={200: CompilationOut, **WRITE_RESPONSES},
+@router.get("/remiss-rounds/{round_id}/compilation", response={200: CompilationOut},
             auth=READ_AUTH, summary="Remissammanställningen: alla inskickade punkter med bemötanden")
-def get_compilation(request, round_id: int):
+def get_compilation(request, round_id: Id):
     round_ = _round(round_id)
     if not permissions.can_read_submitted_answers(request.user, round_):
         raise PermissionDenied(_("Remissammanställningen är inte publicerad än."))
@@ -434,16 +437,16 @@ def get_compilation(request, round_id: int):
     }
 
 
-@router.put("/remiss-answer-items/{item_id}/response", response={200: ResponseOut, **WRITE_RESPONSES},
+@router.put("/remiss-answer-items/{item_id}/response", response={200: ResponseOut},
             auth=WRITE_AUTH, summary="Bemöt en punkt i ett inskickat remissvar")
-def save_response(request, item_id: int, payload: ResponseIn):
+def save_response(request, item_id: Id, payload: ResponseIn):
     item = get_object_or_404(AnswerItem, pk=item_id)
     return compilation.response_save(by=request.user, item=item, outcome=payload.outcome, reason=payload.reason)
 
 
-@router.post("/remiss-rounds/{round_id}/compilation/publication", response={200: RoundOut, **WRITE_RESPONSES},
+@router.post("/remiss-rounds/{round_id}/compilation/publication", response={200: RoundOut},
              auth=WRITE_AUTH, summary="Publicera remissammanställningen när remissen har stängt")
-def publish_compilation(request, round_id: int, payload: PublishIn):
+def publish_compilation(request, round_id: Id, payload: PublishIn):
     round_ = _round(round_id)
     with_version = None
     if payload.with_version is not None:

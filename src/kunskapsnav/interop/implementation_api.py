@@ -21,13 +21,14 @@ from kunskapsnav.implementation.models import (
     Gap,
     GapRow,
     MeasureKind,
-    Outcome,
+    DecisionOutcome,
     RuleCondition,
     Stage,
 )
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
-from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
-from kunskapsnav.organisation.models import Body, HealthcareRegion, Municipality, Region
+from kunskapsnav.interop.edge import Day, FieldOf, Id, In
+from kunskapsnav.interop.references import resolve
+from kunskapsnav.organisation.models import Body, Municipality, Region
 
 router = Router(tags=["införande"])
 
@@ -57,11 +58,11 @@ class GapRowOut(Schema):
     review_flag: str
 
 
-class DecisionOut(Schema):
+class AdoptionDecisionOut(Schema):
     id: int
     decided_by: str
     decided_on: datetime.date
-    outcome: Outcome
+    outcome: DecisionOutcome
     diary_number: str
 
 
@@ -101,7 +102,7 @@ class AdoptionOut(AdoptionSummaryOut):
     successor: int | None
     gap_rows: list[GapRowOut]
     routes: list[RouteOut]
-    decisions: list[DecisionOut]
+    decisions: list[AdoptionDecisionOut]
     actions: list[ActionOut]
     measures: list[MeasureOut]
     reviews: list[ReviewOut]
@@ -120,19 +121,19 @@ class MatrixRowOut(Schema):
     cells: list[MatrixCellOut]
 
 
-class TransitionIn(Schema):
+class StageTransitionIn(In):
     to: Stage
     note: str = ""
 
 
-class GapRowIn(Schema):
-    row_version: int
+class GapRowIn(In):
+    row_version: int = FieldOf(GapRow, "row_version")
     current_practice: str | None = None
     gap: Gap | None = None
     units: str | None = None
     municipalities: list[str] | None = Field(None, description="Kommunkoder")
     proposed_actions: str | None = None
-    cost_estimate: int | None = None
+    cost_estimate: int | None = FieldOf(GapRow, "cost_estimate", None, integer=True)
     within_unit_budget: bool | None = None
 
 
@@ -141,50 +142,58 @@ class StaleOut(Schema):
     current: GapRowOut
 
 
-class DecisionIn(Schema):
+class DecisionIn(In):
     decided_by: str
-    decided_on: datetime.date
-    outcome: Outcome
+    decided_on: Day
+    outcome: DecisionOutcome
     diary_number: str = ""
     notes: str = ""
-    body: int | None = None
+    body: Id | None = None
     municipality: str | None = Field(None, description="Kommunkod")
 
 
-class ActionIn(Schema):
+class ActionIn(In):
     title: str
     owner: str
-    due_on: datetime.date
+    due_on: Day
 
 
-class ActionPatch(Schema):
+class ActionPatch(In):
     status: ActionStatus
-    due_on: datetime.date | None = None
+    due_on: Day | None = None
 
 
-class MeasureIn(Schema):
+class MeasureIn(In):
     kind: MeasureKind
     name: str
     indicator_code: str = ""
     target: str = ""
 
 
-class ReviewIn(Schema):
-    held_on: datetime.date
+class ReviewIn(In):
+    held_on: Day
     notes: str
 
 
-class SharingIn(Schema):
+class SharingIn(In):
     public: bool
 
 
-class RuleIO(Schema):
+class RuleFields(Schema):
     condition: RuleCondition
     care_field: CareField | None = None
     decider_kind: DeciderKind
-    decider: int | None = None
-    preparer: int | None = None
-    informed: int | None = None
+    decider: Id | None = None
+    preparer: Id | None = None
+    informed: Id | None = None
+
+
+class RuleIn(In, RuleFields):
+    pass
+
+
+class RuleOut(RuleFields):
+    pass
 
 
 def _summary(adoption: Adoption, responsibility) -> dict:
@@ -205,7 +214,7 @@ def _row_out(row: GapRow) -> dict:
     }
 
 
-def _adoption(request, adoption_id: int) -> Adoption:
+def _adoption(request, adoption_id: Id) -> Adoption:
     adoption = get_object_or_404(Adoption.objects.select_related("support__owning_body__mirrors", "region",
                                                                  "version"), pk=adoption_id)
     if not permissions.can_see(request.user, adoption):
@@ -234,7 +243,7 @@ def _detail(adoption: Adoption) -> dict:
 
 @router.get("/adoptions", response=list[AdoptionSummaryOut], auth=READ_AUTH,
             summary="Införanden du kan se (den gällande versionens, per region)")
-def list_adoptions(request, region: str | None = None, support: int | None = None, stage: Stage | None = None):
+def list_adoptions(request, region: str | None = None, support: Id | None = None, stage: Stage | None = None):
     adoptions = selectors.current().filter(selectors.visible(request.user)).select_related(
         "support__owning_body__mirrors", "region", "version")
     if region:
@@ -250,15 +259,15 @@ def list_adoptions(request, region: str | None = None, support: int | None = Non
 
 @router.get("/adoptions/{adoption_id}", response=AdoptionOut, auth=READ_AUTH,
             summary="Ett införande med kartläggning, beslut, åtgärder och uppföljning")
-def get_adoption(request, adoption_id: int):
+def get_adoption(request, adoption_id: Id):
     return _detail(_adoption(request, adoption_id))
 
 
 @router.get("/implementation-matrix", response=list[MatrixRowOut], auth=READ_AUTH,
             summary="Nationell matris: kunskapsstöd × regioner, varje cell regionens steg")
-def implementation_matrix(request, npo: int | None = None, type: str = "", healthcare_region: str | None = None):
-    npo_body = get_object_or_404(Body, pk=npo, kind="NPO") if npo else None
-    area = get_object_or_404(HealthcareRegion, code=healthcare_region) if healthcare_region else None
+def implementation_matrix(request, npo: Id | None = None, type: str = "", healthcare_region: str | None = None):
+    npo_body = resolve("npo", "npo", npo)
+    area = resolve("healthcare_region", "healthcare_region", healthcare_region)
     found = selectors.matrix(request.user, npo=npo_body, support_type=type, healthcare_region=area)
     return [
         {"support": s.pk, "title": s.title,
@@ -268,17 +277,17 @@ def implementation_matrix(request, npo: int | None = None, type: str = "", healt
     ]
 
 
-@router.post("/adoptions/{adoption_id}/transitions", response={200: AdoptionSummaryOut, **WRITE_RESPONSES},
+@router.post("/adoptions/{adoption_id}/transitions", response={200: AdoptionSummaryOut},
              auth=WRITE_AUTH, summary="Flytta införandet till ett annat steg")
-def move(request, adoption_id: int, payload: TransitionIn):
+def move(request, adoption_id: Id, payload: StageTransitionIn):
     adoption = stages.adoption_move(by=request.user, adoption=_adoption(request, adoption_id), to=payload.to,
                                     note=payload.note)
     return _summary(adoption, responsibilities([adoption])[adoption.pk])
 
 
-@router.patch("/gap-rows/{row_id}", response={200: GapRowOut, 409: StaleOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.patch("/gap-rows/{row_id}", response={200: GapRowOut, 409: StaleOut}, auth=WRITE_AUTH,
               summary="Ändra en rad i kartläggningen (optimistisk låsning med row_version)")
-def save_gap_row(request, row_id: int, payload: GapRowIn):
+def save_gap_row(request, row_id: Id, payload: GapRowIn):
     row = get_object_or_404(GapRow.objects.select_related("adoption", "recommendation"), pk=row_id)
     _adoption(request, row.adoption_id)  # visible to the writer, or 404
     values = payload.dict(exclude_unset=True)
@@ -303,29 +312,29 @@ def save_gap_row(request, row_id: int, payload: GapRowIn):
     return _row_out(row)
 
 
-@router.post("/adoptions/{adoption_id}/decisions", response={201: DecisionOut, **WRITE_RESPONSES},
+@router.post("/adoptions/{adoption_id}/decisions", response={201: AdoptionDecisionOut},
              auth=WRITE_AUTH, summary="Registrera ett beslut (protokollet laddas upp på sidan)")
-def record_decision(request, adoption_id: int, payload: DecisionIn):
+def record_decision(request, adoption_id: Id, payload: DecisionIn):
     adoption = _adoption(request, adoption_id)
-    body = get_object_or_404(Body, pk=payload.body) if payload.body else None
-    municipality = get_object_or_404(Municipality, code=payload.municipality) if payload.municipality else None
+    body = resolve("body", "body", payload.body)
+    municipality = resolve("municipality", "municipality", payload.municipality)
     return 201, work.decision_record(by=request.user, adoption=adoption, decided_by=payload.decided_by,
                                      decided_on=payload.decided_on, outcome=payload.outcome,
                                      diary_number=payload.diary_number, notes=payload.notes, body=body,
                                      municipality=municipality)
 
 
-@router.post("/adoptions/{adoption_id}/actions", response={201: ActionOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/adoptions/{adoption_id}/actions", response={201: ActionOut}, auth=WRITE_AUTH,
              summary="Lägg till en åtgärd")
-def add_action(request, adoption_id: int, payload: ActionIn):
+def add_action(request, adoption_id: Id, payload: ActionIn):
     action = work.action_add(by=request.user, adoption=_adoption(request, adoption_id), **payload.dict())
     return 201, {"id": action.pk, "title": action.title, "owner": action.owner, "due_on": action.due_on,
                  "status": action.status, "overdue": action.is_overdue()}
 
 
-@router.patch("/actions/{action_id}", response={200: ActionOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.patch("/actions/{action_id}", response={200: ActionOut}, auth=WRITE_AUTH,
               summary="Ändra en åtgärds status eller datum")
-def update_action(request, action_id: int, payload: ActionPatch):
+def update_action(request, action_id: Id, payload: ActionPatch):
     action = get_object_or_404(Action, pk=action_id)
     _adoption(request, action.adoption_id)
     action = work.action_update(by=request.user, action=action, status=payload.status, due_on=payload.due_on)
@@ -333,21 +342,21 @@ def update_action(request, action_id: int, payload: ActionPatch):
             "status": action.status, "overdue": action.is_overdue()}
 
 
-@router.post("/adoptions/{adoption_id}/measures", response={201: MeasureOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/adoptions/{adoption_id}/measures", response={201: MeasureOut}, auth=WRITE_AUTH,
              summary="Lägg till en indikator eller ett effektmål att följa upp")
-def add_measure(request, adoption_id: int, payload: MeasureIn):
+def add_measure(request, adoption_id: Id, payload: MeasureIn):
     return 201, work.measure_add(by=request.user, adoption=_adoption(request, adoption_id), **payload.dict())
 
 
-@router.post("/adoptions/{adoption_id}/reviews", response={201: ReviewOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/adoptions/{adoption_id}/reviews", response={201: ReviewOut}, auth=WRITE_AUTH,
              summary="Registrera en avstämning")
-def add_review(request, adoption_id: int, payload: ReviewIn):
+def add_review(request, adoption_id: Id, payload: ReviewIn):
     return 201, work.review_record(by=request.user, adoption=_adoption(request, adoption_id), **payload.dict())
 
 
-@router.put("/adoptions/{adoption_id}/sharing", response={200: AdoptionSummaryOut, **WRITE_RESPONSES},
+@router.put("/adoptions/{adoption_id}/sharing", response={200: AdoptionSummaryOut},
             auth=WRITE_AUTH, summary="Dela eller sluta dela regionens arbete med andra regioner")
-def set_sharing(request, adoption_id: int, payload: SharingIn):
+def set_sharing(request, adoption_id: Id, payload: SharingIn):
     adoption = work.sharing_set(by=request.user, adoption=_adoption(request, adoption_id), public=payload.public)
     return _summary(adoption, responsibilities([adoption])[adoption.pk])
 
@@ -357,15 +366,15 @@ def _rule_out(rule: DecisionRule) -> dict:
             "decider": rule.decider_id, "preparer": rule.preparer_id, "informed": rule.informed_id}
 
 
-@router.get("/regions/{county_code}/decision-rules", response=list[RuleIO], summary="Regionens beslutsordning")
+@router.get("/regions/{county_code}/decision-rules", response=list[RuleOut], summary="Regionens beslutsordning")
 def get_decision_rules(request, county_code: str):
     region = get_object_or_404(Region, county_code=county_code)
     return [_rule_out(r) for r in DecisionRule.objects.filter(region=region)]
 
 
-@router.put("/regions/{county_code}/decision-rules", response={200: list[RuleIO], **WRITE_RESPONSES},
+@router.put("/regions/{county_code}/decision-rules", response={200: list[RuleOut]},
             auth=WRITE_AUTH, summary="Ersätt regionens beslutsordning")
-def put_decision_rules(request, county_code: str, payload: list[RuleIO]):
+def put_decision_rules(request, county_code: str, payload: list[RuleIn]):
     region = get_object_or_404(Region, county_code=county_code)
     if not permissions.can_coordinate(request.user, region.pk):
         raise PermissionDenied(_("Bara regionens samordnare ändrar beslutsordningen."))

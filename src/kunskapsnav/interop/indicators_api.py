@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from kunskapsnav.indicators import imports, runs, selectors
 from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun, RunStatus
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
-from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
+from kunskapsnav.interop.edge import Id, In
 
 router = Router(tags=["uppföljning"])
 
@@ -67,7 +67,7 @@ class ValueOut(Schema):
     synthetic: bool
 
 
-class RunIn(Schema):
+class RunIn(In):
     data_folder: str
     definitions: list[str] = Field(..., description="Indikatorkoder; den senaste versionen körs")
     backend: str = "duckdb"
@@ -136,7 +136,7 @@ def indicator_values(request, code: str, level: str | None = None, geo: str | No
     return [selectors.shown(request.user, v) for v in values.iterator()]
 
 
-@router.post("/indicator-runs", response={201: RunOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/indicator-runs", response={201: RunOut}, auth=WRITE_AUTH,
              summary="Köa en körning av indikatorer över en katalog med patientnivådata")
 def start_run(request, payload: RunIn):
     definitions = [selectors.latest(code) for code in payload.definitions]
@@ -147,11 +147,11 @@ def start_run(request, payload: RunIn):
 
 
 @router.get("/indicator-runs/{run_id}", response=RunOut, summary="En körning och hur långt den har kommit")
-def get_run(request, run_id: int):
+def get_run(request, run_id: Id):
     return get_object_or_404(IndicatorRun, pk=run_id)
 
 
-@router.post("/indicator-imports", response={201: ImportOut, 422: ImportRefusedOut, **WRITE_RESPONSES},
+@router.post("/indicator-imports", response={201: ImportOut, 422: ImportRefusedOut},
              auth=WRITE_AUTH, summary="Importera aggregerade värden (CSV); allt eller inget, fel per rad")
 def import_values(request, file: UploadedFile = File(...)):
     report = imports.values_import(by=request.user, data=file.read(), file_name=file.name or "import.csv")

@@ -3,15 +3,14 @@ additions, search and the diff between versions; writes for status changes and a
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kunskapsnav.interop.api import WRITE_AUTH
-from kunskapsnav.interop.organisation_api import WRITE_RESPONSES
+from kunskapsnav.interop.edge import Id, In, Pagination, VersionNumber
+from kunskapsnav.interop.references import resolve
 from kunskapsnav.knowledge import additions, diff, lifecycle, search, selectors
 from kunskapsnav.knowledge.models import (
     Direction,
@@ -22,7 +21,6 @@ from kunskapsnav.knowledge.models import (
     SupportVersion,
     VersionStatus,
 )
-from kunskapsnav.organisation.models import Body, Region
 
 router = Router(tags=["kunskapsstöd"])
 
@@ -125,7 +123,7 @@ class SupportOut(Schema):
 
 class SupportFilter(Schema):
     type: SupportType | None = None
-    npo: int | None = Field(None, description="Id för ett NPO")
+    npo: Id | None = Field(None, description="Id för ett NPO")
     target_group: str | None = None
     condition: str | None = Field(None, description="ICD-10-SE, t.ex. I63: även mer specifika koder")
 
@@ -139,12 +137,12 @@ class AdditionOut(Schema):
     updated_at: datetime.datetime
 
 
-class AdditionIn(Schema):
+class AdditionIn(In):
     region: str = Field(..., description="Länskod")
     text: str
 
 
-class TransitionIn(Schema):
+class VersionTransitionIn(In):
     to: VersionStatus
     note: str = ""
 
@@ -197,7 +195,7 @@ class DiffOut(Schema):
     unchanged: int
 
 
-def _version(request, support_id: int, number: int) -> SupportVersion:
+def _version(request, support_id: Id, number: VersionNumber) -> SupportVersion:
     version = get_object_or_404(SupportVersion.objects.select_related("support"), support_id=support_id, number=number)
     if not selectors.can_read_version(request.user, version):
         raise Http404
@@ -205,15 +203,15 @@ def _version(request, support_id: int, number: int) -> SupportVersion:
 
 
 @router.get("/supports", response=list[SupportOut], summary="Kunskapsstöd med gällande version")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_supports(request, filters: Query[SupportFilter]):
-    npo = get_object_or_404(Body, pk=filters.npo) if filters.npo else None
+    npo = resolve("npo", "body", filters.npo)
     return selectors.supports_browse(type=filters.type, npo=npo, target_group=filters.target_group,
                                      condition=filters.condition).prefetch_related("target_groups", "conditions")
 
 
 @router.get("/supports/{support_id}", response=SupportOut, summary="Ett kunskapsstöd")
-def get_support(request, support_id: int):
+def get_support(request, support_id: Id):
     support = get_object_or_404(KnowledgeSupport, pk=support_id)
     if not selectors.versions_visible_to(request.user, support):
         raise Http404
@@ -221,22 +219,22 @@ def get_support(request, support_id: int):
 
 
 @router.get("/supports/{support_id}/versions", response=list[VersionSummaryOut], summary="Versionerna du kan läsa")
-def list_versions(request, support_id: int):
+def list_versions(request, support_id: Id):
     support = get_object_or_404(KnowledgeSupport, pk=support_id)
     return selectors.versions_visible_to(request.user, support)
 
 
 @router.get("/supports/{support_id}/versions/{number}", response=VersionOut,
             summary="En version med rekommendationer och koder")
-def get_version(request, support_id: int, number: int):
+def get_version(request, support_id: Id, number: VersionNumber):
     return _version(request, support_id, number)
 
 
 @router.get("/supports/{support_id}/versions/{number}/additions", response=list[AdditionOut],
             summary="Regionala tillägg till versionens rekommendationer")
-def list_additions(request, support_id: int, number: int, region: str | None = None):
+def list_additions(request, support_id: Id, number: VersionNumber, region: str | None = None):
     version = _version(request, support_id, number)
-    chosen = get_object_or_404(Region, county_code=region) if region else None
+    chosen = resolve("region", "region", region)
     grouped = selectors.additions_by_key(version, region=chosen, show_all=chosen is None)
     return [
         {
@@ -247,13 +245,11 @@ def list_additions(request, support_id: int, number: int, region: str | None = N
     ]
 
 
-@router.post("/recommendations/{recommendation_id}/additions", response={201: AdditionOut, **WRITE_RESPONSES},
+@router.post("/recommendations/{recommendation_id}/additions", response={201: AdditionOut},
              auth=WRITE_AUTH, summary="Skriv eller ersätt regionens tillägg till en publicerad rekommendation")
-def save_addition(request, recommendation_id: int, payload: AdditionIn):
+def save_addition(request, recommendation_id: Id, payload: AdditionIn):
     rec = get_object_or_404(Recommendation.objects.select_related("version"), pk=recommendation_id)
-    region = Region.objects.filter(county_code=payload.region).first()
-    if region is None:
-        raise ValidationError({"region": [_("Det finns ingen region med länskoden %(value)s.") % {"value": payload.region}]})
+    region = resolve("region", "region", payload.region, required=True)
     addition = additions.addition_save(by=request.user, recommendation=rec, region=region, text=payload.text)
     return 201, {
         "id": addition.pk, "recommendation_key": str(rec.key), "region": region.county_code, "text": addition.text,
@@ -262,9 +258,9 @@ def save_addition(request, recommendation_id: int, payload: AdditionIn):
 
 
 @router.post("/supports/{support_id}/versions/{number}/transitions",
-             response={200: VersionSummaryOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+             response={200: VersionSummaryOut}, auth=WRITE_AUTH,
              summary="Ändra versionens status (remiss, fastställ, publicera, återkalla …)")
-def transition(request, support_id: int, number: int, payload: TransitionIn):
+def transition(request, support_id: Id, number: VersionNumber, payload: VersionTransitionIn):
     version = get_object_or_404(SupportVersion, support_id=support_id, number=number)
     return lifecycle.version_transition(version=version, to=payload.to, by=request.user, note=payload.note)
 
@@ -287,7 +283,7 @@ def search_supports(request, q: str, include_all: bool = False, type: str | None
 
 
 @router.get("/supports/{support_id}/diff", response=DiffOut, summary="Vad ändrades mellan två versioner")
-def version_diff(request, support_id: int, from_version: int = Query(..., alias="from"),
+def version_diff(request, support_id: Id, from_version: VersionNumber = Query(..., alias="from"),
                  to_version: int = Query(..., alias="to")):
     old = _version(request, support_id, from_version)
     new = _version(request, support_id, to_version)

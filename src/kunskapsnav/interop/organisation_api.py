@@ -3,13 +3,13 @@
 import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.edge import Day, FieldOf, Id, In, Pagination
+from kunskapsnav.interop.references import resolve
 from kunskapsnav.organisation import bodies, coverage, memberships, people, selectors
 from kunskapsnav.organisation.models import (
     Body,
@@ -24,26 +24,6 @@ from kunskapsnav.organisation.models import (
 )
 
 router = Router(tags=["organisation"])
-
-# References by code or id, and the message when one does not resolve: one table for the API.
-REFERENCES = {
-    "region": (Region, "county_code", _("Det finns ingen region med länskoden %(value)s.")),
-    "healthcare_region": (HealthcareRegion, "code", _("Det finns ingen sjukvårdsregion med koden %(value)s.")),
-    "body": (Body, "pk", _("Det finns inget organ med id %(value)s.")),
-    "person": (Person, "pk", _("Det finns ingen person med id %(value)s.")),
-}
-
-
-def _resolve(field: str, kind: str, value):
-    """The object a code or id in the input refers to; a 422 on the field if none."""
-    if value is None:
-        return None
-    model, lookup, message = REFERENCES[kind]
-    obj = model.objects.filter(**{lookup: value}).first()
-    if obj is None:
-        raise ValidationError({field: [message % {"value": value}]})
-    return obj
-
 
 # --- schemas ---------------------------------------------------------------------------
 
@@ -121,30 +101,30 @@ class BodyFilter(Schema):
     kind: BodyKind | None = None
     region: str | None = Field(None, description="Länskod: regionens organ och dess sjukvårdsregions")
     healthcare_region: str | None = None
-    mirrors: int | None = Field(None, description="Id för ett nationellt organ: de organ som speglar det")
+    mirrors: Id | None = Field(None, description="Id för ett nationellt organ: de organ som speglar det")
     include_inactive: bool = False
 
 
-class BodyIn(Schema):
+class BodyIn(In):
     kind: BodyKind
     name: str
     description: str = ""
     region: str | None = None
     healthcare_region: str | None = None
-    mirrors: int | None = None
-    parent: int | None = None
+    mirrors: Id | None = None
+    parent: Id | None = None
     host_region: str | None = None
     is_active: bool = True
 
 
-class BodyPatch(Schema):
+class BodyPatch(In):
     kind: BodyKind | None = None
     name: str | None = None
     description: str | None = None
     region: str | None = None
     healthcare_region: str | None = None
-    mirrors: int | None = None
-    parent: int | None = None
+    mirrors: Id | None = None
+    parent: Id | None = None
     host_region: str | None = None
     is_active: bool | None = None
 
@@ -171,7 +151,7 @@ class PersonOut(Schema):
         return obj.home_region.county_code if obj.home_region_id else None
 
 
-class PersonIn(Schema):
+class PersonIn(In):
     given_name: str
     family_name: str
     title: str = ""
@@ -179,7 +159,7 @@ class PersonIn(Schema):
     email: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(In):
     given_name: str | None = None
     family_name: str | None = None
     title: str | None = None
@@ -218,31 +198,31 @@ class MembershipOut(Schema):
 
 
 class MembershipFilter(Schema):
-    body: int | None = None
-    person: int | None = None
+    body: Id | None = None
+    person: Id | None = None
     region: str | None = Field(None, description="Länskod: uppdrag som företräder regionen")
-    active_on: datetime.date | None = Field(None, description="Bara uppdrag som gäller detta datum")
+    active_on: Day | None = Field(None, description="Bara uppdrag som gäller detta datum")
 
 
-class MembershipIn(Schema):
-    body: int
-    person: int
+class MembershipIn(In):
+    body: Id
+    person: Id
     role: Role
     represents_region: str | None = None
     represents_healthcare_region: str | None = None
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    time_share: int | None = Field(None, ge=0, le=100)
+    start_date: Day
+    end_date: Day | None = None
+    time_share: int | None = FieldOf(Membership, "time_share", None)
     note: str = ""
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(In):
     role: Role | None = None
     represents_region: str | None = None
     represents_healthcare_region: str | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    time_share: int | None = Field(None, ge=0, le=100)
+    start_date: Day | None = None
+    end_date: Day | None = None
+    time_share: int | None = FieldOf(Membership, "time_share", None)
     note: str | None = None
 
 
@@ -282,11 +262,6 @@ class HealthcareRegionCoverageOut(Schema):
     regions_without_ksg_member: list[str]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
 # --- input conversion ------------------------------------------------------------------
 
 
@@ -301,7 +276,7 @@ def _body_values(data: dict) -> dict:
     values = dict(data)
     for field, kind in kinds.items():
         if field in values:
-            values[field] = _resolve(field, kind, values[field])
+            values[field] = resolve(field, kind, values[field])
     if "description" in values and values["description"] is None:
         values["description"] = ""
     return values
@@ -310,9 +285,9 @@ def _body_values(data: dict) -> dict:
 def _membership_values(data: dict) -> dict:
     values = dict(data)
     if "represents_region" in values:
-        values["represents_region"] = _resolve("represents_region", "region", values["represents_region"])
+        values["represents_region"] = resolve("represents_region", "region", values["represents_region"])
     if "represents_healthcare_region" in values:
-        values["represents_healthcare_region"] = _resolve(
+        values["represents_healthcare_region"] = resolve(
             "represents_healthcare_region", "healthcare_region", values["represents_healthcare_region"]
         )
     for text in ("note",):
@@ -324,11 +299,8 @@ def _membership_values(data: dict) -> dict:
 def _person_values(data: dict) -> dict:
     values = {k: ("" if v is None and k in ("title", "email") else v) for k, v in data.items()}
     if "home_region" in values:
-        values["home_region"] = _resolve("home_region", "region", values["home_region"])
+        values["home_region"] = resolve("home_region", "region", values["home_region"])
     return values
-
-
-WRITE_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # --- reference data --------------------------------------------------------------------
@@ -350,7 +322,7 @@ def get_region(request, county_code: str):
 
 
 @router.get("/municipalities", response=list[MunicipalityOut], summary="Kommuner")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_municipalities(request, region: str | None = None):
     qs = Municipality.objects.select_related("region")
     if region:
@@ -362,11 +334,11 @@ def list_municipalities(request, region: str | None = None):
 
 
 @router.get("/bodies", response=list[BodyOut], summary="Organ, med filter på nivå, typ, region och speglat organ")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_bodies(request, filters: Query[BodyFilter]):
-    region = _resolve("region", "region", filters.region)
-    healthcare_region = _resolve("healthcare_region", "healthcare_region", filters.healthcare_region)
-    mirrors = _resolve("mirrors", "body", filters.mirrors)
+    region = resolve("region", "region", filters.region)
+    healthcare_region = resolve("healthcare_region", "healthcare_region", filters.healthcare_region)
+    mirrors = resolve("mirrors", "body", filters.mirrors)
     return selectors.bodies_search(
         q=filters.q,
         level=filters.level,
@@ -379,17 +351,17 @@ def list_bodies(request, filters: Query[BodyFilter]):
 
 
 @router.get("/bodies/{body_id}", response=BodyOut, summary="Ett organ")
-def get_body(request, body_id: int):
+def get_body(request, body_id: Id):
     return get_object_or_404(Body.objects.select_related("region", "healthcare_region", "host_region"), pk=body_id)
 
 
-@router.post("/bodies", response={201: BodyOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Skapa ett organ")
+@router.post("/bodies", response={201: BodyOut}, auth=WRITE_AUTH, summary="Skapa ett organ")
 def create_body(request, payload: BodyIn):
     return 201, bodies.body_create(by=request.user, **_body_values(payload.dict()))
 
 
-@router.patch("/bodies/{body_id}", response={200: BodyOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Ändra ett organ")
-def update_body(request, body_id: int, payload: BodyPatch):
+@router.patch("/bodies/{body_id}", response={200: BodyOut}, auth=WRITE_AUTH, summary="Ändra ett organ")
+def update_body(request, body_id: Id, payload: BodyPatch):
     body = get_object_or_404(Body, pk=body_id)
     return bodies.body_update(by=request.user, body=body, **_body_values(payload.dict(exclude_unset=True)))
 
@@ -398,17 +370,17 @@ def update_body(request, body_id: int, payload: BodyPatch):
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="En person (utan kontaktuppgifter)")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return get_object_or_404(Person.objects.select_related("home_region"), pk=person_id)
 
 
-@router.post("/people", response={201: PersonOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Lägg till en person")
+@router.post("/people", response={201: PersonOut}, auth=WRITE_AUTH, summary="Lägg till en person")
 def create_person(request, payload: PersonIn):
     return 201, people.person_create(by=request.user, **_person_values(payload.dict()))
 
 
-@router.patch("/people/{person_id}", response={200: PersonOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Ändra en person")
-def update_person(request, person_id: int, payload: PersonPatch):
+@router.patch("/people/{person_id}", response={200: PersonOut}, auth=WRITE_AUTH, summary="Ändra en person")
+def update_person(request, person_id: Id, payload: PersonPatch):
     person = get_object_or_404(Person, pk=person_id)
     return people.person_update(by=request.user, person=person, **_person_values(payload.dict(exclude_unset=True)))
 
@@ -417,7 +389,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
 
 
 @router.get("/memberships", response=list[MembershipOut], summary="Uppdrag i organ")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_memberships(request, filters: Query[MembershipFilter]):
     qs = Membership.objects.select_related("person", "represents_region", "represents_healthcare_region")
     if filters.body is not None:
@@ -432,22 +404,22 @@ def list_memberships(request, filters: Query[MembershipFilter]):
 
 
 @router.post(
-    "/memberships", response={201: MembershipOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Lägg till ett uppdrag"
+    "/memberships", response={201: MembershipOut}, auth=WRITE_AUTH, summary="Lägg till ett uppdrag"
 )
 def create_membership(request, payload: MembershipIn):
     values = _membership_values(payload.dict())
-    body = _resolve("body", "body", values.pop("body"))
-    person = _resolve("person", "person", values.pop("person"))
+    body = resolve("body", "body", values.pop("body"))
+    person = resolve("person", "person", values.pop("person"))
     return 201, memberships.membership_create(by=request.user, body=body, person=person, **values)
 
 
 @router.patch(
     "/memberships/{membership_id}",
-    response={200: MembershipOut, **WRITE_RESPONSES},
+    response={200: MembershipOut},
     auth=WRITE_AUTH,
     summary="Ändra eller avsluta ett uppdrag",
 )
-def update_membership(request, membership_id: int, payload: MembershipPatch):
+def update_membership(request, membership_id: Id, payload: MembershipPatch):
     membership = get_object_or_404(Membership, pk=membership_id)
     values = _membership_values(payload.dict(exclude_unset=True))
     return memberships.membership_update(by=request.user, membership=membership, **values)

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
-from kunskapsnav.interop.organisation_api import REFERENCES, WRITE_RESPONSES, ErrorOut
+from kunskapsnav.interop.edge import Day, FieldOf, Id, In
+from kunskapsnav.interop.errors import ErrorOut
+from kunskapsnav.interop.references import resolve
 from kunskapsnav.organisation.models import Body, Person, Region, Role
 from kunskapsnav.organisation.people import person_create
 from kunskapsnav.people import (
@@ -54,22 +56,9 @@ router = Router(tags=["personer"])
 
 # Reads of personal data need a user: no session and no token is refused with 401, like a write.
 LOGIN_AUTH = WRITE_AUTH
-READ_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 # --- input checks ----------------------------------------------------------------------
-
-
-def _resolve(field: str, kind: str, value):
-    """The object a code or id in the input refers to (organisation_api.REFERENCES); a 422 on
-    the field if none."""
-    if value in (None, ""):
-        return None
-    model, lookup, message = REFERENCES[kind]
-    obj = model.objects.filter(**{lookup: value}).first()
-    if obj is None:
-        raise ValidationError({field: [message % {"value": value}]})
-    return obj
 
 
 def _check_fields(model, values: dict, *, prefix: str = "", errors: dict | None = None) -> dict:
@@ -127,34 +116,34 @@ class CallOut(Schema):
     published_at: datetime.datetime | None
 
 
-class CallIn(Schema):
-    body: int = Field(..., description="Organets id")
+class CallIn(In):
+    body: Id = Field(..., description="Organets id")
     role: Role = Role.MEMBER
     represents_region: str | None = Field(None, description="Länskod")
     represents_healthcare_region: str | None = Field(None, description="Sjukvårdsregionens kod")
-    seats: int = 1
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    time_share: int | None = None
-    closes_on: datetime.date
+    seats: int = FieldOf(NominationCall, "seats", 1)
+    start_date: Day
+    end_date: Day | None = None
+    time_share: int | None = FieldOf(NominationCall, "time_share", None)
+    closes_on: Day
     profile: str = ""
     self_nomination_allowed: bool = False
 
 
-class CallPatch(Schema):
+class CallPatch(In):
     role: Role | None = None
     represents_region: str | None = None
     represents_healthcare_region: str | None = None
-    seats: int | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    time_share: int | None = None
-    closes_on: datetime.date | None = None
+    seats: int | None = FieldOf(NominationCall, "seats", None)
+    start_date: Day | None = None
+    end_date: Day | None = None
+    time_share: int | None = FieldOf(NominationCall, "time_share", None)
+    closes_on: Day | None = None
     profile: str | None = None
     self_nomination_allowed: bool | None = None
 
 
-class SelfNominationIn(Schema):
+class SelfNominationIn(In):
     """Checked by the public form (people.forms.SelfNominationForm), with its messages."""
 
     given_name: str = Field("", description="Högst 100 tecken")
@@ -172,8 +161,8 @@ class SelfNominationOut(Schema):
     detail: str
 
 
-class NominationIn(Schema):
-    person_id: int = Field(..., description="Personens id i registret")
+class NominationIn(In):
+    person_id: Id = Field(..., description="Personens id i registret")
     motivation: str
 
 
@@ -214,24 +203,32 @@ class NominationOut(NominationSummaryOut):
     decisions: list[DecisionOut]
 
 
-class NominationDecisionIn(Schema):
+class NominationDecisionIn(In):
     outcome: Outcome
     comment: str = Field("", description="Kommentar eller protokollsreferens; krävs vid avslag")
 
 
-class InterestIO(Schema):
+class InterestFields(Schema):
     category: str = Field(
         ..., description="anstallning, konsultuppdrag, agande, forskning, annat_band eller narstaende")
     organisation: str = ""
     description: str = ""
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    amount: Decimal | None = Field(None, description="Belopp i hela kronor")
+    start_date: Day | None = None
+    end_date: Day | None = None
+    amount: Decimal | None = FieldOf(Interest, "amount", None, description="Belopp i hela kronor")
 
 
-class DeclarationIn(Schema):
+class InterestIn(In, InterestFields):
+    pass
+
+
+class InterestOut(InterestFields):
+    pass
+
+
+class DeclarationIn(In):
     nothing_to_declare: bool = False
-    interests: list[InterestIO] = Field(default_factory=list)
+    interests: list[InterestIn] = Field(default_factory=list)
 
 
 class DeclarationSummaryOut(Schema):
@@ -245,14 +242,14 @@ class DeclarationSummaryOut(Schema):
 
 
 class DeclarationOut(DeclarationSummaryOut):
-    interests: list[InterestIO]
+    interests: list[InterestOut]
     reasoning: str
     measures: str
     assessed_by: str | None
     assessed_at: datetime.datetime | None
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(In):
     assessment: str = Field(..., description="inget_jav, jav_med_atgarder eller ej_valbar")
     reasoning: str = ""
     measures: str = Field("", description="Bara vid jäv som hanteras med åtgärder")
@@ -265,9 +262,9 @@ class AssessorOut(Schema):
     designated_at: datetime.datetime
 
 
-class AssessorIn(Schema):
+class AssessorIn(In):
     region: str = Field(..., description="Länskod")
-    person_id: int
+    person_id: Id
 
 
 class SeatOut(Schema):
@@ -301,9 +298,9 @@ class RepresentativeOut(Schema):
     payee_reference: str | None = Field(None, description="Referens i lönesystemet: null för den som inte får se den")
 
 
-class RepresentativeIn(Schema):
+class RepresentativeIn(In):
     region: str = Field(..., description="Länskod för regionens pool")
-    person_id: int | None = Field(None, description="En person i registret; annars anges en ny person")
+    person_id: Id | None = Field(None, description="En person i registret; annars anges en ny person")
     given_name: str = ""
     family_name: str = ""
     email: str = ""
@@ -314,10 +311,10 @@ class RepresentativeIn(Schema):
     availability: str = ""
     phone: str = ""
     payee_reference: str = Field("", description="Regionens referens i lönesystemet, aldrig personnummer")
-    consent_on: datetime.date
+    consent_on: Day
 
 
-class RepresentativePatch(Schema):
+class RepresentativePatch(In):
     kind: str | None = None
     recruited_through: str | None = None
     organisation: str | None = None
@@ -325,17 +322,17 @@ class RepresentativePatch(Schema):
     availability: str | None = None
     phone: str | None = None
     payee_reference: str | None = None
-    consent_on: datetime.date | None = None
+    consent_on: Day | None = None
     is_active: bool | None = None
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(In):
     kind: str = Field(..., description="organ, kartlaggning, remissvar eller annat")
-    body: int | None = Field(None, description="Organets id, för arbete i ett organ")
+    body: Id | None = Field(None, description="Organets id, för arbete i ett organ")
     description: str = ""
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    planned_hours: Decimal | None = None
+    start_date: Day
+    end_date: Day | None = None
+    planned_hours: Decimal | None = FieldOf(ParticipationAssignment, "planned_hours", None)
 
 
 class ClaimOut(Schema):
@@ -377,33 +374,37 @@ class AssignmentOut(Schema):
     claims: list[ClaimOut]
 
 
-class ClaimIn(Schema):
-    worked_on: datetime.date
-    hours: Decimal
-    occasions: int = 1
-    travel_km: Decimal = Decimal(0)
-    travel_costs: Decimal = Decimal(0)
+class ClaimIn(In):
+    worked_on: Day
+    hours: Decimal = FieldOf(CompensationClaim, "hours")
+    occasions: int = FieldOf(CompensationClaim, "occasions", 1)
+    travel_km: Decimal = FieldOf(CompensationClaim, "travel_km", Decimal(0))
+    travel_costs: Decimal = FieldOf(CompensationClaim, "travel_costs", Decimal(0))
     note: str = ""
 
 
-class ClaimDecisionIn(Schema):
+class ClaimDecisionIn(In):
     approve: bool
     note: str = Field("", description="Krävs vid avslag")
 
 
-class CompensationModelIO(Schema):
+class CompensationModelFields(Schema):
     basis: str = Field(..., description="timarvode eller fast_arvode")
-    hourly_rate: Decimal = Decimal(0)
-    fixed_fee: Decimal = Decimal(0)
-    mileage_rate: Decimal = Field(Decimal(0), description="Kronor per kilometer")
+    hourly_rate: Decimal = FieldOf(CompensationModel, "hourly_rate", Decimal(0))
+    fixed_fee: Decimal = FieldOf(CompensationModel, "fixed_fee", Decimal(0))
+    mileage_rate: Decimal = FieldOf(CompensationModel, "mileage_rate", Decimal(0), description="Kronor per kilometer")
 
 
-class CompensationModelOut(CompensationModelIO):
+class CompensationModelIn(In, CompensationModelFields):
+    pass
+
+
+class CompensationModelOut(CompensationModelFields):
     region: str
     updated_at: datetime.datetime
 
 
-class PayableListIn(Schema):
+class PayableListIn(In):
     region: str = Field(..., description="Länskod")
     period: str = Field(..., description="År och månad, ÅÅÅÅ-MM")
 
@@ -444,9 +445,9 @@ def _call_out(call: NominationCall) -> dict:
 def _call_values(data: dict) -> dict:
     values = dict(data)
     if "represents_region" in values:
-        values["represents_region"] = _resolve("represents_region", "region", values["represents_region"])
+        values["represents_region"] = resolve("represents_region", "region", values["represents_region"])
     if "represents_healthcare_region" in values:
-        values["represents_healthcare_region"] = _resolve(
+        values["represents_healthcare_region"] = resolve(
             "represents_healthcare_region", "healthcare_region", values["represents_healthcare_region"])
     if "profile" in values and values["profile"] is None:
         values["profile"] = ""
@@ -455,7 +456,7 @@ def _call_values(data: dict) -> dict:
 
 @router.get("/nomination-calls", response=list[CallOut], auth=READ_AUTH,
             summary="Utlysningar: publicerade och stängda för alla, utkast för den som får hantera dem")
-def list_calls(request, body: int | None = None, status: CallStatus | None = None):
+def list_calls(request, body: Id | None = None, status: CallStatus | None = None):
     found = selectors.calls_visible_to(request.user)
     if body is not None:
         found = found.filter(body_id=body)
@@ -465,36 +466,36 @@ def list_calls(request, body: int | None = None, status: CallStatus | None = Non
 
 
 @router.get("/nomination-calls/{call_id}", response=CallOut, auth=READ_AUTH, summary="En utlysning")
-def get_call(request, call_id: int):
+def get_call(request, call_id: Id):
     return _call_out(get_object_or_404(selectors.calls_visible_to(request.user), pk=call_id))
 
 
-@router.post("/nomination-calls", response={201: CallOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/nomination-calls", response={201: CallOut}, auth=WRITE_AUTH,
              summary="Skapa ett utkast till utlysning",
              description="Den som redigerar organet, för en nationell arbetsgrupp även den som redigerar dess NPO.")
 def create_call(request, payload: CallIn):
     values = _call_values(payload.dict())
-    body = _resolve("body", "body", values.pop("body"))
+    body = resolve("body", "body", values.pop("body"))
     return 201, _call_out(calls.call_create(by=request.user, body=body, **values))
 
 
-@router.patch("/nomination-calls/{call_id}", response={200: CallOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.patch("/nomination-calls/{call_id}", response={200: CallOut}, auth=WRITE_AUTH,
               summary="Ändra en utlysning som inte är stängd")
-def update_call(request, call_id: int, payload: CallPatch):
+def update_call(request, call_id: Id, payload: CallPatch):
     call = get_object_or_404(NominationCall, pk=call_id)
     return _call_out(calls.call_update(by=request.user, call=call, **_call_values(payload.dict(exclude_unset=True))))
 
 
-@router.post("/nomination-calls/{call_id}/publication", response={200: CallOut, **WRITE_RESPONSES},
+@router.post("/nomination-calls/{call_id}/publication", response={200: CallOut},
              auth=WRITE_AUTH, summary="Publicera utlysningen")
-def publish_call(request, call_id: int):
+def publish_call(request, call_id: Id):
     call = get_object_or_404(NominationCall, pk=call_id)
     return _call_out(calls.call_publish(by=request.user, call=call))
 
 
-@router.post("/nomination-calls/{call_id}/closure", response={200: CallOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/nomination-calls/{call_id}/closure", response={200: CallOut}, auth=WRITE_AUTH,
              summary="Stäng utlysningen för fler nomineringar")
-def close_call(request, call_id: int):
+def close_call(request, call_id: Id):
     call = get_object_or_404(NominationCall, pk=call_id)
     return _call_out(calls.call_close(by=request.user, call=call))
 
@@ -508,7 +509,7 @@ def close_call(request, call_id: int):
              description="Samma som det öppna formuläret: bara för utlysningar till nationella arbetsgrupper som "
                          "tillåter egen anmälan. Ett begränsat antal anmälningar per avsändare och timme; "
                          "därefter svarar API:t 429.")
-def self_nominate(request, call_id: int, payload: SelfNominationIn):
+def self_nominate(request, call_id: Id, payload: SelfNominationIn):
     call = get_object_or_404(NominationCall.objects.exclude(status=CallStatus.DRAFT), pk=call_id)
     data = payload.dict()
     code = data["home_region"].strip()
@@ -532,11 +533,11 @@ def self_nominate(request, call_id: int, payload: SelfNominationIn):
                  "detail": _("Tack för din anmälan. Kunskapsstödsgruppen i din region hör av sig.")}
 
 
-@router.post("/nomination-calls/{call_id}/nominations", response={201: NominationOut, **WRITE_RESPONSES},
+@router.post("/nomination-calls/{call_id}/nominations", response={201: NominationOut},
              auth=WRITE_AUTH, summary="Nominera en person i registret (kunskapsstödsgruppen i personens region)")
-def nominate(request, call_id: int, payload: NominationIn):
+def nominate(request, call_id: Id, payload: NominationIn):
     call = get_object_or_404(NominationCall, pk=call_id)
-    person = _resolve("person_id", "person", payload.person_id)
+    person = resolve("person_id", "person", payload.person_id)
     nomination = nominations.nomination_create(by=request.user, call=call, person=person,
                                                motivation=payload.motivation)
     return 201, _nomination_out(nomination)
@@ -570,7 +571,7 @@ def _nomination_out(nomination: Nomination) -> dict:
     }
 
 
-def _visible_nomination(request, nomination_id: int) -> Nomination:
+def _visible_nomination(request, nomination_id: Id) -> Nomination:
     nomination = get_object_or_404(_nominations(), pk=nomination_id)
     if not permissions.can_see_nomination(request.user, nomination):
         raise PermissionDenied(_("Nomineringen syns bara för kunskapsstödsgruppen, de organ som beslutar om den "
@@ -578,11 +579,11 @@ def _visible_nomination(request, nomination_id: int) -> Nomination:
     return nomination
 
 
-@router.get("/nominations", response={200: list[NominationSummaryOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/nominations", response={200: list[NominationSummaryOut]}, auth=LOGIN_AUTH,
             summary="Nomineringar du får se",
             description="Kunskapsstödsgruppen i regionen, den som hanterar utlysningen, ledamöterna i organen som "
                         "beslutar i kedjan och den nominerade själv.")
-def list_nominations(request, call: int | None = None, status: NominationStatus | None = None):
+def list_nominations(request, call: Id | None = None, status: NominationStatus | None = None):
     found = _nominations()
     if call is not None:
         found = found.filter(call_id=call)
@@ -591,26 +592,26 @@ def list_nominations(request, call: int | None = None, status: NominationStatus 
     return [_nomination_summary(n) for n in found.filter(permissions.nomination_readers_scope(request.user))]
 
 
-@router.get("/nominations/{nomination_id}", response={200: NominationOut, **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/nominations/{nomination_id}", response={200: NominationOut}, auth=LOGIN_AUTH,
             summary="En nominering med beslutskedjan: stegen, besluten och nästa steg")
-def get_nomination(request, nomination_id: int):
+def get_nomination(request, nomination_id: Id):
     return _nomination_out(_visible_nomination(request, nomination_id))
 
 
-@router.post("/nominations/{nomination_id}/decisions", response={201: NominationOut, **WRITE_RESPONSES},
+@router.post("/nominations/{nomination_id}/decisions", response={201: NominationOut},
              auth=WRITE_AUTH, summary="Fatta beslut i nästa steg av kedjan",
              description="Steget tas av ledamöterna i det organ som steget hör till (kunskapsstödsgruppen, RMKS, "
                          "den sjukvårdsregionala gruppen, NPO). Ett avslag kräver en kommentar.")
-def decide_nomination(request, nomination_id: int, payload: NominationDecisionIn):
+def decide_nomination(request, nomination_id: Id, payload: NominationDecisionIn):
     nomination = get_object_or_404(Nomination, pk=nomination_id)
     chain.nomination_decide(by=request.user, nomination=nomination, outcome=payload.outcome,
                             comment=payload.comment)
     return 201, _nomination_out(get_object_or_404(_nominations(), pk=nomination_id))
 
 
-@router.post("/nominations/{nomination_id}/withdrawal", response={200: NominationOut, **WRITE_RESPONSES},
+@router.post("/nominations/{nomination_id}/withdrawal", response={200: NominationOut},
              auth=WRITE_AUTH, summary="Återkalla en nominering (den nominerade eller kunskapsstödsgruppen)")
-def withdraw_nomination(request, nomination_id: int):
+def withdraw_nomination(request, nomination_id: Id):
     nomination = get_object_or_404(Nomination, pk=nomination_id)
     nominations.nomination_withdraw(by=request.user, nomination=nomination)
     return _nomination_out(get_object_or_404(_nominations(), pk=nomination_id))
@@ -633,12 +634,12 @@ def _declaration_out(declaration: Declaration) -> dict:
     }
 
 
-@router.get("/declarations", response={200: list[DeclarationSummaryOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/declarations", response={200: list[DeclarationSummaryOut]}, auth=LOGIN_AUTH,
             summary="Jävsdeklarationer du får se",
             description="Dina egna, och de som people.permissions låter dig se: personer i regioner du samordnar "
                         "eller bedömer, och i organ du är ordförande för. to_assess=true ger de som väntar på "
                         "din bedömning.")
-def list_declarations(request, person: int | None = None, status: DeclarationStatus | None = None,
+def list_declarations(request, person: Id | None = None, status: DeclarationStatus | None = None,
                       to_assess: bool = False):
     found = (selectors.assessor_queue(request.user) if to_assess
              else Declaration.objects.select_related("person"))
@@ -650,9 +651,9 @@ def list_declarations(request, person: int | None = None, status: DeclarationSta
     return [_declaration_summary(d) for d in found.filter(person__in=readable)]
 
 
-@router.get("/declarations/{declaration_id}", response={200: DeclarationOut, **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/declarations/{declaration_id}", response={200: DeclarationOut}, auth=LOGIN_AUTH,
             summary="En jävsdeklaration med intressen och bedömning")
-def get_declaration(request, declaration_id: int):
+def get_declaration(request, declaration_id: Id):
     declaration = get_object_or_404(Declaration.objects.select_related("person", "assessed_by__person"),
                                     pk=declaration_id)
     if not permissions.can_see_declaration(request.user, declaration):
@@ -661,7 +662,7 @@ def get_declaration(request, declaration_id: int):
     return _declaration_out(declaration)
 
 
-@router.post("/declarations", response={201: DeclarationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/declarations", response={201: DeclarationOut}, auth=WRITE_AUTH,
              summary="Lämna din egen jävsdeklaration",
              description="Den ersätter den deklaration som gäller nu; ett uppdrag flaggas tills den nya är bedömd.")
 def submit_declaration(request, payload: DeclarationIn):
@@ -680,10 +681,10 @@ def submit_declaration(request, payload: DeclarationIn):
     return 201, _declaration_out(declaration)
 
 
-@router.post("/declarations/{declaration_id}/assessment", response={200: DeclarationOut, **WRITE_RESPONSES},
+@router.post("/declarations/{declaration_id}/assessment", response={200: DeclarationOut},
              auth=WRITE_AUTH, summary="Bedöm en jävsdeklaration (utsedd bedömare i personens region)",
              description="En bedömning som tillåter uppdraget tillsätter de godkända nomineringar som väntar på den.")
-def assess_declaration(request, declaration_id: int, payload: AssessmentIn):
+def assess_declaration(request, declaration_id: Id, payload: AssessmentIn):
     declaration = get_object_or_404(Declaration, pk=declaration_id)
     declaration = declarations.declaration_assess(by=request.user, declaration=declaration,
                                                   assessment=payload.assessment, reasoning=payload.reasoning,
@@ -701,21 +702,21 @@ def _assessor_out(assessor: Assessor) -> dict:
 def list_assessors(request, region: str | None = None):
     found = Assessor.objects.select_related("region", "person")
     if region:
-        found = found.filter(region=_resolve("region", "region", region))
+        found = found.filter(region=resolve("region", "region", region))
     return [_assessor_out(a) for a in found]
 
 
-@router.post("/declaration-assessors", response={201: AssessorOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/declaration-assessors", response={201: AssessorOut}, auth=WRITE_AUTH,
              summary="Utse en bedömare av regionens jävsdeklarationer (regionens kunskapsstödsgrupp)")
 def designate_assessor(request, payload: AssessorIn):
-    region = _resolve("region", "region", payload.region)
-    person = _resolve("person_id", "person", payload.person_id)
+    region = resolve("region", "region", payload.region, required=True)
+    person = resolve("person_id", "person", payload.person_id, required=True)
     return 201, _assessor_out(declarations.assessor_designate(by=request.user, region=region, person=person))
 
 
-@router.delete("/declaration-assessors/{assessor_id}", response={200: AssessorOut, **WRITE_RESPONSES},
+@router.delete("/declaration-assessors/{assessor_id}", response={200: AssessorOut},
                auth=WRITE_AUTH, summary="Ta bort en bedömare", description="Svarar med den borttagna bedömaren.")
-def remove_assessor(request, assessor_id: int):
+def remove_assessor(request, assessor_id: Id):
     assessor = get_object_or_404(Assessor.objects.select_related("region", "person"), pk=assessor_id)
     removed = _assessor_out(assessor)
     declarations.assessor_remove(by=request.user, assessor=assessor)
@@ -729,7 +730,7 @@ def remove_assessor(request, assessor_id: int):
             summary="Organets ledamöter en dag (i dag om inget anges) med jävsdeklarationens status",
             description="Alla ser namn, roll, period och om jävsdeklarationen är bedömd; inloggade ser också "
                         "deklarationens status och de åtgärder som hanterar ett jäv.")
-def body_seats(request, body_id: int, day: datetime.date | None = None):
+def body_seats(request, body_id: Id, day: Day | None = None):
     body = get_object_or_404(Body, pk=body_id)
     detailed = permissions.can_see_seat_clearance(request.user)
     rows = []
@@ -785,14 +786,14 @@ def _representative_values(data: dict) -> dict:
     return values
 
 
-@router.get("/representatives", response={200: list[RepresentativeOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/representatives", response={200: list[RepresentativeOut]}, auth=LOGIN_AUTH,
             summary="Poolen av patient-, brukar- och närståendeföreträdare i regioner du samordnar",
             description="Kontaktuppgifterna (telefon, e-post, referens i lönesystemet) visas bara för den som får "
                         "se dem: regionens kunskapsstödsgrupp och företrädaren själv.")
 def list_representatives(request, region: str | None = None, active: bool | None = None):
     regions = _pool_regions(request.user)
     if region:
-        chosen = _resolve("region", "region", region)
+        chosen = resolve("region", "region", region)
         if chosen not in regions:
             raise PermissionDenied(_("Poolen i %(region)s syns bara för regionens kunskapsstödsgrupp.")
                                    % {"region": chosen})
@@ -806,7 +807,7 @@ def list_representatives(request, region: str | None = None, active: bool | None
     return [_representative_out(request.user, r) for r in found.distinct()]
 
 
-def _visible_representative(request, representative_id: int) -> Representative:
+def _visible_representative(request, representative_id: Id) -> Representative:
     rep = get_object_or_404(_representatives(), pk=representative_id)
     if not permissions.can_see_representative(request.user, rep):
         raise PermissionDenied(_("Uppgifterna i poolen syns bara för regionens kunskapsstödsgrupp och "
@@ -814,25 +815,25 @@ def _visible_representative(request, representative_id: int) -> Representative:
     return rep
 
 
-@router.get("/representatives/{representative_id}", response={200: RepresentativeOut, **READ_RESPONSES},
+@router.get("/representatives/{representative_id}", response={200: RepresentativeOut},
             auth=LOGIN_AUTH, summary="En företrädare i poolen")
-def get_representative(request, representative_id: int):
+def get_representative(request, representative_id: Id):
     return _representative_out(request.user, _visible_representative(request, representative_id))
 
 
-@router.post("/representatives", response={201: RepresentativeOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/representatives", response={201: RepresentativeOut}, auth=WRITE_AUTH,
              summary="Lägg till en företrädare i regionens pool",
              description="Anges person_id läggs en person i registret till; annars skapas personen av förnamn, "
                          "efternamn och e-post, med regionen som hemregion.")
 def add_representative(request, payload: RepresentativeIn):
     data = payload.dict()
-    region = _resolve("region", "region", data.pop("region"))
+    region = resolve("region", "region", data.pop("region"), required=True)
     person_id = data.pop("person_id")
     new_person = {k: data.pop(k).strip() for k in ("given_name", "family_name", "email")}
     values = _representative_values(data)
     with transaction.atomic():
         if person_id is not None:
-            person = _resolve("person_id", "person", person_id)
+            person = resolve("person_id", "person", person_id)
         else:
             _raise(_check_fields(Person, new_person))
             person = person_create(by=request.user, home_region=region, **new_person)
@@ -840,9 +841,9 @@ def add_representative(request, payload: RepresentativeIn):
     return 201, _representative_out(request.user, rep)
 
 
-@router.patch("/representatives/{representative_id}", response={200: RepresentativeOut, **WRITE_RESPONSES},
+@router.patch("/representatives/{representative_id}", response={200: RepresentativeOut},
               auth=WRITE_AUTH, summary="Ändra en företrädares uppgifter i poolen")
-def update_representative(request, representative_id: int, payload: RepresentativePatch):
+def update_representative(request, representative_id: Id, payload: RepresentativePatch):
     rep = get_object_or_404(Representative, pk=representative_id)
     rep = participation.representative_update(by=request.user, representative=rep,
                                               **_representative_values(payload.dict(exclude_unset=True)))
@@ -858,40 +859,40 @@ def _assignment_out(assignment: ParticipationAssignment) -> dict:
     }
 
 
-@router.post("/representatives/{representative_id}/assignments", response={201: AssignmentOut, **WRITE_RESPONSES},
+@router.post("/representatives/{representative_id}/assignments", response={201: AssignmentOut},
              auth=WRITE_AUTH, summary="Ge en företrädare ett medverkansuppdrag")
-def add_assignment(request, representative_id: int, payload: AssignmentIn):
+def add_assignment(request, representative_id: Id, payload: AssignmentIn):
     rep = get_object_or_404(Representative, pk=representative_id)
     values = payload.dict()
-    values["body"] = _resolve("body", "body", values["body"])
+    values["body"] = resolve("body", "body", values["body"])
     _raise(_check_fields(ParticipationAssignment, {"kind": values["kind"], "description": values["description"]}))
     return 201, _assignment_out(participation.assignment_create(by=request.user, representative=rep, **values))
 
 
-@router.get("/participation-assignments/{assignment_id}", response={200: AssignmentOut, **READ_RESPONSES},
+@router.get("/participation-assignments/{assignment_id}", response={200: AssignmentOut},
             auth=LOGIN_AUTH, summary="Ett medverkansuppdrag med ersättningsanspråken")
-def get_assignment(request, assignment_id: int):
+def get_assignment(request, assignment_id: Id):
     assignment = get_object_or_404(ParticipationAssignment.objects.select_related("representative__person",
                                                                                  "body"), pk=assignment_id)
     _visible_representative(request, assignment.representative_id)
     return _assignment_out(assignment)
 
 
-@router.post("/participation-assignments/{assignment_id}/claims", response={201: ClaimOut, **WRITE_RESPONSES},
+@router.post("/participation-assignments/{assignment_id}/claims", response={201: ClaimOut},
              auth=WRITE_AUTH, summary="Begär ersättning för ett tillfälle i uppdraget",
              description="Företrädaren själv eller regionens kunskapsstödsgrupp. Beloppen fastställs när "
                          "anspråket godkänns, efter regionens ersättningsmodell.")
-def submit_claim(request, assignment_id: int, payload: ClaimIn):
+def submit_claim(request, assignment_id: Id, payload: ClaimIn):
     assignment = get_object_or_404(ParticipationAssignment.objects.select_related("representative__person"),
                                    pk=assignment_id)
     _raise(_check_fields(CompensationClaim, {"note": payload.note.strip()}))
     return 201, compensation.claim_submit(by=request.user, assignment=assignment, **payload.dict())
 
 
-@router.post("/compensation-claims/{claim_id}/decision", response={200: ClaimOut, **WRITE_RESPONSES},
+@router.post("/compensation-claims/{claim_id}/decision", response={200: ClaimOut},
              auth=WRITE_AUTH, summary="Godkänn eller avslå ett ersättningsanspråk",
              description="Regionens kunskapsstödsgrupp; den som begärt ersättningen kan inte själv godkänna den.")
-def decide_claim(request, claim_id: int, payload: ClaimDecisionIn):
+def decide_claim(request, claim_id: Id, payload: ClaimDecisionIn):
     claim = get_object_or_404(CompensationClaim, pk=claim_id)
     _raise(_check_fields(CompensationClaim, {"decision_note": payload.note.strip()}))
     return compensation.claim_decide(by=request.user, claim=claim, approve=payload.approve, note=payload.note)
@@ -912,9 +913,9 @@ def get_compensation_model(request, county_code: str):
     return _model_out(get_object_or_404(CompensationModel.objects.select_related("region"), region=region))
 
 
-@router.put("/regions/{county_code}/compensation-model", response={200: CompensationModelOut, **WRITE_RESPONSES},
+@router.put("/regions/{county_code}/compensation-model", response={200: CompensationModelOut},
             auth=WRITE_AUTH, summary="Ange regionens ersättningsmodell (regionens kunskapsstödsgrupp)")
-def set_compensation_model(request, county_code: str, payload: CompensationModelIO):
+def set_compensation_model(request, county_code: str, payload: CompensationModelIn):
     region = get_object_or_404(Region, county_code=county_code)
     model = compensation.compensation_model_set(by=request.user, region=region, **payload.dict())
     return _model_out(model)
@@ -931,28 +932,28 @@ def _payable_lists():
         claim_count=Count("claims"), fees=Sum("claims__fee"), travels=Sum("claims__travel"))
 
 
-@router.get("/payable-lists", response={200: list[PayableListOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/payable-lists", response={200: list[PayableListOut]}, auth=LOGIN_AUTH,
             summary="Utbetalningsunderlag i regioner du samordnar")
 def list_payable_lists(request):
     return [_payable_out(p) for p in _payable_lists().filter(region__in=_pool_regions(request.user))]
 
 
-@router.post("/payable-lists", response={201: PayableListOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+@router.post("/payable-lists", response={201: PayableListOut}, auth=WRITE_AUTH,
              summary="Ta fram utbetalningsunderlag för en period",
              description="De godkända anspråken i regionen till och med periodens slut som inget tidigare "
                          "underlag har tagit med; varje anspråk betalas en gång.")
 def create_payable_list(request, payload: PayableListIn):
-    region = _resolve("region", "region", payload.region)
+    region = resolve("region", "region", payload.region, required=True)
     payable = compensation.payable_list_create(by=request.user, region=region, period=payload.period.strip())
     return 201, _payable_out(_payable_lists().get(pk=payable.pk))
 
 
-@router.get("/payable-lists/{payable_list_id}/csv", response={200: str, **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/payable-lists/{payable_list_id}/csv", response={200: str}, auth=LOGIN_AUTH,
             summary="Utbetalningsunderlaget som CSV för lönesystemet",
             description="Semikolonseparerat, decimalkomma, en rad per anspråk.",
             openapi_extra={"responses": {"200": {"description": "CSV",
                                                  "content": {"text/csv": {"schema": {"type": "string"}}}}}})
-def payable_list_csv(request, payable_list_id: int):
+def payable_list_csv(request, payable_list_id: Id):
     payable = get_object_or_404(PayableList.objects.select_related("region"), pk=payable_list_id)
     if not permissions.can_manage_pool(request.user, payable.region_id):
         raise PermissionDenied(_("Utbetalningsunderlaget syns bara för regionens kunskapsstödsgrupp."))
@@ -962,7 +963,7 @@ def payable_list_csv(request, payable_list_id: int):
     return response
 
 
-@router.get("/expert-time", response={200: list[ExpertTimeOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/expert-time", response={200: list[ExpertTimeOut]}, auth=LOGIN_AUTH,
             summary="Tid som regionerna ger nationella och sjukvårdsregionala organ under ett år",
             description="Från uppdragens avsatta tid, i proportion till dagarna i uppdraget. För samordnare och "
                         "nationella administratörer.")
@@ -978,7 +979,7 @@ def expert_time(request, year: int | None = Query(None, ge=2000, le=2100, descri
 # --- own data --------------------------------------------------------------------------
 
 
-@router.get("/me/export", response={200: dict[str, Any], **READ_RESPONSES}, auth=LOGIN_AUTH,
+@router.get("/me/export", response={200: dict[str, Any], 404: ErrorOut}, auth=LOGIN_AUTH,
             summary="Dina egna uppgifter i systemet",
             description="Det registret har om dig, dina uppdrag, nomineringar, jävsdeklarationer med bedömningar "
                         "och din plats i poolen med uppdrag och anspråk.")

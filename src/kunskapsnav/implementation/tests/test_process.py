@@ -12,7 +12,7 @@ from kunskapsnav.implementation.models import (
     DecisionRule,
     Gap,
     MeasureKind,
-    Outcome,
+    DecisionOutcome,
     RuleCondition,
     Stage,
 )
@@ -108,10 +108,10 @@ class StageTests(ImplementationTestCase):
             self.move(Stage.IMPLEMENTATION)
         with self.assertRaises(PermissionDenied):
             work.decision_record(by=self.chair, adoption=self.orebro_adoption, decided_by="X", decided_on=TODAY,
-                                 outcome=Outcome.APPROVED)
+                                 outcome=DecisionOutcome.APPROVED)
         pdf = SimpleUploadedFile("protokoll.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         work.decision_record(by=self.orebro_coordinator, adoption=self.orebro_adoption, body=self.health_board,
-                             decided_by=self.health_board.name, decided_on=TODAY, outcome=Outcome.APPROVED,
+                             decided_by=self.health_board.name, decided_on=TODAY, outcome=DecisionOutcome.APPROVED,
                              diary_number="RS 2026-01234", attachment=pdf)
         with self.assertRaises(PermissionDenied):
             self.move(Stage.IMPLEMENTATION, by=self.chair)  # the decision is the coordinators' to act on

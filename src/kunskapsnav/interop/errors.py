@@ -80,7 +80,9 @@ _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 
 def schema_error_field(loc) -> str:
-    parts = [str(p) for p in loc if str(p) not in _SOURCES]
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
     # A body read as one parameter (`payload`) is not a field the client sent.
     if parts and parts[0] == "payload":
         parts = parts[1:]

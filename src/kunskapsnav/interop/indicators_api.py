@@ -14,6 +14,7 @@ from kunskapsnav.indicators import imports, runs, selectors
 from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun, RunStatus
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.interop.edge import Id, In
+from kunskapsnav.interop.errors import ErrorOut
 
 router = Router(tags=["uppföljning"])
 
@@ -100,9 +101,11 @@ class ImportOut(Schema):
     rows: int
 
 
-class ImportRefusedOut(Schema):
-    detail: str
-    errors: list[ImportErrorOut]
+class ImportRefusedOut(ErrorOut):
+    """A refused import: the API's error shape, and the faults line by line when the file
+    could be read (the same list the import page shows)."""
+
+    lines: list[ImportErrorOut] = Field(default_factory=list, description="Felen per rad i filen")
 
 
 @router.get("/indicators", response=list[DefinitionOut], summary="Indikatorer (den senaste versionen av varje)")
@@ -157,7 +160,9 @@ def import_values(request, file: UploadedFile = File(...)):
     report = imports.values_import(by=request.user, data=file.read(), file_name=file.name or "import.csv")
     if not report.ok:
         return 422, {"detail": _("Filen har fel. Inget har importerats."),
-                     "errors": [{"line": line, "message": message} for line, message in report.errors]}
+                     "errors": {"file": [_("rad %(line)s: %(message)s") % {"line": line, "message": message}
+                                         for line, message in report.errors]},
+                     "lines": [{"line": line, "message": message} for line, message in report.errors]}
     return 201, {"rows": report.batch.rows}
 
 

@@ -635,9 +635,9 @@ def _declaration_out(declaration: Declaration) -> dict:
 
 @router.get("/declarations", response={200: list[DeclarationSummaryOut], **READ_RESPONSES}, auth=LOGIN_AUTH,
             summary="Jävsdeklarationer du får se",
-            description="Dina egna, och de som people.permissions låter dig se: personer i regioner du samordnar "
-                        "eller bedömer, och i organ du är ordförande för. to_assess=true ger de som väntar på "
-                        "din bedömning.")
+            description="Dina egna, och de som people.permissions låter dig se: personer med hemregion där du "
+                        "samordnar eller bedömer, och personer som tillsatts efter nominering i ett organ du är "
+                        "ordförande för. to_assess=true ger de som väntar på din bedömning.")
 def list_declarations(request, person: int | None = None, status: DeclarationStatus | None = None,
                       to_assess: bool = False):
     found = (selectors.assessor_queue(request.user) if to_assess
@@ -656,8 +656,9 @@ def get_declaration(request, declaration_id: int):
     declaration = get_object_or_404(Declaration.objects.select_related("person", "assessed_by__person"),
                                     pk=declaration_id)
     if not permissions.can_see_declaration(request.user, declaration):
-        raise PermissionDenied(_("Jävsdeklarationen syns bara för personen själv, regionens samordnare och "
-                                 "bedömare, ordförande i personens organ och nationella administratörer."))
+        raise PermissionDenied(_("Jävsdeklarationen syns bara för personen själv, samordnarna och bedömarna i "
+                                 "personens hemregion, ordföranden i ett organ där personen tillsatts efter "
+                                 "nominering och nationella administratörer."))
     return _declaration_out(declaration)
 
 

@@ -61,6 +61,13 @@ def _check_not_nominated(call: NominationCall, *, email: str = "", person: Perso
         raise ValidationError(_("Personen är redan nominerad till den här utlysningen."))
 
 
+def _check_represents(call: NominationCall, home_region, *, field: str, message: str):
+    """A seat that represents a region is filled with people of that region, so that the
+    region handling the nomination is always the nominee's own (Nomination.region)."""
+    if call.represents_region_id is not None and call.represents_region_id != getattr(home_region, "pk", None):
+        raise ValidationError({field: [message % {"region": call.represents_region}]})
+
+
 def _check_rate(key: str):
     since = timezone.now() - datetime.timedelta(hours=1)
     if Nomination.objects.filter(sender_key=key, created_at__gte=since).count() >= \
@@ -76,6 +83,8 @@ def nomination_self_submit(*, call: NominationCall, sender: str, given_name: str
     if not call.self_nomination_allowed:
         raise ValidationError(_("Den här utlysningen tar inte emot egna anmälningar."))
     _check_open(call)
+    _check_represents(call, home_region, field="home_region",
+                      message=_("Platsen företräder %(region)s. Anmäl dig bara om du arbetar där."))
     key = sender_key(sender)
     _check_rate(key)
     if call.nominations.filter(status__in=OPEN_STATUSES, email__iexact=email.strip()).exists():
@@ -94,10 +103,11 @@ def nomination_create(*, by, call: NominationCall, person: Person, motivation: s
     call = NominationCall.objects.select_for_update().get(pk=call.pk)
     if person.home_region_id is None:
         raise ValidationError({"person": [_("Personen har ingen hemregion i registret. Ange den först.")]})
-    region_id = call.represents_region_id or person.home_region_id
-    if not permissions.can_nominate(by, call, region_id=region_id):
-        raise PermissionDenied(_("Bara kunskapsstödsgruppen i personens region kan nominera till platsen."))
+    if not permissions.can_nominate(by, person):
+        raise PermissionDenied(_("Bara kunskapsstödsgruppen i personens region kan nominera personen."))
     _check_open(call)
+    _check_represents(call, person.home_region, field="person",
+                      message=_("Platsen företräder %(region)s. Nominera en person från %(region)s."))
     if not motivation.strip():
         raise ValidationError({"motivation": [_("Motivera nomineringen.")]})
     if not person.email:

@@ -334,8 +334,8 @@ def declaration_create(request):
 def _declaration(request, pk) -> Declaration:
     declaration = get_object_or_404(Declaration.objects.select_related("person__home_region", "assessed_by"), pk=pk)
     _require(permissions.can_see_declaration(request.user, declaration),
-             _("Jävsdeklarationen syns för personen själv, regionens kunskapsstödsgrupp och bedömare, och "
-               "ordförande i de organ personen sitter i."))
+             _("Jävsdeklarationen syns för personen själv, kunskapsstödsgruppen och bedömarna i personens "
+               "hemregion, och ordföranden i ett organ där personen tillsatts efter nominering."))
     return declaration
 
 

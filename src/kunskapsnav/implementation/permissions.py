@@ -51,6 +51,13 @@ def can_see(user, adoption: Adoption) -> bool:
     return adoption.is_public or is_national_side(user) or adoption.region_id in region_ids_of(user)
 
 
+def can_see_participant_names(user) -> bool:
+    """The patients, users and relatives taking part in an adoption are named to people who
+    work in the system; a shared adoption shows the public how many take part, not who: being
+    a patient representative says something about one's health."""
+    return bool(user.is_authenticated and user.is_active)
+
+
 def can_coordinate(user, region_id: int) -> bool:
     return registry.is_national_admin(user) or region_id in registry.coordinated_region_ids(user)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.organisation import bodies, coverage, memberships, people, selectors
 from kunskapsnav.organisation.models import (
     Body,
@@ -397,9 +397,10 @@ def update_body(request, body_id: int, payload: BodyPatch):
 # --- people ----------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="En person (utan kontaktuppgifter)")
+@router.get("/people/{person_id}", response=PersonOut, auth=READ_AUTH, summary="En person (utan kontaktuppgifter)",
+            description="Utan inloggning bara den som har eller har haft ett uppdrag i ett organ.")
 def get_person(request, person_id: int):
-    return get_object_or_404(Person.objects.select_related("home_region"), pk=person_id)
+    return get_object_or_404(selectors.people_visible_to(request.user).select_related("home_region"), pk=person_id)
 
 
 @router.post("/people", response={201: PersonOut, **WRITE_RESPONSES}, auth=WRITE_AUTH, summary="Lägg till en person")

@@ -126,6 +126,16 @@ class PeoplePagesTests(PeopleTestCase):
         person_page = self.get_as(self.outsider, self.nominee.person.get_absolute_url())
         self.assertContains(person_page, "Deltar inte i frågor om fondens projekt.")
 
+    def test_a_representative_in_the_pool_is_not_in_the_public_registry_unless_they_hold_a_seat(self):
+        person = self.rep.person
+        page, api = reverse("organisation:person_detail", args=[person.pk]), f"/api/v1/people/{person.pk}"
+        self.assertEqual(self.get_as(None, page).status_code, 404)
+        self.assertEqual(self.client.get(api).status_code, 404)
+        self.assertEqual(self.get_as(self.outsider, page).status_code, 200)
+        seat(by=self.orebro_coordinator, body=self.orebro_lpo, person=person, role=Role.PATIENT_REPRESENTATIVE)
+        self.assertContains(self.get_as(None, page), str(person))
+        self.assertEqual(self.client.get(api).status_code, 200)
+
     # --- the public self-nomination form --------------------------------------------
 
     def form_data(self, **changes):

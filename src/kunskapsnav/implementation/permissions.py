@@ -7,7 +7,10 @@
   adoption from kartläggning to beslut and from implementering to uppföljning.
 - A region's work in progress is seen by the region (its coordinators and the people in its
   local bodies) and by the national side (national administrators, analysts, members of
-  national bodies); other regions and the public see it once the region shares it.
+  national bodies); other regions and the public see it once the region shares it. A
+  region's contact person for a national body is not a member of it: any coordinator names
+  their region's contact (organisation.permissions.can_manage_membership), and that must
+  not open every other region's work to them.
 """
 
 from django.utils import timezone
@@ -32,7 +35,8 @@ def is_national_side(user) -> bool:
         return True
     if user.is_authenticated and user.is_active and getattr(user, "analyst", False):
         return True
-    return _memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.NATIONAL]).exists()
+    return _memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.NATIONAL]).exclude(
+        role=Role.CONTACT).exists()
 
 
 def region_ids_of(user) -> frozenset[int]:
@@ -45,6 +49,13 @@ def region_ids_of(user) -> frozenset[int]:
 
 def can_see(user, adoption: Adoption) -> bool:
     return adoption.is_public or is_national_side(user) or adoption.region_id in region_ids_of(user)
+
+
+def can_see_participant_names(user) -> bool:
+    """The patients, users and relatives taking part in an adoption are named to people who
+    work in the system; a shared adoption shows the public how many take part, not who: being
+    a patient representative says something about one's health."""
+    return bool(user.is_authenticated and user.is_active)
 
 
 def can_coordinate(user, region_id: int) -> bool:

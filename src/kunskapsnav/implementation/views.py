@@ -17,6 +17,7 @@ from kunskapsnav.knowledge import diff
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
 from kunskapsnav.organisation.models import Body, Region
+from kunskapsnav.organisation.permissions import can_see_change_authors
 from kunskapsnav.people.selectors import conflict_measures
 
 from . import adoptions as adoption_rules
@@ -156,7 +157,10 @@ def adoption_detail(request, pk):
         "works": works,
         "successor": successor if successor and permissions.can_see(user, successor) else None,
         "transitions": adoption.transitions.select_related("by"),
-        "history": history_of(adoption.history.all(), subject=lambda record: str(record.instance)),
+        "show_participants": permissions.can_see_participant_names(user),
+        "hide_authors": not can_see_change_authors(user),
+        "history": history_of(adoption.history.all(), subject=lambda record: str(record.instance),
+                              authors=can_see_change_authors(user)),
     }
     if successor:
         context["changes"] = diff.version_diff(adoption.version, successor.version)

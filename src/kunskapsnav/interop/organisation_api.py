@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.interop.edge import Day, FieldOf, Id, In, Pagination
 from kunskapsnav.interop.references import resolve
 from kunskapsnav.organisation import bodies, coverage, memberships, people, selectors
@@ -369,9 +369,10 @@ def update_body(request, body_id: Id, payload: BodyPatch):
 # --- people ----------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="En person (utan kontaktuppgifter)")
+@router.get("/people/{person_id}", response=PersonOut, auth=READ_AUTH, summary="En person (utan kontaktuppgifter)",
+            description="Utan inloggning bara den som har eller har haft ett uppdrag i ett organ.")
 def get_person(request, person_id: Id):
-    return get_object_or_404(Person.objects.select_related("home_region"), pk=person_id)
+    return get_object_or_404(selectors.people_visible_to(request.user).select_related("home_region"), pk=person_id)
 
 
 @router.post("/people", response={201: PersonOut}, auth=WRITE_AUTH, summary="Lägg till en person")

@@ -11,6 +11,7 @@ rules allow (403 for a single object, filtered lists).
 """
 
 import datetime
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,7 @@ from kunskapsnav.people.models import (
 )
 
 router = Router(tags=["personer"])
+logger = logging.getLogger(__name__)
 
 # Reads of personal data need a user: no session and no token is refused with 401, like a write.
 LOGIN_AUTH = WRITE_AUTH
@@ -153,11 +155,13 @@ class SelfNominationIn(In):
     home_region: str = Field("", description="Länskod för regionen där du är anställd eller verksam")
     motivation: str = Field("", description="Kompetens och erfarenhet av området, högst 4000 tecken")
     consent: bool = Field(False, description="Samtycke till hur uppgifterna hanteras; krävs")
+    webbplats: str = Field("", description="Lämna tomt. En fälla för robotar, som i det öppna formuläret: är fältet "
+                                           "ifyllt sparas ingenting, men svaret är detsamma.")
 
 
 class SelfNominationOut(Schema):
     call: int
-    status: NominationStatus
+    status: NominationStatus = Field(..., description="Alltid pagar: svaret säger inte vad som blev av anmälan")
     detail: str
 
 
@@ -504,11 +508,13 @@ def close_call(request, call_id: Id):
 
 
 @router.post("/nomination-calls/{call_id}/self-nominations",
-             response={201: SelfNominationOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             response={201: SelfNominationOut, 404: ErrorOut, 422: ErrorOut},
              summary="Anmäl dig själv till en utlysning (öppet, utan inloggning)",
              description="Samma som det öppna formuläret: bara för utlysningar till nationella arbetsgrupper som "
-                         "tillåter egen anmälan. Ett begränsat antal anmälningar per avsändare och timme; "
-                         "därefter svarar API:t 429.")
+                         "tillåter egen anmälan. Svaret är detsamma (201 och samma text) vad som än blev av "
+                         "anmälan: sparad, adressen redan nominerad, fler anmälningar från avsändaren den senaste "
+                         "timmen än gränsen tillåter (räknat per IPv4-adress och IPv6-/64), eller fällan "
+                         "webbplats ifylld. 422 gäller bara det som skickades och utlysningen.")
 def self_nominate(request, call_id: Id, payload: SelfNominationIn):
     call = get_object_or_404(NominationCall.objects.exclude(status=CallStatus.DRAFT), pk=call_id)
     data = payload.dict()
@@ -517,20 +523,17 @@ def self_nominate(request, call_id: Id, payload: SelfNominationIn):
     # The form chooses a region by its key; an unknown county code must not pass as one.
     data["home_region"] = region.pk if region else ("" if not code else "okand")
     form = SelfNominationForm(data)
+    thanks = {"call": call.pk, "status": NominationStatus.IN_PROGRESS,
+              "detail": _("Tack. Kunskapsstödsgruppen i den region du angav bereder anmälan och hör av sig.")}
+    if form.is_robot:
+        logger.warning("self-nomination to call %s through the API: honeypot filled in, nothing stored", call.pk)
+        return 201, thanks
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-    try:
-        nomination = nominations.nomination_self_submit(call=call, sender=nominations.sender_address(request),
-                                                        **form.nomination_values())
-    except nominations.TooManyNominations:
-        return 429, {"detail": _("Det har kommit många anmälningar från din adress den senaste timmen. "
-                                 "Försök igen om en stund.")}
-    except nominations.AlreadyNominated:
-        # The same answer as for a new nomination: a stranger must not learn who is nominated.
-        return 201, {"call": call.pk, "status": NominationStatus.IN_PROGRESS,
-                     "detail": _("Tack för din anmälan. Kunskapsstödsgruppen i din region hör av sig.")}
-    return 201, {"call": call.pk, "status": nomination.status,
-                 "detail": _("Tack för din anmälan. Kunskapsstödsgruppen i din region hör av sig.")}
+    # Stored, already nominated or over the limit: the same answer (people.nominations).
+    nominations.nomination_self_submit(call=call, sender=nominations.sender_address(request),
+                                       **form.nomination_values())
+    return 201, thanks
 
 
 @router.post("/nomination-calls/{call_id}/nominations", response={201: NominationOut},
@@ -636,9 +639,9 @@ def _declaration_out(declaration: Declaration) -> dict:
 
 @router.get("/declarations", response={200: list[DeclarationSummaryOut]}, auth=LOGIN_AUTH,
             summary="Jävsdeklarationer du får se",
-            description="Dina egna, och de som people.permissions låter dig se: personer i regioner du samordnar "
-                        "eller bedömer, och i organ du är ordförande för. to_assess=true ger de som väntar på "
-                        "din bedömning.")
+            description="Dina egna, och de som people.permissions låter dig se: personer med hemregion där du "
+                        "samordnar eller bedömer, och personer som tillsatts efter nominering i ett organ du är "
+                        "ordförande för. to_assess=true ger de som väntar på din bedömning.")
 def list_declarations(request, person: Id | None = None, status: DeclarationStatus | None = None,
                       to_assess: bool = False):
     found = (selectors.assessor_queue(request.user) if to_assess
@@ -657,8 +660,9 @@ def get_declaration(request, declaration_id: Id):
     declaration = get_object_or_404(Declaration.objects.select_related("person", "assessed_by__person"),
                                     pk=declaration_id)
     if not permissions.can_see_declaration(request.user, declaration):
-        raise PermissionDenied(_("Jävsdeklarationen syns bara för personen själv, regionens samordnare och "
-                                 "bedömare, ordförande i personens organ och nationella administratörer."))
+        raise PermissionDenied(_("Jävsdeklarationen syns bara för personen själv, samordnarna och bedömarna i "
+                                 "personens hemregion, ordföranden i ett organ där personen tillsatts efter "
+                                 "nominering och nationella administratörer."))
     return _declaration_out(declaration)
 
 

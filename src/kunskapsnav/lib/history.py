@@ -41,7 +41,7 @@ def _display(model, field_name: str, value) -> str:
     return str(value)
 
 
-def _entries(records, subject, hidden_fields) -> list[HistoryEntry]:
+def _entries(records, subject, hidden_fields, authors) -> list[HistoryEntry]:
     entries = []
     previous_by_object = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
@@ -67,7 +67,7 @@ def _entries(records, subject, hidden_fields) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=record.history_user,
+                who=record.history_user if authors else None,
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
                 subject=subject(record),
                 reason=record.history_change_reason or "",
@@ -77,8 +77,9 @@ def _entries(records, subject, hidden_fields) -> list[HistoryEntry]:
     return entries
 
 
-def history_of(*querysets, subject=str, hidden_fields=frozenset()) -> list[HistoryEntry]:
+def history_of(*querysets, subject=str, hidden_fields=frozenset(), authors: bool = True) -> list[HistoryEntry]:
     """Newest first. `subject` names the object each record is about (its str by default);
-    changes to `hidden_fields` (personal data the reader may not see) are left out."""
+    changes to `hidden_fields` (personal data the reader may not see) are left out, and so is
+    who made each change unless `authors` (a username is personal data too)."""
     records = list(chain.from_iterable(qs.select_related("history_user") for qs in querysets))
-    return sorted(_entries(records, subject, hidden_fields), key=lambda e: e.when, reverse=True)
+    return sorted(_entries(records, subject, hidden_fields, authors), key=lambda e: e.when, reverse=True)

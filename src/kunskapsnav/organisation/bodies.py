@@ -87,13 +87,15 @@ def body_update(*, by, body: Body, **values) -> Body:
     body = Body.objects.select_for_update().get(pk=body.pk)
     if "kind" in values and values["kind"] != body.kind and not permissions.is_national_admin(by):
         raise PermissionDenied(_("Bara en nationell administratör kan ändra ett organs typ."))
+    place = (body.region_id, body.healthcare_region_id)
     apply_changes(body, values, editable=EDITABLE_FIELDS)
     body.name = body.name.strip()
-    # Moving a body to another region is a new body in the registry's eyes: the editor
-    # must be allowed to edit at the destination too.
-    if not permissions.can_edit_body(by, body) and not permissions.can_create_body(
-        by, kind=body.kind, region_id=body.region_id
-    ):
+    # Moving a body to another region is a new body in the registry's eyes: the editor must
+    # be allowed to create it at the destination. Leading the body is not enough: its
+    # members would become people of the other region's bodies and see that region's work
+    # in progress (implementation.permissions.region_ids_of).
+    moved = (body.region_id, body.healthcare_region_id) != place
+    if moved and not permissions.can_create_body(by, kind=body.kind, region_id=body.region_id):
         raise PermissionDenied(_("Du får inte flytta organet till en annan region."))
     _check_valid(body)
     return _save(body, by=by)

@@ -101,3 +101,18 @@ def can_edit_person(user, person: Person) -> bool:
 def can_see_contact_details(user) -> bool:
     """E-mail addresses are for people who work in the system, not for the public."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def can_see_change_authors(user) -> bool:
+    """Who made a change is personal data of the one who made it (a username): for people who
+    work in the system. The public sees what changed and when."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_look_up_anyone(user) -> bool:
+    """People who work in the system find everyone in the registry. The public finds a person
+    only through a seat they hold or have held (organisation.selectors.people_visible_to):
+    not a representative in a region's pool, a nominee or someone just added, who have no
+    public role and, for a patient representative, would give away something about their
+    health."""
+    return bool(user.is_authenticated and user.is_active)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kunskapsnav.lib.history import history_of
 
-from .permissions import COORDINATOR_ROLES
+from .permissions import COORDINATOR_ROLES, can_look_up_anyone, can_see_change_authors
 from .models import Body, BodyKind, Level, Membership, Municipality, Person, Region, Role
 
 BODY_SORTS = {
@@ -76,32 +76,41 @@ def time_allocated(person: Person, *, day: datetime.date | None = None) -> int:
     return sum(m.time_share or 0 for m in person.memberships.active_on(day))
 
 
-def body_history(body: Body):
+def people_visible_to(user) -> QuerySet[Person]:
+    """The people of the registry the user may look up (a person's page, the API): everyone
+    for people who work in the system; for the public, those who hold or have held a seat
+    in a body (permissions.can_look_up_anyone)."""
+    if can_look_up_anyone(user):
+        return Person.objects.all()
+    return Person.objects.filter(pk__in=Membership.objects.values("person_id"))
+
+
+def body_history(body: Body, *, user):
+    """The public sees what changed and when, not who changed it."""
     return history_of(
         Body.history.filter(id=body.pk),
         Membership.history.filter(body_id=body.pk),
         subject=lambda r: str(r.instance),
+        authors=can_see_change_authors(user),
     )
 
 
-# Contact details are personal data: their changes are shown only to those who may see them.
-CONTACT_FIELDS = frozenset({"email"})
+def person_history(person: Person, *, user):
+    """A person's own history (earlier names, titles, regions, addresses) is for people who
+    work in the system only: None for the public, who have no use for it."""
+    if not can_see_change_authors(user):
+        return None
+    return history_of(Person.history.filter(id=person.pk), subject=lambda r: str(r.instance))
 
 
-def person_history(person: Person, *, show_contact: bool):
-    return history_of(
-        Person.history.filter(id=person.pk),
-        subject=lambda r: str(r.instance),
-        hidden_fields=frozenset() if show_contact else CONTACT_FIELDS,
-    )
-
-
-def region_history(region):
-    """Changes to the region itself and to its kommuner (names, codes, belonging)."""
+def region_history(region, *, user):
+    """Changes to the region itself and to its kommuner (names, codes, belonging); the public
+    sees what changed and when, not who changed it."""
     return history_of(
         Region.history.filter(id=region.pk),
         Municipality.history.filter(region_id=region.pk),
         subject=lambda r: str(r.instance),
+        authors=can_see_change_authors(user),
     )
 
 

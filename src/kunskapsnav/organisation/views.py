@@ -79,7 +79,8 @@ def body_detail(request, pk):
             "other_memberships": other,
             "mirrored_by": body.mirrored_by.active().select_related("region", "healthcare_region").order_by("name"),
             "children": body.children.active().order_by("name"),
-            "history": selectors.body_history(body),
+            "history": selectors.body_history(body, user=request.user),
+            "hide_authors": not permissions.can_see_change_authors(request.user),
             "can_edit": permissions.can_edit_body(request.user, body),
             "show_contact": permissions.can_see_contact_details(request.user),
         },
@@ -175,7 +176,7 @@ def membership_update(request, pk):
 
 @require_safe
 def person_detail(request, pk):
-    person = get_object_or_404(Person.objects.select_related("home_region"), pk=pk)
+    person = get_object_or_404(selectors.people_visible_to(request.user).select_related("home_region"), pk=pk)
     show_contact = permissions.can_see_contact_details(request.user)
     return render(
         request,
@@ -186,7 +187,7 @@ def person_detail(request, pk):
             "today": timezone.localdate(),
             "time_allocated": selectors.time_allocated(person),
             "more_facts": extensions.person_facts(request, person),
-            "history": selectors.person_history(person, show_contact=show_contact),
+            "history": selectors.person_history(person, user=request.user),
             "can_edit": permissions.can_edit_person(request.user, person),
             "show_contact": show_contact,
         },
@@ -254,7 +255,8 @@ def region_detail(request, county_code):
             "ksg": hr_coverage.ksg,
             "ksg_members": ksg_members,
             "municipalities": region.municipalities.all(),
-            "history": selectors.region_history(region),
+            "history": selectors.region_history(region, user=request.user),
+            "hide_authors": not permissions.can_see_change_authors(request.user),
             "can_create_body": permissions.can_create_body(request.user, kind="LPO", region_id=region.pk),
         },
     )

@@ -116,8 +116,6 @@ class Nomination(models.Model):
                               default=NominationStatus.IN_PROGRESS)
     membership = models.OneToOneField(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="nomination", verbose_name=_("uppdrag"))
-    # A keyed hash of the sender's address for the public form's rate limit; never the address.
-    sender_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("nominering")
@@ -139,6 +137,19 @@ class Nomination(models.Model):
         """The region whose kunskapsstödsgrupp and RMKS handle the nomination: the one the
         seat represents, else the nominee's own."""
         return self.call.represents_region or self.home_region
+
+
+class SelfNominationAttempt(models.Model):
+    """One submission of the public self-nomination (form or API), counted for the limit per
+    sender: a keyed hash of the sender's address block (people.nominations.sender_key), never
+    the address. Every submission counts, whatever became of it, so that the limit tells a
+    stranger nothing about the address nominated. Forgotten after a day."""
+
+    sender_key = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.sender_key[:8]}… {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Step(models.TextChoices):

@@ -4,6 +4,7 @@ through the public form where the call allows it (national working groups)."""
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -15,20 +16,11 @@ from django.utils.translation import gettext as _
 from kunskapsnav.organisation.models import Person
 
 from . import permissions
-from .models import NominationCall, Nomination, NominationSource, NominationStatus
+from .models import NominationCall, Nomination, NominationSource, NominationStatus, SelfNominationAttempt
 
 logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = (NominationStatus.IN_PROGRESS, NominationStatus.APPROVED, NominationStatus.SEATED)
-
-
-class TooManyNominations(Exception):
-    """The public form's limit per sender and hour is reached."""
-
-
-class AlreadyNominated(Exception):
-    """The address is already nominated to the call. The public form answers as if the
-    nomination went in, so that a stranger cannot learn who is nominated; nothing is stored."""
 
 
 def sender_address(request) -> str:
@@ -44,9 +36,32 @@ def sender_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or ""
 
 
+# The block one sender is counted by. An IPv6 /64 is what one line or one host is given, and
+# its owner picks any address in it at will. In IPv4 the address itself: a /24 would lump
+# whole offices and mobile operators' shared addresses together, and IPv4 addresses are scarce
+# enough that a sender does not hold many.
+IPV4_SENDER_PREFIX = 32
+IPV6_SENDER_PREFIX = 64
+
+
+def sender_block(address: str) -> str:
+    """The network block the address belongs to, as the limit counts it: the IPv4 address
+    (an IPv4 address written as IPv6, ::ffff:a.b.c.d, too) or the IPv6 /64. Something that is
+    no address at all is counted as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.version == 4:
+        return str(ipaddress.IPv4Network((int(ip), IPV4_SENDER_PREFIX), strict=False))
+    return str(ipaddress.IPv6Network((int(ip), IPV6_SENDER_PREFIX), strict=False))  # without a zone (%eth0)
+
+
 def sender_key(address: str) -> str:
-    """A keyed hash of the sender's network address: enough to count, not to identify."""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    """A keyed hash of the sender's address block: enough to count, not to identify."""
+    return hmac.new(settings.SECRET_KEY.encode(), sender_block(address).encode(), hashlib.sha256).hexdigest()
 
 
 def _check_open(call: NominationCall):
@@ -61,29 +76,46 @@ def _check_not_nominated(call: NominationCall, *, email: str = "", person: Perso
         raise ValidationError(_("Personen är redan nominerad till den här utlysningen."))
 
 
-def _check_rate(key: str):
+def _check_represents(call: NominationCall, home_region, *, field: str, message: str):
+    """A seat that represents a region is filled with people of that region, so that the
+    region handling the nomination is always the nominee's own (Nomination.region)."""
+    if call.represents_region_id is not None and call.represents_region_id != getattr(home_region, "pk", None):
+        raise ValidationError({field: [message % {"region": call.represents_region}]})
+
+
+def _over_the_limit(key: str) -> bool:
     since = timezone.now() - datetime.timedelta(hours=1)
-    if Nomination.objects.filter(sender_key=key, created_at__gte=since).count() >= \
-            settings.SELF_NOMINATION_LIMIT_PER_HOUR:
-        raise TooManyNominations
+    return SelfNominationAttempt.objects.filter(sender_key=key, created_at__gte=since).count() > \
+        settings.SELF_NOMINATION_LIMIT_PER_HOUR
 
 
 @transaction.atomic
 def nomination_self_submit(*, call: NominationCall, sender: str, given_name: str, family_name: str, email: str,
-                           title: str, home_region, motivation: str) -> Nomination:
-    """A self-nomination from the public form (already validated by its form)."""
+                           title: str, home_region, motivation: str) -> Nomination | None:
+    """A self-nomination from the public form or the API (already validated by the form).
+
+    Returns the nomination, or None when nothing was stored: the sender is over the limit, or
+    the address is already nominated to the call. Whoever asks is answered the same either
+    way, and every submission counts towards the sender's limit whatever became of it, so
+    that neither the answer nor the limit tells a stranger who is nominated. What depends on
+    the call alone (not open, no self-nominations, a seat for another region) is refused."""
     call = NominationCall.objects.select_for_update().get(pk=call.pk)
     if not call.self_nomination_allowed:
         raise ValidationError(_("Den här utlysningen tar inte emot egna anmälningar."))
     _check_open(call)
+    _check_represents(call, home_region, field="home_region",
+                      message=_("Platsen företräder %(region)s. Anmäl dig bara om du arbetar där."))
     key = sender_key(sender)
-    _check_rate(key)
+    SelfNominationAttempt.objects.create(sender_key=key)
+    if _over_the_limit(key):
+        logger.warning("self-nomination to call %s: too many from one sender this hour, nothing stored", call.pk)
+        return None
     if call.nominations.filter(status__in=OPEN_STATUSES, email__iexact=email.strip()).exists():
-        raise AlreadyNominated
+        logger.info("self-nomination to call %s: address already nominated, nothing stored", call.pk)
+        return None
     nomination = Nomination.objects.create(
         call=call, source=NominationSource.SELF, given_name=given_name.strip(), family_name=family_name.strip(),
-        email=email.strip().lower(), title=title.strip(), home_region=home_region, motivation=motivation.strip(),
-        sender_key=key)
+        email=email.strip().lower(), title=title.strip(), home_region=home_region, motivation=motivation.strip())
     logger.info("self-nomination %s to call %s", nomination.pk, call.pk)
     return nomination
 
@@ -94,10 +126,11 @@ def nomination_create(*, by, call: NominationCall, person: Person, motivation: s
     call = NominationCall.objects.select_for_update().get(pk=call.pk)
     if person.home_region_id is None:
         raise ValidationError({"person": [_("Personen har ingen hemregion i registret. Ange den först.")]})
-    region_id = call.represents_region_id or person.home_region_id
-    if not permissions.can_nominate(by, call, region_id=region_id):
-        raise PermissionDenied(_("Bara kunskapsstödsgruppen i personens region kan nominera till platsen."))
+    if not permissions.can_nominate(by, person):
+        raise PermissionDenied(_("Bara kunskapsstödsgruppen i personens region kan nominera personen."))
     _check_open(call)
+    _check_represents(call, person.home_region, field="person",
+                      message=_("Platsen företräder %(region)s. Nominera en person från %(region)s."))
     if not motivation.strip():
         raise ValidationError({"motivation": [_("Motivera nomineringen.")]})
     if not person.email:
@@ -122,9 +155,9 @@ def nomination_withdraw(*, by, nomination: Nomination) -> Nomination:
 
 
 def sender_keys_forget(*, now: datetime.datetime) -> int:
-    """The rate limit needs the sender's key for an hour; keep it a day, then forget it."""
-    return Nomination.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).exclude(
-        sender_key="").update(sender_key="")
+    """The limit needs the senders' keys for an hour; keep them a day, then forget them."""
+    count, _deleted = SelfNominationAttempt.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).delete()
+    return count
 
 
 def nominations_purge(*, now: datetime.datetime) -> int:

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -45,8 +46,23 @@ def _account_for(person: Person, *, by):
 
 
 def registry_person_for(nomination, *, by) -> Person:
-    """The registry person a nomination names: found by e-mail, or added to the registry."""
+    """The registry person a nomination names: found by e-mail, or added to the registry.
+
+    Anyone can type an address into the public form, so an address alone does not link a
+    nomination to someone in another region: the person found must have the region the
+    nominee named, whose kunskapsstödsgrupp is the one taking the step. Otherwise a group
+    could link (and seat, and read the declaration of) a stranger by typing their address."""
     person = Person.objects.filter(email__iexact=nomination.email).first()
+    if person is not None and person.home_region_id != nomination.home_region_id:
+        if person.home_region_id is None:
+            raise ValidationError(_(
+                "Det finns redan en person i registret med e-postadressen %(email)s, men utan hemregion. Be en "
+                "nationell administratör ange personens hemregion innan nomineringen bereds.")
+                % {"email": nomination.email})
+        raise ValidationError(_(
+            "Det finns redan en person i registret med e-postadressen %(email)s, med hemregion %(region)s. "
+            "Nomineringen kan bara beredas av kunskapsstödsgruppen där; avslå den här och hänvisa dit.")
+            % {"email": nomination.email, "region": person.home_region})
     if person is None:
         person = person_create(by=by, given_name=nomination.given_name, family_name=nomination.family_name,
                                title=nomination.title, home_region=nomination.home_region,

@@ -32,6 +32,9 @@ def _check_representative(rep: Representative):
 def representative_add(*, by, person: Person, region, **values) -> Representative:
     if not permissions.can_manage_pool(by, region.pk):
         raise PermissionDenied(_("Bara regionens kunskapsstödsgrupp kan lägga till företrädare i poolen."))
+    if not permissions.can_add_to_pool(by, person, region.pk):
+        raise PermissionDenied(_("%(person)s hör till %(region)s. Bara den regionens kunskapsstödsgrupp kan lägga "
+                                 "till personen i en pool.") % {"person": person, "region": person.home_region})
     if Representative.objects.filter(person=person).exists():
         raise ValidationError({"person": [_("%(person)s finns redan i poolen.") % {"person": person}]})
     rep = Representative(person=person, region=region, **values)

@@ -4,16 +4,27 @@ what to show, and the permission matrix test imports them.
 
 - Calls: those who edit the body (organisation.permissions), and for a national working
   group also those who edit the NPO it belongs to.
-- Nominations by a kunskapsstödsgrupp: the coordinators of the nominee's region.
+- Nominations by a kunskapsstödsgrupp: the coordinators of the nominee's region, and a seat
+  that represents a region only with people of that region.
 - Each step of the chain: the members (chair, process leader, member) of the body that
   takes the step (people.chain), and national administrators.
-- A declaration is seen by the person, the coordinators and the designated assessors of the
-  person's region, the chairs of the bodies the person sits in or is nominated to, and
-  national administrators; it is assessed by a designated assessor of the person's region
-  (national administrators for people without a region), never by the person.
-- The pool, assignments and claims of a region: its coordinators; a representative also
-  sees their own entry and may claim for their own assignments; nobody approves a claim
-  they submitted themselves.
+- A declaration is seen by the person, national administrators, the coordinators and the
+  designated assessors of the person's home region, and the chair of a body where the person
+  holds a seat that the nomination chain made. It is assessed by a designated assessor of
+  the person's region (national administrators for people without a region), never by the
+  person.
+
+  Reading a declaration derives only from relations the reader cannot make alone. A chair
+  can add anyone to their body, and a coordinator can nominate or give a pool assignment:
+  none of that makes a declaration readable. A seat made by the chain can be: the chain
+  starts with the kunskapsstödsgrupp of the person's own region, which already reads the
+  declaration. A home region is set by national administrators, by the person, or by the
+  coordinators of the current one, and those only to a region they coordinate as well
+  (organisation.people.person_update); a self-nominee is linked to a registry person only
+  in the region they named (people.nominees).
+- The pool, assignments and claims of a region: its coordinators, who add people of their
+  own region only; a representative also sees their own entry and may claim for their own
+  assignments; nobody approves a claim they submitted themselves.
 """
 
 import datetime
@@ -26,7 +37,9 @@ from kunskapsnav.organisation.permissions import (
     can_edit_body, coordinated_region_ids, edited_body_ids, is_coordinator, is_national_admin,
 )
 
-from .models import Assessor, CompensationClaim, Declaration, Nomination, NominationCall, Representative
+from .models import (
+    Assessor, CompensationClaim, Declaration, Nomination, NominationStatus, Representative,
+)
 
 # Roles in a body that may take the body's decision in the chain.
 DECIDING_ROLES = frozenset({Role.CHAIR, Role.PROCESS_LEADER, Role.MEMBER})
@@ -63,12 +76,14 @@ def can_manage_any_call(user) -> bool:
     return is_national_admin(user) or is_coordinator(user) or bool(edited_body_ids(user))
 
 
-def can_nominate(user, call: NominationCall, *, region_id: int) -> bool:
-    """A kunskapsstödsgrupp nominates for its own region, and for a seat that represents a
-    region only that region's group does."""
-    if call.represents_region_id is not None and call.represents_region_id != region_id:
-        return False
-    return is_national_admin(user) or region_id in coordinated_region_ids(user)
+def can_nominate(user, person: Person) -> bool:
+    """A kunskapsstödsgrupp nominates the people of its own region. Not anyone in the
+    registry: a nomination shows the nominee's chain to those who handle it and can end in a
+    seat whose chair reads the declaration, so it is no relation a group may make to a
+    stranger. (A seat that represents a region takes people of that region: people.nominations.)"""
+    if is_national_admin(user):
+        return True
+    return person.home_region_id is not None and person.home_region_id in coordinated_region_ids(user)
 
 
 def is_member_of(user, body: Body | None) -> bool:
@@ -139,18 +154,21 @@ def is_assessor(user) -> bool:
     return is_national_admin(user) or bool(assessor_region_ids(user))
 
 
-def _chaired_person_ids(user) -> set[int]:
-    """People who sit in, or are nominated to, a body the user chairs."""
-    bodies = Membership.objects.filter(person__user=user, role=Role.CHAIR).active_on(_today()).values("body_id")
-    seated = Membership.objects.filter(body_id__in=bodies).active_on(_today()).values_list("person_id", flat=True)
-    nominated = Nomination.objects.filter(call__body_id__in=bodies, person__isnull=False).values_list(
-        "person_id", flat=True)
-    return set(seated) | set(nominated)
+def _chain_seated_person_ids(user) -> set[int]:
+    """People who hold a seat that the nomination chain made (people.chain.seat_if_cleared),
+    now or from a later day, in a body the user chairs today. A membership entered in the
+    registry does not count: whoever edits a body can enter anyone, for a day if they like."""
+    today = _today()
+    chaired = Membership.objects.filter(person__user=user, role=Role.CHAIR, body__is_active=True).active_on(
+        today).values("body_id")
+    seats = Membership.objects.filter(body_id__in=chaired, nomination__status=NominationStatus.SEATED).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return set(seats.values_list("person_id", flat=True))
 
 
 def declaration_readers_scope(user) -> Q:
     """The people whose declarations the user may see, as a filter on Person: the one rule,
-    for a single person and for a list alike."""
+    for a single person and for a list alike (see the module's docstring for why these)."""
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if is_national_admin(user):
@@ -159,9 +177,9 @@ def declaration_readers_scope(user) -> Q:
     regions = coordinated_region_ids(user) | assessor_region_ids(user)
     if regions:
         scope |= Q(home_region_id__in=regions)
-    chaired = _chaired_person_ids(user)
-    if chaired:
-        scope |= Q(pk__in=chaired)
+    seated = _chain_seated_person_ids(user)
+    if seated:
+        scope |= Q(pk__in=seated)
     return scope
 
 
@@ -194,6 +212,15 @@ def can_designate_assessor(user, region_id: int) -> bool:
 
 def can_manage_pool(user, region_id: int) -> bool:
     return is_national_admin(user) or region_id in coordinated_region_ids(user)
+
+
+def can_add_to_pool(user, person: Person, region_id: int) -> bool:
+    """A region's coordinators add people to its pool, but not people of another region: a
+    pool entry is a relation to the person (their claims, their own data) that one region's
+    group must not make to another's people."""
+    if not can_manage_pool(user, region_id):
+        return False
+    return is_national_admin(user) or person.home_region_id in (None, region_id)
 
 
 def can_see_representative(user, representative: Representative) -> bool:

@@ -163,8 +163,9 @@ def _self_nomination_call(pk) -> NominationCall:
     return call
 
 
-def _self_nomination_context(call, form, **extra) -> dict:
-    return {"call": call, "form": form, "retention_days": settings.NOMINATION_RETENTION_DAYS, **extra}
+def _self_nomination_context(call, form) -> dict:
+    return {"call": call, "form": form, "retention_days": settings.NOMINATION_RETENTION_DAYS,
+            "limit_per_hour": settings.SELF_NOMINATION_LIMIT_PER_HOUR}
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,15 +181,9 @@ def self_nominate(request, pk):
             return redirect("people:self_nomination_thanks", pk=call.pk)
         if form.is_valid():
             try:
+                # Stored, already nominated or over the limit: the same thanks (nominations).
                 nominations.nomination_self_submit(call=call, sender=nominations.sender_address(request),
                                                    **form.nomination_values())
-            except nominations.AlreadyNominated:
-                logger.info("self-nomination to call %s: address already nominated, nothing stored", call.pk)
-                return redirect("people:self_nomination_thanks", pk=call.pk)
-            except nominations.TooManyNominations:
-                logger.warning("self-nomination to call %s refused: too many from one sender", call.pk)
-                return render(request, "people/self_nomination_form.html",
-                              _self_nomination_context(call, form, too_many=True), status=429)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -334,8 +329,8 @@ def declaration_create(request):
 def _declaration(request, pk) -> Declaration:
     declaration = get_object_or_404(Declaration.objects.select_related("person__home_region", "assessed_by"), pk=pk)
     _require(permissions.can_see_declaration(request.user, declaration),
-             _("Jävsdeklarationen syns för personen själv, regionens kunskapsstödsgrupp och bedömare, och "
-               "ordförande i de organ personen sitter i."))
+             _("Jävsdeklarationen syns för personen själv, kunskapsstödsgruppen och bedömarna i personens "
+               "hemregion, och ordföranden i ett organ där personen tillsatts efter nominering."))
     return declaration
 
 

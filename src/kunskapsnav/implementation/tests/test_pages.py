@@ -2,9 +2,12 @@ import csv
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 
-from kunskapsnav.implementation import stages, work
+from kunskapsnav.implementation import permissions, stages, work
 from kunskapsnav.implementation.models import Gap, Stage
+from kunskapsnav.organisation import memberships
+from kunskapsnav.organisation.models import Role
 
 from .personas import ImplementationTestCase
 
@@ -41,6 +44,36 @@ class PageTests(ImplementationTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
         work.sharing_set(by=self.orebro_coordinator, adoption=self.orebro_adoption, public=True)
         self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_naming_oneself_a_regions_contact_in_an_npo_opens_no_other_regions_work(self):
+        # Any coordinator names their region's contact person in a national body; a contact
+        # is no member of it, so it does not make the coordinator one of the national side.
+        memberships.membership_create(by=self.uppsala_coordinator, body=self.lung_npo,
+                                      person=self.uppsala_coordinator.person, role=Role.CONTACT,
+                                      represents_region=self.uppsala, start_date=timezone.localdate())
+        self.client.force_login(self.uppsala_coordinator)
+        self.assertEqual(self.client.get(self.orebro_adoption.get_absolute_url()).status_code, 403)
+        self.assertFalse(permissions.is_national_side(self.uppsala_coordinator))
+
+    def test_a_shared_adoption_names_its_participants_and_who_acted_only_to_people_who_work_in_the_system(self):
+        from kunskapsnav.organisation.tests.personas import make_person
+
+        patient = make_person(by=self.orebro_coordinator, region=self.orebro, given="Pia", family="Patientsson")
+        work.participant_add(by=self.orebro_coordinator, adoption=self.orebro_adoption, person=patient,
+                             kind="patient")
+        stages.adoption_move(by=self.orebro_coordinator, adoption=self.orebro_adoption, to=Stage.NOT_RELEVANT,
+                             note="Ges inte här")
+        work.sharing_set(by=self.orebro_coordinator, adoption=self.orebro_adoption, public=True)
+        url = self.orebro_adoption.get_absolute_url()
+        public = self.client.get(url)
+        self.assertEqual(public.status_code, 200)
+        self.assertNotContains(public, "Patientsson")
+        self.assertContains(public, "1 företrädare deltar.")
+        self.assertNotContains(public, "orebro_coordinator")
+        self.client.force_login(self.outsider)
+        inside = self.client.get(url)
+        self.assertContains(inside, "Pia Patientsson")
+        self.assertContains(inside, "orebro_coordinator")
 
     def form_data(self, rows, **changes):
         data = {"rad-TOTAL_FORMS": str(len(rows)), "rad-INITIAL_FORMS": str(len(rows))}

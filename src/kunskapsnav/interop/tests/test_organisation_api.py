@@ -45,6 +45,18 @@ class OrganisationApiTests(RegistryTestCase):
         self.assertNotIn("hemlig@example.se", body)
         self.assertNotIn("hemlig@example.se", self.client.get(f"/api/v1/people/{person.pk}").content.decode())
 
+    def test_the_public_finds_a_person_only_through_a_seat(self):
+        from kunskapsnav.accounts.models import ApiToken
+        from kunskapsnav.organisation import people
+
+        seatless = people.person_create(by=self.orebro_coordinator, given_name="Utan", family_name="Uppdrag",
+                                        home_region=self.orebro)
+        self.assertEqual(self.client.get(f"/api/v1/people/{seatless.pk}").status_code, 404)
+        self.assertEqual(self.client.get(f"/api/v1/people/{self.chair.person.pk}").status_code, 200)
+        token = ApiToken.issue(user=self.outsider, name="test")[1]
+        found = self.client.get(f"/api/v1/people/{seatless.pk}", headers={"Authorization": f"Bearer {token}"})
+        self.assertEqual(found.json()["family_name"], "Uppdrag")
+
     def test_writes_need_authentication(self):
         response = self.post("/bodies", {"kind": "LPO", "name": "LPO x", "region": "18"})
         self.assertEqual(response.status_code, 401)

@@ -115,17 +115,25 @@ class PeopleApiTests(PeopleTestCase):
     # --- self-nominations ---------------------------------------------------------------
 
     @override_settings(SELF_NOMINATION_LIMIT_PER_HOUR=2)
-    def test_self_nominations_from_one_sender_are_limited_with_429(self):
+    def test_the_answer_is_the_same_whatever_the_addresss_state(self):
         call = self.nag_call()
-        for n in range(2):
-            self.assertEqual(self.self_nomination(call, n).status_code, 201)
-        refused = self.self_nomination(call, 9)
-        self.assertEqual(refused.status_code, 429)
-        self.assertIn("Försök igen", refused.json()["detail"])
+        new = self.self_nomination(call, 1)
+        again = self.self_nomination(call, 1, given_name="Någon annan")
+        over = self.self_nomination(call, 3)
+        robot = self.self_nomination(call, 4, webbplats="http://spam.example")
+        for response in (new, again, over, robot):
+            self.assertEqual((response.status_code, response.json()), (201, new.json()))
+        self.assertEqual(set(call.nominations.values_list("email", flat=True)), {"sara1@example.se"})
         other = self.call("post", f"/nomination-calls/{call.pk}/self-nominations", payload={
             "given_name": "Per", "family_name": "Ny", "email": "per@example.se", "home_region": "18",
             "motivation": "Intresserad.", "consent": True}, REMOTE_ADDR="203.0.113.9")
-        self.assertEqual(other.status_code, 201)
+        self.assertEqual((other.status_code, other.json()), (201, new.json()))
+        self.assertTrue(call.nominations.filter(email="per@example.se").exists())
+
+    def test_the_honeypot_is_described_in_the_schema(self):
+        document = self.client.get("/api/v1/openapi.json").json()
+        schema = document["components"]["schemas"]["SelfNominationIn"]["properties"]["webbplats"]
+        self.assertIn("Lämna tomt", schema["description"])
 
     def test_a_self_nomination_is_checked_like_the_public_form_in_swedish(self):
         call = self.nag_call()

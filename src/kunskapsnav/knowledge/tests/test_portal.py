@@ -24,6 +24,14 @@ class PortalTests(KnowledgeTestCase):
         self.assertContains(response, "inom två veckor")
         self.assertContains(response, "Vad ändrades från version 1 till 2")
 
+    def test_the_status_history_names_who_acted_only_to_people_who_work_in_the_system(self):
+        url = reverse("knowledge:support_detail", args=[self.heart_pathway.pk])
+        public = self.client.get(url)
+        self.assertContains(public, "Statushistorik för versionen")
+        self.assertNotContains(public, "sks_chair")
+        self.client.force_login(self.outsider)
+        self.assertContains(self.client.get(url), "sks_chair")
+
     def test_an_old_version_is_unmistakably_marked_as_no_longer_valid(self):
         self.publish_v2()
         response = self.client.get(reverse("knowledge:version_detail", args=[self.heart_pathway.pk, 1]))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kunskapsnav.organisation.models import Region
+from kunskapsnav.organisation.permissions import can_see_change_authors
 from kunskapsnav.people.selectors import conflict_measures
 
 from .. import diff, interchange, lifecycle, permissions, search, selectors
@@ -79,6 +80,7 @@ def _support_context(request, support: KnowledgeSupport, version: SupportVersion
         "transitions": lifecycle.allowed_transitions(request.user, version) if version else [],
         "action_labels": lifecycle.ACTION_LABELS,
         "history": selectors.transitions_of(version) if version else [],
+        "hide_authors": not can_see_change_authors(request.user),
         "following": request.user.is_authenticated
         and Subscription.objects.filter(user=request.user, support=support).exists(),
         "following_npo": request.user.is_authenticated and support.npo is not None

@@ -2,9 +2,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from kunskapsnav.organisation import bodies
-from kunskapsnav.organisation.models import Body, BodyKind, Level
+from kunskapsnav.organisation.models import Body, BodyKind, Level, Role
 
-from .personas import RegistryTestCase
+from .personas import RegistryTestCase, make_person, make_user, seat
 
 
 class BodyRuleTests(RegistryTestCase):
@@ -62,6 +62,19 @@ class BodyPermissionTests(RegistryTestCase):
     def test_coordinator_cannot_move_a_body_to_another_region(self):
         with self.assertRaises(PermissionDenied):
             bodies.body_update(by=self.orebro_coordinator, body=self.orebro_lpo, region=self.uppsala)
+
+    def test_a_process_leader_cannot_move_their_body_to_another_region(self):
+        # Leading a body is no right in the destination: its members would become people of
+        # that region's bodies and see its work in progress.
+        leader = make_user("lpo_leader")
+        seat(by=self.admin, body=self.uppsala_lpo, person=make_person(by=self.admin, region=self.uppsala,
+                                                                        user=leader), role=Role.PROCESS_LEADER)
+        bodies.body_update(by=leader, body=self.uppsala_lpo, description="Ny beskrivning")
+        with self.assertRaises(PermissionDenied):
+            bodies.body_update(by=leader, body=self.uppsala_lpo, region=self.orebro)
+        self.uppsala_lpo.refresh_from_db()
+        self.assertEqual(self.uppsala_lpo.region, self.uppsala)
+        bodies.body_update(by=self.admin, body=self.uppsala_lpo, region=self.orebro)
 
     def test_national_editor_edits_their_own_body_only(self):
         bodies.body_update(by=self.npo_editor, body=self.heart_npo, description="Ny beskrivning")

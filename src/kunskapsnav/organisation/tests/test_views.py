@@ -60,7 +60,13 @@ class PageTests(RegistryTestCase):
         self.assertContains(response, self.heart_npo.name)
         self.assertContains(response, "Ändringshistorik")
         self.assertContains(response, "<del>LPO hjärta</del> → <ins>LPO hjärta och kärl</ins>", html=False)
-        self.assertContains(response, "orebro_coordinator")
+        # Who made the change is for people who work in the system, not for the public.
+        self.assertNotContains(response, "orebro_coordinator")
+        self.assertNotContains(response, "<th scope=\"col\">Vem</th>", html=False)
+        self.client.force_login(self.outsider)
+        self.assertContains(self.client.get(reverse("organisation:body_detail", args=[self.orebro_lpo.pk])),
+                            "orebro_coordinator")
+        self.client.logout()
         npo_page = self.client.get(reverse("organisation:body_detail", args=[self.heart_npo.pk]))
         self.assertContains(npo_page, "Speglas av")
         self.assertContains(npo_page, "LPO hjärta och kärl")
@@ -73,6 +79,30 @@ class PageTests(RegistryTestCase):
         self.assertNotContains(self.client.get(url), "ordf@example.se")
         self.client.force_login(self.outsider)
         self.assertContains(self.client.get(url), "ordf@example.se")
+
+    def test_the_public_finds_a_person_only_through_a_seat(self):
+        from kunskapsnav.organisation import people
+
+        seatless = people.person_create(by=self.orebro_coordinator, given_name="Utan", family_name="Uppdrag",
+                                        home_region=self.orebro)
+        url = reverse("organisation:person_detail", args=[seatless.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.outsider)
+        self.assertContains(self.client.get(url), "Utan Uppdrag")
+
+    def test_a_person_page_shows_its_history_to_people_who_work_in_the_system_only(self):
+        from kunskapsnav.organisation import people
+
+        people.person_update(by=self.orebro_coordinator, person=self.chair.person, title="Överläkare")
+        url = reverse("organisation:person_detail", args=[self.chair.person.pk])
+        public = self.client.get(url)
+        self.assertEqual(public.status_code, 200)
+        self.assertNotContains(public, "Ändringshistorik")
+        self.assertNotContains(public, "orebro_coordinator")
+        self.client.force_login(self.outsider)
+        inside = self.client.get(url)
+        self.assertContains(inside, "Ändringshistorik")
+        self.assertContains(inside, "orebro_coordinator")
 
     def test_a_person_page_sums_time_allocated(self):
         response = self.client.get(reverse("organisation:person_detail", args=[self.chair.person.pk]))
@@ -100,6 +130,7 @@ class PageTests(RegistryTestCase):
         response = self.client.get(reverse("organisation:region_detail", args=["18"]))
         self.assertContains(response, "<del>Örebro läns landsting</del> → <ins>Region Örebro län</ins>", html=False)
         self.assertContains(response, "(Referensdata)")
+        self.assertNotContains(response, "<th scope=\"col\">Vem</th>", html=False)
 
     def test_coverage_exports_csv_nationally_and_per_region(self):
         rows = _csv_rows(self.client.get(reverse("organisation:coverage_matrix_csv")))

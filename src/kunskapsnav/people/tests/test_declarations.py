@@ -176,7 +176,8 @@ class VisibilityTests(PeopleTestCase):
         declarations.assessor_designate(by=cls.uppsala_coordinator, region=cls.uppsala,
                                         person=make_person(by=cls.admin, region=cls.uppsala,
                                                            user=cls.uppsala_assessor))
-        # The nominee sits in Örebro's LPO, whose chair is the `chair` persona.
+        # The nominee sits in Örebro's LPO, whose chair is the `chair` persona, by an entry in
+        # the registry (not through the nomination chain).
         seat(by=cls.admin, body=cls.orebro_lpo, person=cls.nominee.person, role=Role.MEMBER)
         cls.nag_chair = make_user("nag_chair")
         seat(by=cls.admin, body=cls.heart_nag, person=make_person(by=cls.admin, region=cls.skane, user=cls.nag_chair),
@@ -187,7 +188,8 @@ class VisibilityTests(PeopleTestCase):
 
         declaration = declare(self.nominee)
         expected = {
-            "nominee": True, "orebro_coordinator": True, "orebro_assessor": True, "chair": True, "admin": True,
+            "nominee": True, "orebro_coordinator": True, "orebro_assessor": True, "admin": True,
+            "chair": False,  # a seat entered in the registry is a relation whoever edits the body can make
             "uppsala_coordinator": False, "uppsala_assessor": False, "member": False, "npo_editor": False,
             "analyst": False, "outsider": False, "rmks_member": False, "nag_chair": False,
         }
@@ -196,13 +198,38 @@ class VisibilityTests(PeopleTestCase):
                 self.assertEqual(permissions.can_see_declaration(getattr(self, name), declaration), allowed)
         self.assertFalse(permissions.can_see_declaration(AnonymousUser(), declaration))
 
-    def test_the_chair_of_a_body_the_person_is_nominated_to_sees_it(self):
-        from .. import nominations
+    def test_the_chair_sees_it_once_the_chain_has_seated_the_person_not_before(self):
+        from .. import chain, nominations
         from .personas import open_call
 
-        declaration = declare(self.nominee)
-        self.assertFalse(permissions.can_see_declaration(self.nag_chair, declaration))
+        declaration = declare_and_assess(self.nominee, assessor=self.orebro_assessor)
         call = open_call(by=self.npo_editor, body=self.heart_nag)
-        nominations.nomination_create(by=self.orebro_coordinator, call=call, person=self.nominee.person,
-                                      motivation="Erfaren.")
+        nomination = nominations.nomination_create(by=self.orebro_coordinator, call=call,
+                                                   person=self.nominee.person, motivation="Erfaren.")
+        self.assertFalse(permissions.can_see_declaration(self.nag_chair, declaration))  # nominated only
+        for user in (self.orebro_coordinator, self.rmks_member, self.npo_editor):
+            self.assertFalse(permissions.can_see_declaration(self.nag_chair, declaration))
+            chain.nomination_decide(by=user, nomination=nomination, outcome="godkand")
+        nomination.refresh_from_db()
+        self.assertEqual(nomination.membership.body, self.heart_nag)
         self.assertTrue(permissions.can_see_declaration(self.nag_chair, declaration))
+        # The chair of the LPO, where the nominee's seat was entered directly, still does not.
+        self.assertFalse(permissions.can_see_declaration(self.chair, declaration))
+
+    def test_the_chair_stops_reading_when_they_no_longer_chair(self):
+        from kunskapsnav.organisation import memberships
+
+        from .. import chain, nominations
+        from .personas import open_call
+
+        declaration = declare_and_assess(self.nominee, assessor=self.orebro_assessor)
+        call = open_call(by=self.npo_editor, body=self.heart_nag)
+        nomination = nominations.nomination_create(by=self.orebro_coordinator, call=call,
+                                                   person=self.nominee.person, motivation="Erfaren.")
+        for user in (self.orebro_coordinator, self.rmks_member, self.npo_editor):
+            chain.nomination_decide(by=user, nomination=nomination, outcome="godkand")
+        self.assertTrue(permissions.can_see_declaration(self.nag_chair, declaration))
+        chairing = self.nag_chair.person.memberships.get(body=self.heart_nag)
+        memberships.membership_end(by=self.admin, membership=chairing,
+                                   end_date=timezone.localdate() - datetime.timedelta(days=1))
+        self.assertFalse(permissions.can_see_declaration(self.nag_chair, declaration))

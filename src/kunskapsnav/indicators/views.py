@@ -1,7 +1,5 @@
 """Uppföljning pages: indicators and their values, runs with their progress, imports."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kunskapsnav.lib.forms import attach_errors
+from kunskapsnav.lib.spreadsheets import csv_dict_writer, csv_writer
 from kunskapsnav.organisation.models import Region
 
 from . import imports, permissions, runs, selectors
@@ -66,7 +65,7 @@ def values_csv(request, code):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{definition.code}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(["indicator", "level", "geo", "period_type", "period", "stratum_type", "stratum", "numerator",
                      "denominator", "value", "ci_low", "ci_high", "suppressed", "synthetic"])
     for v in selectors.current_values(definition).iterator():
@@ -181,7 +180,7 @@ def chart_download(request, code, name, fmt):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
         if rows:
-            writer = csv.DictWriter(response, fieldnames=list(rows[0]), delimiter=";")
+            writer = csv_dict_writer(response, list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
     else:

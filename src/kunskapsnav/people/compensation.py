@@ -3,7 +3,6 @@ coordinator, the payable list per period for the salary system, and the time the
 give their experts in the national system (from the registry's memberships)."""
 
 import calendar
-import csv
 import datetime
 import io
 import re
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.spreadsheets import csv_writer
 from kunskapsnav.organisation.models import KINDS_BY_LEVEL, Level, Membership, Region, Role
 
 from . import permissions
@@ -142,7 +142,7 @@ PAYABLE_COLUMNS = ["referens", "fornamn", "efternamn", "datum", "uppdrag", "timm
 
 def _semicolon_csv(header: list[str], rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

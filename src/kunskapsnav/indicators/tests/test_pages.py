@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kunskapsnav.accounts.models import ApiToken
 from kunskapsnav.indicators import imports, runs
+from kunskapsnav.indicators.models import IndicatorValue
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 
 CSV = ("indicator;geography;period;stratum;numerator;denominator\n"
@@ -49,6 +50,15 @@ class IndicatorPageTests(KnowledgeTestCase):
         self.assertEqual(rows["1883"]["numerator"], "80")
         page = self.client.get(reverse("indicators:indicator_detail", args=["STROKE-ANTITROMB"])).content.decode()
         self.assertIn("Region Örebro län", page)
+
+    def test_the_values_csv_writes_text_that_begins_like_a_formula_as_text(self):
+        report = imports.values_import(by=self.analyst, data=CSV.replace(";8;7", ";6;7").encode(), file_name="v.csv")
+        self.assertTrue(report.ok, report.errors)
+        IndicatorValue.objects.filter(geo="1883").update(level="vardenhet", geo="-1+cmd|' /C calc'!A0")
+        exported = self.client.get(reverse("indicators:values_csv", args=["STROKE-ANTITROMB"]))
+        rows = {r["level"]: r for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";")}
+        self.assertEqual(rows["vardenhet"]["geo"], "'-1+cmd|' /C calc'!A0")
+        self.assertEqual(rows["vardenhet"]["numerator"], "80")
 
     def test_a_run_cannot_be_started_on_a_folder_without_data(self):
         self.client.force_login(self.analyst)

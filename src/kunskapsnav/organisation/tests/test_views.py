@@ -53,6 +53,16 @@ class PageTests(RegistryTestCase):
         self.assertEqual(rows[0][:2], ["Namn", "Typ"])
         self.assertEqual(len(rows), 1 + 25)
 
+    def test_csv_exports_write_a_name_that_begins_like_a_formula_as_text(self):
+        hostile = '=HYPERLINK("http://evil.example","LPO hjärta")'
+        bodies.body_update(by=self.orebro_coordinator, body=self.orebro_lpo, name=hostile)
+        rows = _csv_rows(self.client.get(reverse("organisation:body_list_csv"), {"kind": "LPO", "region": "18"}))
+        self.assertEqual(rows[1][0], "'" + hostile)
+        for url in (reverse("organisation:region_coverage_csv", args=["18"]), reverse("organisation:coverage_matrix_csv")):
+            with self.subTest(url=url):
+                heart = [r for r in _csv_rows(self.client.get(url)) if r[0] == "18" and r[2] == self.heart_npo.name][0]
+                self.assertEqual(heart[4], "'" + hostile)
+
     def test_a_body_page_shows_members_mirrors_and_history(self):
         bodies.body_update(by=self.orebro_coordinator, body=self.orebro_lpo, name="LPO hjärta och kärl")
         response = self.client.get(reverse("organisation:body_detail", args=[self.orebro_lpo.pk]))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kunskapsnav.lib.forms import attach_errors
+from kunskapsnav.lib.redirects import next_url
 from kunskapsnav.lib.spreadsheets import csv_writer
 from . import bodies, coverage, extensions, memberships, people, permissions, selectors
 from .forms import BodyFilterForm, BodyForm, MembershipForm, PersonForm
@@ -205,7 +206,7 @@ def person_create(request):
             attach_errors(form, error)
         else:
             messages.success(request, _("%(person)s har lagts till.") % {"person": person})
-            return redirect(request.GET.get("next") or person.get_absolute_url())
+            return redirect(next_url(request, person))
     return render(request, "organisation/person_form.html", {"form": form, "person": None})
 
 

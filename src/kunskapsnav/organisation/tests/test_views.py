@@ -1,10 +1,11 @@
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from kunskapsnav.organisation import bodies
-from kunskapsnav.organisation.models import Body, BodyKind
+from kunskapsnav.organisation.models import Body, BodyKind, Person
 
 from .personas import RegistryTestCase
 
@@ -121,6 +122,19 @@ class PageTests(RegistryTestCase):
 
 
 class FormTests(RegistryTestCase):
+    def test_a_new_person_returns_to_the_page_that_asked_but_never_to_another_site(self):
+        self.client.force_login(self.orebro_coordinator)
+        url = reverse("organisation:person_create")
+        back = reverse("organisation:membership_create", args=[self.orebro_lpo.pk])
+        cases = [(back, back), ("https://evil.example/", None), ("//evil.example", None),
+                 ("javascript:alert(1)", None)]
+        for number, (target, expected) in enumerate(cases):
+            with self.subTest(next=target):
+                response = self.client.post(f"{url}?{urlencode({'next': target})}", {
+                    "given_name": "Kim", "family_name": f"Ek {number}", "home_region": self.orebro.pk})
+                person = Person.objects.get(family_name=f"Ek {number}")
+                self.assertRedirects(response, expected or person.get_absolute_url(), fetch_redirect_response=False)
+
     def test_coordinator_creates_an_lpo_through_the_form(self):
         self.client.force_login(self.orebro_coordinator)
         url = reverse("organisation:body_create")

@@ -78,7 +78,11 @@ class IndicatorRun(models.Model):
     definitions = models.ManyToManyField(IndicatorDefinition, related_name="runs")
     status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0)
+    # What anyone may read (the API and the run's page show it to everyone), and why the run
+    # failed, which may name the server's files and the data's columns: for those who run
+    # indicators only (selectors.run_failure).
     message = models.TextField(_("meddelande"), blank=True)
+    failure_detail = models.TextField(_("orsak till felet"), blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -84,6 +84,7 @@ def run_list(request):
     return render(request, "indicators/runs.html", {
         "runs": IndicatorRun.objects.prefetch_related("definitions")[:50],
         "form": RunForm() if permissions.can_run(request.user) else None,
+        "show_folders": permissions.can_see_run_details(request.user),
     })
 
 
@@ -103,15 +104,16 @@ def run_start(request):
         else:
             messages.success(request, _("Körningen är köad. Sidan visar hur långt den har kommit."))
             return redirect(run)
-    return render(request, "indicators/runs.html", {"runs": IndicatorRun.objects.all()[:50], "form": form},
-                  status=400)
+    return render(request, "indicators/runs.html", {"runs": IndicatorRun.objects.all()[:50], "form": form,
+                                                    "show_folders": True}, status=400)
 
 
 @require_GET
 def run_detail(request, pk):
     run = get_object_or_404(IndicatorRun, pk=pk)
     template = "indicators/run.html#progress" if request.htmx else "indicators/run.html"
-    return render(request, template, {"run": run, "definitions": run.definitions.all()})
+    return render(request, template, {"run": run, "definitions": run.definitions.all(),
+                                      "shown": selectors.run_shown(request.user, run)})
 
 
 @login_required

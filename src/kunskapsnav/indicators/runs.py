@@ -3,6 +3,7 @@ run to the definitions' versions, the data's fingerprint, the backend and the ti
 
 import hashlib
 import logging
+import math
 from pathlib import Path
 
 import ibis
@@ -184,7 +185,10 @@ def execute(run: IndicatorRun) -> IndicatorRun:
 
 
 def _none(value):
-    return None if value != value else value  # NaN to NULL
+    """NaN, and the infinity of a division by nothing, to NULL: no page can show them."""
+    if value is None or value != value or value in (math.inf, -math.inf):
+        return None
+    return value
 
 
 @transaction.atomic

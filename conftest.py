@@ -18,7 +18,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True, scope="session")
 def _uploads_in_a_temporary_folder(tmp_path_factory):
-    """Attachments saved by tests go to a temporary folder, not into the checkout."""
+    """Attachments and indicator data saved by tests go to a temporary folder, not into the checkout."""
     from django.conf import settings
 
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    media = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(media)
+    # Indicator data that tests generate goes where runs may read it: as by default, the
+    # folder indikatordata under MEDIA_ROOT.
+    (media / "indikatordata").mkdir()
+    settings.INDICATOR_DATA_ROOTS = [str(media / "indikatordata")]

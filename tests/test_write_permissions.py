@@ -468,10 +468,12 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def indicators_setup(cls):
         import tempfile
 
+        from django.conf import settings
+
         from kunskapsnav.indicators import runs, synthetic
 
         cls.indicator_definitions = runs.definitions_sync()
-        cls.indicator_data = tempfile.mkdtemp()
+        cls.indicator_data = tempfile.mkdtemp(dir=settings.INDICATOR_DATA_ROOTS[0])  # where runs may read
         synthetic.generate(cls.indicator_data, events=2000)
 
     # --- people: pages (setup) -----------------------------------------------------

@@ -189,6 +189,10 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(WORK_DIR / "media")))
 MEDIA_URL = "/media/"
+# Indicator runs read patient-level data only from folders under these directories (a comma-
+# separated list); a run on any other folder is refused. By default the folder the demo
+# writes its synthetic data to.
+INDICATOR_DATA_ROOTS = envlist("KUNSKAPSNAV_INDICATOR_DATA_ROOTS", [str(MEDIA_ROOT / "indikatordata")])
 # Attachments larger than this are refused with a message (bytes).
 ATTACHMENT_MAX_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

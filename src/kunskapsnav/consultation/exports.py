@@ -1,6 +1,5 @@
 """The remissammanställning as CSV, XLSX and PDF, from the same grouped points as the page."""
 
-import csv
 import io
 import logging
 
@@ -8,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from kunskapsnav.lib.spreadsheets import csv_writer, xlsx_append
 
 from . import compilation
 from .models import ConsultationRound
@@ -60,7 +61,7 @@ def _filename(round_: ConsultationRound, fmt: str) -> str:
 def as_csv(round_: ConsultationRound) -> bytes:
     # A byte-order mark and semicolons: what Excel with Swedish settings opens correctly.
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerow(header())
     writer.writerows(rows(round_))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -73,11 +74,10 @@ def as_xlsx(round_: ConsultationRound) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Sammanställning")[:31]
-    sheet.append(header())
-    for cell in sheet[1]:
+    for cell in xlsx_append(sheet, header()):
         cell.font = Font(bold=True)
     for row in rows(round_):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     widths = [40, 8, 20, 26, 26, 16, 14, 60, 40, 16, 50]
     for column, width in zip(sheet.columns, widths):
         sheet.column_dimensions[column[0].column_letter].width = width
@@ -86,13 +86,14 @@ def as_xlsx(round_: ConsultationRound) -> bytes:
     sheet.freeze_panes = "A2"
     stats_sheet = book.create_sheet(_("Statistik")[:31])
     stats = compilation.statistics(round_)
-    stats_sheet.append([_("Rekommendation nr"), _("Rekommendation"), _("Punkter"), _("Remissinstanser")])
+    xlsx_append(stats_sheet, [_("Rekommendation nr"), _("Rekommendation"), _("Punkter"), _("Remissinstanser")])
     for recommendation, points, parties in stats.per_recommendation:
-        stats_sheet.append([recommendation.position, compilation.recommendation_label(recommendation), points, parties])
-    stats_sheet.append([])
-    stats_sheet.append([_("Inbjudna"), stats.invited])
-    stats_sheet.append([_("Har svarat"), len(stats.answered)])
-    stats_sheet.append([_("Har inte svarat"), ", ".join(str(i) for i in stats.not_answered)])
+        xlsx_append(stats_sheet, [recommendation.position, compilation.recommendation_label(recommendation), points,
+                                  parties])
+    xlsx_append(stats_sheet, [])
+    xlsx_append(stats_sheet, [_("Inbjudna"), stats.invited])
+    xlsx_append(stats_sheet, [_("Har svarat"), len(stats.answered)])
+    xlsx_append(stats_sheet, [_("Har inte svarat"), ", ".join(str(i) for i in stats.not_answered)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

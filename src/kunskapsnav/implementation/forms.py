@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav.knowledge.forms import DateInput
 from kunskapsnav.knowledge.models import SupportType
+from kunskapsnav.lib.bounds import validators_of
 from kunskapsnav.organisation.models import Body, HealthcareRegion, Municipality, Person
 
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     DeciderKind,
     DecisionRule,
     Gap,
+    GapRow,
     MeasureKind,
     DecisionOutcome,
     ParticipantKind,
@@ -52,7 +54,7 @@ class GapRowForm(forms.Form):
     proposed_actions = forms.CharField(label=_("Förslag till åtgärder"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
     cost_estimate = forms.DecimalField(label=_("Kostnad (kr)"), required=False, min_value=0, decimal_places=0,
-                                       max_digits=12)
+                                       max_digits=12, validators=validators_of(GapRow, "cost_estimate"))
     within_unit_budget = forms.NullBooleanField(label=_("Ryms i enheternas budget"), required=False,
                                                 widget=BudgetSelect)
 

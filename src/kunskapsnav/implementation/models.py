@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation, SupportVersion
+from kunskapsnav.lib.bounds import INTEGER_MAX, SMALL_INTEGER_MAX, between, decimal_max
 from kunskapsnav.organisation.models import Body, Municipality, Person, Region
 
 
@@ -51,7 +52,8 @@ class Adoption(models.Model):
         help_text=_("Regionens arbete syns för regionen och den nationella nivån; andra regioner ser det när "
                     "regionen delar det."),
     )
-    review_every_months = models.PositiveSmallIntegerField(_("avstämning var … månad"), null=True, blank=True)
+    review_every_months = models.PositiveSmallIntegerField(_("avstämning var … månad"), null=True, blank=True,
+                                                           validators=between(1, 36))
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="successor", verbose_name=_("införande av föregående version"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +70,10 @@ class Adoption(models.Model):
                 name="not_relevant_has_a_reason",
                 condition=~Q(stage="ej_aktuell") | ~Q(not_relevant_reason=""),
                 violation_error_message=_("Ange varför kunskapsstödet inte är aktuellt."),
+            ),
+            models.CheckConstraint(
+                name="adoption_review_every_1_to_36_months",
+                condition=Q(review_every_months__isnull=True) | Q(review_every_months__gte=1, review_every_months__lte=36),
             ),
         ]
 
@@ -104,6 +110,10 @@ class ReviewFlag(models.TextChoices):
     CHANGED = "andrad", _("Ändrad rekommendation")
 
 
+# Whole kronor, as many as the field holds.
+COST_MAX = decimal_max(12, 0)
+
+
 class GapRow(models.Model):
     """One row of the gap analysis (kartläggning): one recommendation of the version.
 
@@ -120,10 +130,10 @@ class GapRow(models.Model):
                                             verbose_name=_("berörda kommuner"))
     proposed_actions = models.TextField(_("förslag till åtgärder"), blank=True)
     cost_estimate = models.DecimalField(_("kostnadsuppskattning (kr)"), max_digits=12, decimal_places=0, null=True,
-                                        blank=True)
+                                        blank=True, validators=between(0, COST_MAX))
     within_unit_budget = models.BooleanField(_("ryms i enheternas budget"), null=True, blank=True)
     review_flag = models.CharField(_("granska på nytt"), max_length=10, choices=ReviewFlag.choices, blank=True)
-    row_version = models.PositiveIntegerField(default=1)
+    row_version = models.PositiveIntegerField(default=1, validators=between(1, INTEGER_MAX))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,6 +145,10 @@ class GapRow(models.Model):
         ordering = ["recommendation__position"]
         constraints = [
             models.UniqueConstraint(fields=["adoption", "recommendation"], name="one_gap_row_per_recommendation"),
+            models.CheckConstraint(
+                name="gap_row_cost_within_its_field",
+                condition=Q(cost_estimate__isnull=True) | Q(cost_estimate__gte=0, cost_estimate__lte=COST_MAX),
+            ),
         ]
 
     def __str__(self):
@@ -179,7 +193,7 @@ class DecisionRule(models.Model):
     region configures its own."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="decision_rules")
-    position = models.PositiveSmallIntegerField(_("ordning"), default=1)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=1, validators=between(1, SMALL_INTEGER_MAX))
     condition = models.CharField(_("när"), max_length=20, choices=RuleCondition.choices)
     care_field = models.CharField(_("verksamhetsområde"), max_length=20, choices=CareField.choices, blank=True,
                                   help_text=_("Tomt: gäller alla."))

@@ -1,7 +1,5 @@
 """Införande pages: thin views over adoptions, stages, work, routing and selectors."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
+from kunskapsnav.lib.spreadsheets import csv_writer
 from kunskapsnav.organisation.models import Body, Region
 from kunskapsnav.organisation.permissions import can_see_change_authors
 from kunskapsnav.people.selectors import conflict_measures
@@ -107,7 +106,7 @@ def national_matrix_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="inforande-matris.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow([_("Kunskapsstöd"), _("Version"), *[r.name for r in found.regions]])
     for support in found.supports:
         cells = []

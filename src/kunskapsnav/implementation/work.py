@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.knowledge.attachments import detect_kind
+from kunskapsnav.lib.bounds import number_problems
 from kunskapsnav.knowledge.models import AttachmentKind
 
 from . import permissions
@@ -83,11 +84,12 @@ def gap_row_save(*, by, row: GapRow, based_on: int, values: dict, municipalities
         raise StaleRow(row)
     municipalities = list(municipalities) if municipalities is not None else None
     errors = _gap_problems(values, municipalities or [], adoption.region)
-    if errors:
-        raise ValidationError(errors)
     for name in GAP_FIELDS:
         if name in values:
             setattr(row, name, values[name].strip() if isinstance(values[name], str) else values[name])
+    errors = number_problems(row) | errors  # the rule's own message where both speak
+    if errors:
+        raise ValidationError(errors)
     row.review_flag = ""  # looked at again
     row.row_version += 1
     row.updated_by = by

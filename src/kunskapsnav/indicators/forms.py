@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import IndicatorDefinition
@@ -11,6 +12,12 @@ class RunForm(forms.Form):
         widget=forms.CheckboxSelectMultiple)
     backend = forms.ChoiceField(label=_("Motor"), choices=[("duckdb", "DuckDB"), ("spark", "Apache Spark")],
                                 initial="duckdb")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_folder"].help_text = _(
+            "En katalog under %(roots)s. En relativ sökväg räknas därifrån.") % {
+            "roots": ", ".join(settings.INDICATOR_DATA_ROOTS)}
 
 
 class ImportForm(forms.Form):

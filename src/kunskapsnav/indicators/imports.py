@@ -5,23 +5,30 @@ import csv
 import datetime
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
 from . import permissions
-from .models import ImportBatch, IndicatorDefinition
+from .models import COUNT_MAX, ImportBatch, IndicatorDefinition
 from .runs import healthcare_regions, values_store
 from .spec import Kind
 
 COLUMNS = ["indicator", "geography", "period", "stratum", "numerator", "denominator"]
 LEVELS = ("riket", "sjukvardsregion", "region", "kommun", "vardenhet")
+# A care unit's code: an HSA-id (SE2321000164-7381037590003) or the source's own, short enough
+# for IndicatorValue.geo.
+UNIT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+# A median time in days: up to a hundred years.
+MEDIAN_DAYS_MAX = 36_500
 
 
 @dataclass
@@ -57,6 +64,9 @@ def _geography(text: str, known: dict[str, set[str]]) -> tuple[str, str]:
         raise ValueError(_("det finns ingen %(level)s med koden %(code)s") % {"level": level, "code": code})
     if not code:
         raise ValueError(_("geografin %(g)s saknar kod") % {"g": text})
+    if level == "vardenhet" and not UNIT_CODE.fullmatch(code):
+        raise ValueError(_("vårdenhetens kod %(code)s ska vara högst 40 bokstäver, siffror, punkter, bindestreck "
+                           "och understreck, t.ex. ett HSA-id") % {"code": code[:60]})
     return level, code
 
 
@@ -67,7 +77,7 @@ def _stratum(text: str) -> tuple[str, str]:
     kind, sep, value = text.partition(":")
     if kind == "kon" and value in ("K", "M"):
         return "kon", value
-    if kind == "aldersgrupp" and re.fullmatch(r"\d+(–|-)\d+|\d+\+", value):
+    if kind == "aldersgrupp" and re.fullmatch(r"\d{1,3}(–|-)\d{1,3}|\d{1,3}\+", value):
         return "aldersgrupp", value.replace("-", "–")
     raise ValueError(_("stratumet %(s)s ska vara alla, kon:K, kon:M eller aldersgrupp:65–79") % {"s": text})
 
@@ -79,7 +89,22 @@ def _count(text: str, name: str, *, required: bool = True) -> int | None:
     if not re.fullmatch(r"\d+", text):
         raise ValueError(_("%(name)s ska vara ett heltal, 0 eller större (var %(value)s)") % {"name": name,
                                                                                              "value": text or "tomt"})
+    if len(text) > len(str(COUNT_MAX)) or int(text) > COUNT_MAX:
+        raise ValueError(_("%(name)s får vara högst %(max)s (var %(value)s)") % {
+            "name": name, "max": number_format(COUNT_MAX, force_grouping=True), "value": text[:30]})
     return int(text)
+
+
+def _median_days(text: str) -> float:
+    """A median time in days: a number, 0 or more, with a decimal point or comma."""
+    try:
+        days = float(text.strip().replace(",", "."))
+    except ValueError:
+        days = math.nan
+    if not math.isfinite(days) or not 0 <= days <= MEDIAN_DAYS_MAX:
+        raise ValueError(_("en mediantid ska stå i kolumnen value som antal dagar, 0–%(max)s (var %(value)s)")
+                         % {"max": number_format(MEDIAN_DAYS_MAX, force_grouping=True), "value": text.strip()[:30] or "tomt"})
+    return days
 
 
 def values_import(*, by, data: bytes, file_name: str) -> Report:
@@ -122,9 +147,7 @@ def values_import(*, by, data: bytes, file_name: str) -> Report:
                 raise ValueError(_("täljaren är större än nämnaren"))
             median = None
             if definition.kind == Kind.MEDIAN_TIME:
-                median = float((raw.get("value") or "").replace(",", ".") or "nan")
-                if median != median:
-                    raise ValueError(_("en mediantid behöver kolumnen value"))
+                median = _median_days(raw.get("value") or "")
         except ValueError as error:
             report.errors.append((line, str(error)))
             continue

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
+from kunskapsnav.lib.bounds import INTEGER_MAX, between, finite
 
 from .spec import Direction, Kind
 
@@ -18,7 +19,7 @@ class IndicatorDefinition(models.Model):
     beside it are what pages and the API show and filter on."""
 
     code = models.CharField(_("kod"), max_length=40)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(_("version"), default=1, validators=between(1, INTEGER_MAX))
     name = models.CharField(_("namn"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
     kind = models.CharField(_("typ"), max_length=20, choices=[(k.value, k.value) for k in Kind])
@@ -77,8 +78,12 @@ class IndicatorRun(models.Model):
     backend = models.CharField(_("motor"), max_length=20, default="duckdb")
     definitions = models.ManyToManyField(IndicatorDefinition, related_name="runs")
     status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0)
+    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0, validators=between(0, 100))
+    # What anyone may read (the API and the run's page show it to everyone), and why the run
+    # failed, which may name the server's files and the data's columns: for those who run
+    # indicators only (selectors.run_failure).
     message = models.TextField(_("meddelande"), blank=True)
+    failure_detail = models.TextField(_("orsak till felet"), blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +93,9 @@ class IndicatorRun(models.Model):
         verbose_name = _("körning")
         verbose_name_plural = _("körningar")
         ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="run_progress_is_percent", condition=Q(progress__gte=0, progress__lte=100)),
+        ]
 
     def get_absolute_url(self):
         return reverse("indicators:run_detail", args=[self.pk])
@@ -98,7 +106,7 @@ class ImportBatch(models.Model):
 
     file_name = models.CharField(_("fil"), max_length=300)
     fingerprint = models.CharField(max_length=64)
-    rows = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0, validators=between(0, INTEGER_MAX))
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
 
@@ -123,6 +131,12 @@ class StratumType(models.TextChoices):
     AGE = "aldersgrupp", _("Åldersgrupp")
 
 
+# Counts of people and events: far beyond any real count (Sweden has about 10.5 million
+# inhabitants and 100 million care contacts a year), and small enough that sums over every
+# area and period stay inside 64 bits in the statistics.
+COUNT_MAX = 10**15
+
+
 class IndicatorValue(models.Model):
     """One value: numerator, denominator, value and its 95 % interval, and whether it is
     suppressed in anything public (too few cases, or recoverable by subtraction)."""
@@ -136,11 +150,11 @@ class IndicatorValue(models.Model):
     period = models.DateField(help_text=_("Periodens första dag"))
     stratum_type = models.CharField(max_length=20, choices=StratumType.choices, default=StratumType.ALL)
     stratum = models.CharField(max_length=20, default="alla")
-    numerator = models.BigIntegerField()
-    denominator = models.BigIntegerField(null=True)
-    value = models.FloatField(null=True)
-    ci_low = models.FloatField(null=True)
-    ci_high = models.FloatField(null=True)
+    numerator = models.BigIntegerField(validators=between(0, COUNT_MAX))
+    denominator = models.BigIntegerField(null=True, validators=between(0, COUNT_MAX))
+    value = models.FloatField(null=True, validators=[finite])
+    ci_low = models.FloatField(null=True, validators=[finite])
+    ci_high = models.FloatField(null=True, validators=[finite])
     suppressed = models.BooleanField(default=False)
     synthetic = models.BooleanField(default=False)
 
@@ -150,6 +164,9 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(name="value_from_a_run_or_an_import",
                                    condition=Q(run__isnull=False, batch__isnull=True)
                                    | Q(run__isnull=True, batch__isnull=False)),
+            models.CheckConstraint(name="value_counts_within_their_fields",
+                                   condition=Q(numerator__gte=0, numerator__lte=COUNT_MAX)
+                                   & (Q(denominator__isnull=True) | Q(denominator__gte=0, denominator__lte=COUNT_MAX))),
         ]
         indexes = [
             models.Index(fields=["definition", "level", "period_type", "stratum_type", "period"],

@@ -11,3 +11,5 @@ def can_run(user) -> bool:
 
 can_import = can_run
 can_see_small_counts = can_run
+# A run's data folder and why it failed name the server's files and the data's columns.
+can_see_run_details = can_run

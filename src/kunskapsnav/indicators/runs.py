@@ -3,6 +3,7 @@ run to the definitions' versions, the data's fingerprint, the backend and the ti
 
 import hashlib
 import logging
+import math
 from pathlib import Path
 
 import ibis
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kunskapsnav.knowledge.models import KnowledgeSupport
 from kunskapsnav.organisation.models import Region
@@ -22,6 +24,9 @@ from .synthetic import MARKER
 
 logger = logging.getLogger(__name__)
 DATA_FILES = ("persons.parquet", "events.parquet")
+# Everyone may read a run's message; why it failed is for those who run indicators. Stored in
+# Swedish, translated where it is shown.
+FAILURE_MESSAGE = gettext_noop("Körningen misslyckades. Analytikerna ser orsaken på körningens sida.")
 
 
 def healthcare_regions() -> dict[str, str]:
@@ -91,14 +96,47 @@ def is_synthetic(folder) -> bool:
     return metadata.get(b"kunskapsnav") == MARKER.encode()
 
 
+def data_roots() -> list[Path]:
+    """The directories runs may read data from (settings.INDICATOR_DATA_ROOTS)."""
+    return [Path(root).resolve() for root in settings.INDICATOR_DATA_ROOTS]
+
+
+def _within(path: Path, roots: list[Path]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)
+
+
+def data_folder_check(folder: str) -> Path:
+    """The folder a run may read, resolved: under one of the data roots, given as an absolute
+    path or relative to a root. A path with "..", a symbolic link (of the folder or of a data
+    file) that leads out of the roots, or a folder without the data files is refused."""
+    roots = data_roots()
+    outside = ValidationError({"data_folder": [
+        _("Välj en katalog under indikatordatakatalogerna: %(roots)s.") % {"roots": ", ".join(map(str, roots))}]})
+    folder = (folder or "").strip()
+    if not folder or "\0" in folder or ".." in Path(folder).parts:
+        raise outside
+    given = Path(folder)
+    try:
+        candidates = [path.resolve() for path in ([given] if given.is_absolute() else [root / given for root in roots])]
+        allowed = [path for path in candidates if _within(path, roots) and len(str(path)) <= 500]
+        if not allowed:
+            raise outside
+        path = next((p for p in allowed if p.is_dir()), allowed[0])
+        missing = [name for name in DATA_FILES if not (path / name).exists()]
+        if missing:
+            raise ValidationError({"data_folder": [_("Katalogen saknar %(files)s.") % {"files": ", ".join(missing)}]})
+        if not all(_within(file.resolve(), roots) for file in _files(path)):
+            raise outside
+    except OSError:  # a name the file system cannot hold, a loop of links
+        raise outside from None
+    return path
+
+
 def run_queue(*, by, folder: str, definitions: list[IndicatorDefinition], backend: str = "duckdb") -> IndicatorRun:
     """Check the request and queue the run for the worker."""
     if not permissions.can_run(by):
         raise PermissionDenied(_("Bara analytiker och nationella administratörer kör indikatorer."))
-    path = Path(folder)
-    missing = [name for name in DATA_FILES if not (path / name).exists()]
-    if missing:
-        raise ValidationError({"data_folder": [_("Katalogen saknar %(files)s.") % {"files": ", ".join(missing)}]})
+    path = data_folder_check(folder)
     if not definitions or any(d.spec is None for d in definitions):
         raise ValidationError({"definitions": [_("Välj indikatorer som har en definition att köra.")]})
     if backend not in ("duckdb", "spark"):
@@ -138,8 +176,8 @@ def execute(run: IndicatorRun) -> IndicatorRun:
     except Exception as error:  # noqa: BLE001 – the run records any failure, for the person waiting on it
         logger.exception("indicator run %s failed", run.pk)
         IndicatorRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(),
-            message=_("Körningen misslyckades: %(error)s") % {"error": error})
+            status=RunStatus.FAILED, finished_at=timezone.now(), message=FAILURE_MESSAGE,
+            failure_detail=f"{type(error).__name__}: {error}")
         raise
     IndicatorRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, finished_at=timezone.now())
     run.refresh_from_db()
@@ -147,7 +185,10 @@ def execute(run: IndicatorRun) -> IndicatorRun:
 
 
 def _none(value):
-    return None if value != value else value  # NaN to NULL
+    """NaN, and the infinity of a division by nothing, to NULL: no page can show them."""
+    if value is None or value != value or value in (math.inf, -math.inf):
+        return None
+    return value
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
 from . import permissions
-from .models import IndicatorDefinition, IndicatorValue, RunStatus
+from .models import IndicatorDefinition, IndicatorRun, IndicatorValue, RunStatus
 
 
 def latest(code: str) -> IndicatorDefinition | None:
@@ -38,6 +38,17 @@ def shown(user, value: IndicatorValue) -> dict:
         "numerator": None if hide else value.numerator, "denominator": None if hide else value.denominator,
         "value": None if hide else value.value, "ci_low": None if hide else value.ci_low,
         "ci_high": None if hide else value.ci_high, "suppressed": value.suppressed, "synthetic": value.synthetic,
+    }
+
+
+def run_shown(user, run: IndicatorRun) -> dict:
+    """What the reader may know of a run beyond its status and times: its message for
+    everyone; its data folder and why it failed only for those who run indicators."""
+    details = permissions.can_see_run_details(user)
+    return {
+        "message": _(run.message) if run.message else "",
+        "data_folder": run.data_folder if details else "",
+        "failure_detail": run.failure_detail if details else "",
     }
 
 

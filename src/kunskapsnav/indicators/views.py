@@ -1,7 +1,5 @@
 """Uppföljning pages: indicators and their values, runs with their progress, imports."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kunskapsnav.lib.forms import attach_errors
+from kunskapsnav.lib.spreadsheets import csv_dict_writer, csv_writer
 from kunskapsnav.organisation.models import Region
 
 from . import imports, permissions, runs, selectors
@@ -66,7 +65,7 @@ def values_csv(request, code):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{definition.code}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(["indicator", "level", "geo", "period_type", "period", "stratum_type", "stratum", "numerator",
                      "denominator", "value", "ci_low", "ci_high", "suppressed", "synthetic"])
     for v in selectors.current_values(definition).iterator():
@@ -85,6 +84,7 @@ def run_list(request):
     return render(request, "indicators/runs.html", {
         "runs": IndicatorRun.objects.prefetch_related("definitions")[:50],
         "form": RunForm() if permissions.can_run(request.user) else None,
+        "show_folders": permissions.can_see_run_details(request.user),
     })
 
 
@@ -104,15 +104,16 @@ def run_start(request):
         else:
             messages.success(request, _("Körningen är köad. Sidan visar hur långt den har kommit."))
             return redirect(run)
-    return render(request, "indicators/runs.html", {"runs": IndicatorRun.objects.all()[:50], "form": form},
-                  status=400)
+    return render(request, "indicators/runs.html", {"runs": IndicatorRun.objects.all()[:50], "form": form,
+                                                    "show_folders": True}, status=400)
 
 
 @require_GET
 def run_detail(request, pk):
     run = get_object_or_404(IndicatorRun, pk=pk)
     template = "indicators/run.html#progress" if request.htmx else "indicators/run.html"
-    return render(request, template, {"run": run, "definitions": run.definitions.all()})
+    return render(request, template, {"run": run, "definitions": run.definitions.all(),
+                                      "shown": selectors.run_shown(request.user, run)})
 
 
 @login_required
@@ -181,7 +182,7 @@ def chart_download(request, code, name, fmt):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
         if rows:
-            writer = csv.DictWriter(response, fieldnames=list(rows[0]), delimiter=";")
+            writer = csv_dict_writer(response, list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
     else:

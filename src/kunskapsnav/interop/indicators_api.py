@@ -86,10 +86,17 @@ class RunOut(Schema):
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     message: str
+    data_folder: str = Field("", description="Katalogen med data; tom för den som inte kör indikatorer")
+    failure_detail: str = Field("", description="Varför körningen misslyckades; tom för den som inte kör indikatorer")
 
-    @staticmethod
-    def resolve_definitions(obj):
-        return [f"{d.code}@{d.version}" for d in obj.definitions.all()]
+
+def _run_out(user, run: IndicatorRun) -> dict:
+    """A run as the reader may see it (indicators.selectors.run_shown)."""
+    fields = ("id", "status", "progress", "fingerprint", "synthetic", "backend", "queued_at", "started_at",
+              "finished_at")
+    return {**{name: getattr(run, name) for name in fields},
+            "definitions": [f"{d.code}@{d.version}" for d in run.definitions.all()],
+            **selectors.run_shown(user, run)}
 
 
 class ImportErrorOut(Schema):
@@ -145,13 +152,16 @@ def start_run(request, payload: RunIn):
     definitions = [selectors.latest(code) for code in payload.definitions]
     if any(d is None for d in definitions):
         raise ValidationError({"definitions": [_("Okänd indikator.")]})
-    return 201, runs.run_queue(by=request.user, folder=payload.data_folder, definitions=definitions,
-                               backend=payload.backend)
+    run = runs.run_queue(by=request.user, folder=payload.data_folder, definitions=definitions,
+                         backend=payload.backend)
+    return 201, _run_out(request.user, run)
 
 
-@router.get("/indicator-runs/{run_id}", response=RunOut, summary="En körning och hur långt den har kommit")
+@router.get("/indicator-runs/{run_id}", response=RunOut, auth=READ_AUTH,
+            summary="En körning och hur långt den har kommit",
+            description="Katalogen och varför en körning misslyckades visas bara för den som kör indikatorer.")
 def get_run(request, run_id: Id):
-    return get_object_or_404(IndicatorRun, pk=run_id)
+    return _run_out(request.user, get_object_or_404(IndicatorRun, pk=run_id))
 
 
 @router.post("/indicator-imports", response={201: ImportOut, 422: ImportRefusedOut},

@@ -6,10 +6,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kunskapsnav.lib.bounds import validators_of
 from kunskapsnav.lib.richtext import from_editor
 from kunskapsnav.organisation.models import Body, Level, Region
 
-from .models import CodeSystem, Direction, KnowledgeSupport, Strength, SupportType, SupportVersion, TargetGroup
+from .models import (
+    CodeSystem, Direction, KnowledgeSupport, Recommendation, Strength, SupportType, SupportVersion, TargetGroup,
+)
 
 
 class DateInput(forms.DateInput):
@@ -97,6 +100,7 @@ class RecommendationForm(forms.Form):
                            help_text=_("Tomma rader skiljer stycken åt."))
     direction = forms.ChoiceField(label=_("Gör eller gör inte"), choices=Direction.choices, initial=Direction.DO)
     priority = forms.IntegerField(label=_("Prioritet (1–10)"), required=False,
+                                  validators=validators_of(Recommendation, "priority"),
                                   help_text=_("Socialstyrelsens skala, 1 är högst. Lämna tom om styrka anges."))
     strength = forms.ChoiceField(label=_("Styrka"), required=False, choices=[("", _("Ingen")), *Strength.choices])
     icd10se = forms.CharField(label=_("ICD-10-SE"), required=False, help_text=_("Till exempel I63.9"))

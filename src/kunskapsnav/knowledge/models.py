@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from kunskapsnav.lib.bounds import INTEGER_MAX, between
 from kunskapsnav.organisation.models import Body, Region
 
 
@@ -129,7 +130,7 @@ class VersionQuerySet(models.QuerySet):
 class SupportVersion(models.Model):
     support = models.ForeignKey(KnowledgeSupport, on_delete=models.CASCADE, related_name="versions",
                                 verbose_name=_("kunskapsstöd"))
-    number = models.PositiveIntegerField(_("versionsnummer"))
+    number = models.PositiveIntegerField(_("versionsnummer"), validators=between(1, INTEGER_MAX))
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     summary = models.TextField(_("sammanfattning"), blank=True, help_text=_("Sanerad rik text."))
     change_note = models.TextField(_("vad är nytt"), blank=True)
@@ -205,11 +206,12 @@ class Recommendation(models.Model):
         _("identitet"), default=uuid.uuid4,
         help_text=_("Samma rekommendation har samma identitet i alla versioner, så att ändringar kan spåras."),
     )
-    position = models.PositiveIntegerField(_("ordning"))
+    position = models.PositiveIntegerField(_("ordning"), validators=between(1, INTEGER_MAX))
     section = models.CharField(_("avsnitt"), max_length=200, blank=True)
     text = models.TextField(_("text"), help_text=_("Sanerad rik text."))
     priority = models.PositiveSmallIntegerField(
-        _("prioritet"), null=True, blank=True, help_text=_("Socialstyrelsens skala 1–10, där 1 är högst.")
+        _("prioritet"), null=True, blank=True, help_text=_("Socialstyrelsens skala 1–10, där 1 är högst."),
+        validators=between(1, 10),
     )
     strength = models.CharField(_("styrka"), max_length=10, choices=Strength.choices, blank=True)
     direction = models.CharField(_("gör eller gör inte"), max_length=10, choices=Direction.choices, default=Direction.DO)
@@ -325,7 +327,7 @@ class Attachment(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     file = models.FileField(_("fil"), upload_to=attachment_path)
     kind = models.CharField(_("filtyp"), max_length=10, choices=AttachmentKind.choices)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
+    size = models.PositiveIntegerField(_("storlek (byte)"), validators=between(0, INTEGER_MAX))
     extracted_text = models.TextField(blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -33,6 +33,7 @@ import Stemmer
 from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
+from kunskapsnav.lib.bounds import INTEGER_MAX
 from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.organisation.models import Body, Region
 
@@ -695,7 +696,8 @@ def search(
         return SearchResults(query=query, total=0, hits=[])
     backend = _backend()
     filters = _Filters.parse(type=type, issuer=issuer, target_group=target_group, status=status)
-    limit, offset = max(0, limit), max(0, offset)
+    # Within what the database takes as LIMIT and OFFSET: a page far beyond the last is empty.
+    limit, offset = min(max(0, limit), INTEGER_MAX), min(max(0, offset), INTEGER_MAX)
     with _planned_with_indexes():
         facets, total, rows = _facets_total_and_page(backend, parsed, filters, limit=limit, offset=offset)
         if rows and total <= RANK_LIMIT and parsed.stems:

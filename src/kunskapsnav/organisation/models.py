@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from kunskapsnav.lib.bounds import between
+
 
 class HealthcareRegion(models.Model):
     """Sjukvårdsregion: one of six, each a cooperation of several regions."""
@@ -355,6 +357,7 @@ class Membership(models.Model):
         null=True,
         blank=True,
         help_text=_("Andel av arbetstiden som är avsatt för uppdraget, 0–100 procent."),
+        validators=between(0, 100),
     )
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
 

@@ -1,7 +1,5 @@
 """Pages of the organisation registry. Thin: parse, call one domain function, render."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kunskapsnav.lib.forms import attach_errors
+from kunskapsnav.lib.redirects import next_url
+from kunskapsnav.lib.spreadsheets import csv_writer
 from . import bodies, coverage, extensions, memberships, people, permissions, selectors
 from .forms import BodyFilterForm, BodyForm, MembershipForm, PersonForm
 from .models import Body, HealthcareRegion, Membership, Person, Region
@@ -21,7 +21,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that Excel opens the file as UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response
@@ -207,7 +207,7 @@ def person_create(request):
             attach_errors(form, error)
         else:
             messages.success(request, _("%(person)s har lagts till.") % {"person": person})
-            return redirect(request.GET.get("next") or person.get_absolute_url())
+            return redirect(next_url(request, person))
     return render(request, "organisation/person_form.html", {"form": form, "person": None})
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.bounds import number_problems
 from kunskapsnav.lib.fields import apply_changes
 from kunskapsnav.organisation.models import BodyKind, Level
 
@@ -49,7 +50,7 @@ def _problems(call: NominationCall) -> dict[str, list[str]]:
     if call.self_nomination_allowed and body.kind != BodyKind.NAG:
         add("self_nomination_allowed",
             _("Egen anmälan är bara möjlig till nationella arbetsgrupper. Ta bort bocken eller välj en arbetsgrupp."))
-    return errors
+    return number_problems(call) | errors
 
 
 def _check_valid(call: NominationCall):

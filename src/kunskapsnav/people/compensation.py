@@ -3,7 +3,6 @@ coordinator, the payable list per period for the salary system, and the time the
 give their experts in the national system (from the registry's memberships)."""
 
 import calendar
-import csv
 import datetime
 import io
 import re
@@ -14,8 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.bounds import decimal_max, number_problems
+from kunskapsnav.lib.spreadsheets import csv_writer
 from kunskapsnav.organisation.models import KINDS_BY_LEVEL, Level, Membership, Region, Role
 
 from . import permissions
@@ -24,6 +26,7 @@ from .models import (
 )
 
 ORE = Decimal("0.01")
+FEE_MAX = decimal_max(10, 2)  # CompensationClaim.fee and .travel
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -41,10 +44,11 @@ def compensation_model_set(*, by, region: Region, basis: str, hourly_rate, fixed
         errors["hourly_rate"] = [_("Ange timarvodet.")]
     if basis == CompensationBasis.FIXED_FEE and not errors.get("fixed_fee") and Decimal(fixed_fee) == 0:
         errors["fixed_fee"] = [_("Ange arvodet per tillfälle.")]
-    if errors:
-        raise ValidationError(errors)
     model = CompensationModel.objects.filter(region=region).first() or CompensationModel(region=region)
     model.basis, model.hourly_rate, model.fixed_fee, model.mileage_rate = basis, hourly_rate, fixed_fee, mileage_rate
+    errors = number_problems(model) | errors
+    if errors:
+        raise ValidationError(errors)
     model.updated_by = by
     model._history_user = by
     model.save()
@@ -67,11 +71,14 @@ def claim_submit(*, by, assignment: ParticipationAssignment, worked_on: datetime
         errors["occasions"] = [_("Ange minst ett tillfälle.")]
     if Decimal(travel_km) < 0 or Decimal(travel_costs) < 0:
         errors["travel_km"] = [_("Resor anges som noll eller mer.")]
-    if errors:
-        raise ValidationError(errors)
-    return CompensationClaim.objects.create(
+    claim = CompensationClaim(
         assignment=assignment, worked_on=worked_on, hours=hours, occasions=occasions, travel_km=travel_km,
         travel_costs=travel_costs, note=note.strip(), submitted_by=by)
+    errors = number_problems(claim) | errors
+    if errors:
+        raise ValidationError(errors)
+    claim.save()
+    return claim
 
 
 def price(claim: CompensationClaim, model: CompensationModel) -> tuple[Decimal, Decimal]:
@@ -98,6 +105,10 @@ def claim_decide(*, by, claim: CompensationClaim, approve: bool, note: str = "")
         if model is None:
             raise ValidationError(_("Regionen har ingen ersättningsmodell. Ange den innan anspråk godkänns."))
         claim.fee, claim.travel = price(claim, model)
+        if number_problems(claim, fields=("fee", "travel")):
+            raise ValidationError(_("Ersättningen blir större än ett anspråk kan betala ut (högst %(max)s kronor för "
+                                    "arvode och för resor). Kontrollera anspråkets timmar och resor och regionens "
+                                    "ersättningsmodell.") % {"max": number_format(FEE_MAX, force_grouping=True)})
         claim.status = ClaimStatus.APPROVED
     else:
         if not note.strip():
@@ -142,7 +153,7 @@ PAYABLE_COLUMNS = ["referens", "fornamn", "efternamn", "datum", "uppdrag", "timm
 
 def _semicolon_csv(header: list[str], rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.bounds import decimal_max, number_problems
 from kunskapsnav.organisation.models import Person, Region
 
 from . import chain, permissions, tasks
@@ -22,6 +24,7 @@ from .models import Assessment, Assessor, Declaration, DeclarationStatus, Intere
 logger = logging.getLogger(__name__)
 
 INTEREST_FIELDS = ("category", "organisation", "description", "start_date", "end_date", "amount")
+AMOUNT_MAX = decimal_max(12, 0)  # Interest.amount
 
 
 def _interest_problems(number: int, row: dict) -> list[str]:
@@ -39,10 +42,14 @@ def _interest_problems(number: int, row: dict) -> list[str]:
     amount = row.get("amount")
     if amount not in (None, ""):
         try:
-            if Decimal(str(amount)) < 0:
-                problems.append(prefix + _("beloppet kan inte vara negativt."))
+            negative = Decimal(str(amount)) < 0
         except InvalidOperation:
-            problems.append(prefix + _("ange beloppet i hela kronor."))
+            negative = False  # not a number at all, said below
+        if negative:
+            problems.append(prefix + _("beloppet kan inte vara negativt."))
+        elif number_problems(Interest(amount=amount)):
+            problems.append(prefix + _("ange beloppet i hela kronor, högst %(max)s kronor.")
+                            % {"max": number_format(AMOUNT_MAX, force_grouping=True)})
     return problems
 
 

@@ -9,14 +9,15 @@ a permission matter, the same as in the API (as organisation.forms does)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kunskapsnav.lib.bounds import validators_of
 from kunskapsnav.organisation.forms import DateInput
 from kunskapsnav.organisation.models import Body, HealthcareRegion, Person, Region
 from kunskapsnav.organisation.permissions import coordinated_region_ids, is_national_admin
 
 from . import calls, participation, permissions
 from .models import (
-    Assessment, CompensationBasis, CompensationModel, InterestCategory, NominationCall, Outcome, ParticipationAssignment,
-    Representative,
+    Assessment, CompensationBasis, CompensationClaim, CompensationModel, Interest, InterestCategory, NominationCall,
+    Outcome, ParticipationAssignment, Representative,
 )
 
 
@@ -162,7 +163,8 @@ class InterestForm(forms.Form):
     end_date = forms.DateField(label=_("Till"), required=False, widget=DateInput(),
                                error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
     amount = forms.DecimalField(label=_("Belopp (kronor)"), required=False, min_value=0, decimal_places=0,
-                                max_digits=12, error_messages={"invalid": _("Ange beloppet i hela kronor.")})
+                                max_digits=12, error_messages={"invalid": _("Ange beloppet i hela kronor.")},
+                                validators=validators_of(Interest, "amount"))
 
 
 InterestFormSet = forms.formset_factory(InterestForm, extra=3)
@@ -257,11 +259,15 @@ class ClaimForm(forms.Form):
                                                 "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
     hours = forms.DecimalField(label=_("Timmar"), max_digits=5, decimal_places=1,
                                error_messages={"required": _("Ange antal timmar."),
-                                               "invalid": _("Ange timmar som ett tal, t.ex. 2,5.")})
-    occasions = forms.IntegerField(label=_("Tillfällen"), initial=1, min_value=0)
-    travel_km = forms.DecimalField(label=_("Resa med egen bil (km)"), max_digits=7, decimal_places=1, initial=0)
+                                               "invalid": _("Ange timmar som ett tal, t.ex. 2,5.")},
+                               validators=validators_of(CompensationClaim, "hours"))
+    occasions = forms.IntegerField(label=_("Tillfällen"), initial=1,
+                                   validators=validators_of(CompensationClaim, "occasions"))
+    travel_km = forms.DecimalField(label=_("Resa med egen bil (km)"), max_digits=7, decimal_places=1, initial=0,
+                                   validators=validators_of(CompensationClaim, "travel_km"))
     travel_costs = forms.DecimalField(label=_("Biljetter och andra resekostnader (kronor)"), max_digits=8,
-                                      decimal_places=2, initial=0)
+                                      decimal_places=2, initial=0,
+                                      validators=validators_of(CompensationClaim, "travel_costs"))
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from kunskapsnav.lib.bounds import SMALL_INTEGER_MAX, between, decimal_max
 from kunskapsnav.organisation.models import Body, HealthcareRegion, Membership, Person, Region, Role
 
 
@@ -36,10 +37,11 @@ class NominationCall(models.Model):
     represents_healthcare_region = models.ForeignKey(
         HealthcareRegion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("företräder sjukvårdsregion"))
-    seats = models.PositiveSmallIntegerField(_("antal platser"), default=1)
+    seats = models.PositiveSmallIntegerField(_("antal platser"), default=1, validators=between(1, SMALL_INTEGER_MAX))
     start_date = models.DateField(_("uppdraget från"))
     end_date = models.DateField(_("uppdraget till"), null=True, blank=True)
-    time_share = models.PositiveSmallIntegerField(_("avsatt tid (procent)"), null=True, blank=True)
+    time_share = models.PositiveSmallIntegerField(_("avsatt tid (procent)"), null=True, blank=True,
+                                                  validators=between(0, 100))
     closes_on = models.DateField(_("sista dag för nominering"))
     profile = models.TextField(_("sökt profil"), help_text=_("Kompetens och erfarenhet som söks."))
     self_nomination_allowed = models.BooleanField(
@@ -63,6 +65,9 @@ class NominationCall(models.Model):
                                    condition=Q(represents_region__isnull=True)
                                    | Q(represents_healthcare_region__isnull=True)),
             models.CheckConstraint(name="call_has_seats", condition=Q(seats__gte=1)),
+            models.CheckConstraint(name="call_numbers_within_their_fields",
+                                   condition=Q(seats__lte=SMALL_INTEGER_MAX)
+                                   & (Q(time_share__isnull=True) | Q(time_share__gte=0, time_share__lte=100))),
         ]
 
     def __str__(self):
@@ -264,7 +269,8 @@ class Interest(models.Model):
     description = models.CharField(_("vad det gäller"), max_length=300)
     start_date = models.DateField(_("från"), null=True, blank=True)
     end_date = models.DateField(_("till"), null=True, blank=True)
-    amount = models.DecimalField(_("belopp (kronor)"), max_digits=12, decimal_places=0, null=True, blank=True)
+    amount = models.DecimalField(_("belopp (kronor)"), max_digits=12, decimal_places=0, null=True, blank=True,
+                                 validators=between(0, decimal_max(12, 0)))
 
     class Meta:
         verbose_name = _("redovisat intresse")
@@ -276,6 +282,8 @@ class Interest(models.Model):
                                    | Q(end_date__gte=models.F("start_date"))),
             models.CheckConstraint(name="interest_amount_not_negative",
                                    condition=Q(amount__isnull=True) | Q(amount__gte=0)),
+            models.CheckConstraint(name="interest_amount_within_its_field",
+                                   condition=Q(amount__isnull=True) | Q(amount__lte=decimal_max(12, 0))),
         ]
 
     def __str__(self):
@@ -393,7 +401,7 @@ class ParticipationAssignment(models.Model):
     start_date = models.DateField(_("från"))
     end_date = models.DateField(_("till"), null=True, blank=True)
     planned_hours = models.DecimalField(_("planerade timmar"), max_digits=6, decimal_places=1, null=True,
-                                        blank=True)
+                                        blank=True, validators=between(0, decimal_max(6, 1)))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -406,6 +414,9 @@ class ParticipationAssignment(models.Model):
         constraints = [
             models.CheckConstraint(name="assignment_end_not_before_start",
                                    condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))),
+            models.CheckConstraint(name="assignment_hours_within_their_field",
+                                   condition=Q(planned_hours__isnull=True)
+                                   | Q(planned_hours__gte=0, planned_hours__lte=decimal_max(6, 1))),
         ]
 
     def __str__(self):
@@ -428,10 +439,12 @@ class CompensationModel(models.Model):
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="compensation_model",
                                   verbose_name=_("region"))
     basis = models.CharField(_("grund"), max_length=20, choices=CompensationBasis.choices)
-    hourly_rate = models.DecimalField(_("timarvode (kronor)"), max_digits=8, decimal_places=2, default=0)
-    fixed_fee = models.DecimalField(_("arvode per tillfälle (kronor)"), max_digits=8, decimal_places=2, default=0)
+    hourly_rate = models.DecimalField(_("timarvode (kronor)"), max_digits=8, decimal_places=2, default=0,
+                                      validators=between(0, decimal_max(8, 2)))
+    fixed_fee = models.DecimalField(_("arvode per tillfälle (kronor)"), max_digits=8, decimal_places=2, default=0,
+                                    validators=between(0, decimal_max(8, 2)))
     mileage_rate = models.DecimalField(_("milersättning per kilometer (kronor)"), max_digits=6, decimal_places=2,
-                                       default=0)
+                                       default=0, validators=between(0, decimal_max(6, 2)))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -443,6 +456,9 @@ class CompensationModel(models.Model):
         constraints = [
             models.CheckConstraint(name="compensation_rates_not_negative",
                                    condition=Q(hourly_rate__gte=0, fixed_fee__gte=0, mileage_rate__gte=0)),
+            models.CheckConstraint(name="compensation_rates_within_their_fields",
+                                   condition=Q(hourly_rate__lte=decimal_max(8, 2), fixed_fee__lte=decimal_max(8, 2),
+                                               mileage_rate__lte=decimal_max(6, 2))),
         ]
 
     def __str__(self):
@@ -482,11 +498,12 @@ class CompensationClaim(models.Model):
     assignment = models.ForeignKey(ParticipationAssignment, on_delete=models.PROTECT, related_name="claims",
                                    verbose_name=_("uppdrag"))
     worked_on = models.DateField(_("datum"))
-    hours = models.DecimalField(_("timmar"), max_digits=5, decimal_places=1)
-    occasions = models.PositiveSmallIntegerField(_("tillfällen"), default=1)
-    travel_km = models.DecimalField(_("resa med egen bil (km)"), max_digits=7, decimal_places=1, default=0)
+    hours = models.DecimalField(_("timmar"), max_digits=5, decimal_places=1, validators=between(0, decimal_max(5, 1)))
+    occasions = models.PositiveSmallIntegerField(_("tillfällen"), default=1, validators=between(1, SMALL_INTEGER_MAX))
+    travel_km = models.DecimalField(_("resa med egen bil (km)"), max_digits=7, decimal_places=1, default=0,
+                                    validators=between(0, decimal_max(7, 1)))
     travel_costs = models.DecimalField(_("biljetter och andra resekostnader (kronor)"), max_digits=8,
-                                       decimal_places=2, default=0)
+                                       decimal_places=2, default=0, validators=between(0, decimal_max(8, 2)))
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -495,9 +512,10 @@ class CompensationClaim(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("kommentar till beslutet"), max_length=300, blank=True)
-    fee = models.DecimalField(_("arvode (kronor)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    fee = models.DecimalField(_("arvode (kronor)"), max_digits=10, decimal_places=2, null=True, blank=True,
+                              validators=between(0, decimal_max(10, 2)))
     travel = models.DecimalField(_("reseersättning (kronor)"), max_digits=10, decimal_places=2, null=True,
-                                 blank=True)
+                                 blank=True, validators=between(0, decimal_max(10, 2)))
     payable_list = models.ForeignKey(PayableList, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="claims", verbose_name=_("utbetalningsunderlag"))
 
@@ -508,6 +526,12 @@ class CompensationClaim(models.Model):
         constraints = [
             models.CheckConstraint(name="claim_amounts_not_negative",
                                    condition=Q(hours__gte=0, travel_km__gte=0, travel_costs__gte=0)),
+            models.CheckConstraint(name="claim_numbers_within_their_fields",
+                                   condition=Q(hours__lte=decimal_max(5, 1), occasions__gte=1,
+                                               occasions__lte=SMALL_INTEGER_MAX, travel_km__lte=decimal_max(7, 1),
+                                               travel_costs__lte=decimal_max(8, 2))
+                                   & (Q(fee__isnull=True) | Q(fee__gte=0, fee__lte=decimal_max(10, 2)))
+                                   & (Q(travel__isnull=True) | Q(travel__gte=0, travel__lte=decimal_max(10, 2)))),
             models.CheckConstraint(name="claim_priced_when_approved",
                                    condition=~Q(status="godkand") | Q(fee__isnull=False, travel__isnull=False)),
             models.CheckConstraint(name="claim_paid_only_when_approved",

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.bounds import number_problems
 from kunskapsnav.lib.fields import apply_changes
 from kunskapsnav.organisation.models import Person
 
@@ -57,7 +58,7 @@ def representative_update(*, by, representative: Representative, **values) -> Re
 
 
 def _check_assignment(assignment: ParticipationAssignment):
-    errors = {}
+    errors = number_problems(assignment)
     if not assignment.description.strip():
         errors["description"] = [_("Beskriv uppdraget.")]
     if assignment.kind == AssignmentKind.BODY and assignment.body_id is None:

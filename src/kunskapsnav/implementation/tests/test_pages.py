@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kunskapsnav.implementation import permissions, stages, work
 from kunskapsnav.implementation.models import Gap, Stage
+from kunskapsnav.knowledge import content
 from kunskapsnav.organisation import memberships
 from kunskapsnav.organisation.models import Role
 
@@ -37,6 +38,14 @@ class PageTests(ImplementationTestCase):
         table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         self.assertEqual(table[0][:3], ["Kunskapsstöd", "Version", "Region Uppsala"])
         self.assertEqual(table[1][:4], ["Hjärtsvikt – nydebuterad", "1", "Kartläggning", "ej delat"])
+
+    def test_the_matrix_csv_writes_a_title_that_begins_like_a_formula_as_text(self):
+        hostile = "@SUM(1+1)*cmd|' /C calc'!A0"
+        content.support_update(by=self.admin, support=self.heart_pathway, title=hostile)
+        self.client.force_login(self.npo_editor)
+        response = self.client.get(reverse("implementation:matrix_csv"), {"healthcare_region": "mellansverige"})
+        table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(table[1][:3], ["'" + hostile, "1", "Kartläggning"])
 
     def test_someone_elses_adoption_is_refused_until_shared(self):
         url = self.orebro_adoption.get_absolute_url()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from kunskapsnav.indicators import runs, synthetic
 from kunskapsnav.indicators.models import IndicatorRun
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
+from kunskapsnav.organisation.models import Region
 
 
 class AnalysisTests(KnowledgeTestCase):
@@ -45,6 +46,15 @@ class AnalysisTests(KnowledgeTestCase):
                                    delimiter=";"))
         self.assertGreaterEqual(len(rows), 1)  # the regions a reader may see; an export is public
         self.assertEqual(set(rows[0]), {"område", "täljare", "nämnare", "värde", "ci_låg", "ci_hög"})
+
+    def test_the_chart_data_csv_writes_names_that_begin_like_a_formula_as_text(self):
+        for region in Region.objects.all():
+            Region.objects.filter(pk=region.pk).update(name=f"=HYPERLINK(\"http://evil.example\",\"{region.name}\")")
+        url = reverse("indicators:chart_download", args=["STROKE-ANTITROMB", "jamforelse", "csv"])
+        rows = list(csv.DictReader(io.StringIO(self.client.get(url).content.decode("utf-8-sig")), delimiter=";"))
+        self.assertGreaterEqual(len(rows), 1)
+        self.assertTrue(all(r["område"].startswith("'=HYPERLINK(") for r in rows), rows)
+        self.assertTrue(all(float(r["värde"]) >= 0 for r in rows))  # numbers stay numbers
 
     def test_a_rate_gets_a_comparison_and_an_xmr_chart_but_no_funnel(self):
         self.client.force_login(self.analyst)

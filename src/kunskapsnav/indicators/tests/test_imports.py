@@ -48,6 +48,33 @@ class ImportTests(KnowledgeTestCase):
         self.assertFalse(ImportBatch.objects.exists())
         self.assertFalse(IndicatorValue.objects.exists())
 
+    def test_numbers_and_codes_that_do_not_fit_their_fields_are_refused_by_line(self):
+        huge = "9" * 30
+        report = self.load(HEADER + f"STROKE-ANTITROMB;region:18;2024;alla;90;{huge}\n"
+                                    "STROKE-ANTITROMB;region:18;2023;alla;1000000000000001;1000000000000002\n"
+                                    f"STROKE-ANTITROMB;vardenhet:{'X' * 41};2024;alla;1;2\n"
+                                    "STROKE-ANTITROMB;vardenhet:=HYPERLINK(1);2024;alla;1;2\n"
+                                    f"STROKE-ANTITROMB;region:18;2024;aldersgrupp:{huge}-1;1;2\n"
+                                    "STROKE-ANTITROMB;vardenhet:SE2321000164-7381037590003;2024;alla;1;2\n")
+        self.assertEqual([line for line, _message in report.errors], [2, 3, 4, 5, 6])
+        messages = dict(report.errors)
+        self.assertIn("denominator får vara högst 1\xa0000\xa0000\xa0000\xa0000\xa0000", messages[2])
+        self.assertIn("numerator får vara högst", messages[3])
+        self.assertIn("vårdenhetens kod", messages[4])
+        self.assertIn("stratumet", messages[6])
+        self.assertFalse(ImportBatch.objects.exists())
+
+    def test_a_median_time_must_be_a_number_of_days(self):
+        header = HEADER.replace("\n", ";value\n")
+        for value in ("", "abc", "inf", "nan", "-1", "1e400", "40000"):
+            with self.subTest(value=value):
+                report = self.load(header + f"HS-EKO-TID;region:18;2024;alla;90;;{value}\n")
+                self.assertEqual(len(report.errors), 1, report.errors)
+                self.assertIn("en mediantid ska stå i kolumnen value som antal dagar", report.errors[0][1])
+        report = self.load(header + "HS-EKO-TID;region:18;2024;alla;90;;12,5\n")
+        self.assertTrue(report.ok, report.errors)
+        self.assertEqual(IndicatorValue.objects.get(batch=report.batch).value, 12.5)
+
     def test_missing_columns_and_wrong_encoding_are_reported(self):
         self.assertEqual(self.load("indicator;period\nX;2024\n").errors[0][0], 1)
         report = imports.values_import(by=self.analyst, data="åäö".encode("latin-1"), file_name="x.csv")

@@ -1,8 +1,14 @@
+import os
+import shutil
 import tempfile
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 
-from kunskapsnav.indicators import runs, synthetic
+from kunskapsnav.indicators import runs, selectors, synthetic
 from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorValue, RunStatus
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 
@@ -14,7 +20,8 @@ class RunTests(KnowledgeTestCase):
         cls.definitions = runs.definitions_sync()
 
     def setUp(self):
-        self.folder = tempfile.TemporaryDirectory()
+        # Runs read only under the data roots (the tests' root is set in conftest.py).
+        self.folder = tempfile.TemporaryDirectory(dir=settings.INDICATOR_DATA_ROOTS[0])
         synthetic.generate(self.folder.name, events=20_000, seed=3)
 
     def tearDown(self):
@@ -32,8 +39,63 @@ class RunTests(KnowledgeTestCase):
         with self.assertRaises(PermissionDenied):
             runs.run_queue(by=self.orebro_coordinator, folder=self.folder.name, definitions=self.definitions)
         with self.assertRaises(ValidationError) as caught:
-            runs.run_queue(by=self.analyst, folder="/finns/inte", definitions=self.definitions)
+            runs.run_queue(by=self.analyst, folder=os.path.join(settings.INDICATOR_DATA_ROOTS[0], "finns-inte"),
+                           definitions=self.definitions)
         self.assertIn("saknar persons.parquet", caught.exception.message_dict["data_folder"][0])
+
+    def refused(self, folder):
+        with self.assertRaises(ValidationError) as caught:
+            runs.run_queue(by=self.analyst, folder=str(folder), definitions=self.definitions[:1])
+        self.assertIn("Välj en katalog under indikatordatakatalogerna", caught.exception.message_dict["data_folder"][0])
+
+    def test_a_run_reads_only_under_the_configured_data_roots(self):
+        root = Path(settings.INDICATOR_DATA_ROOTS[0])
+        with tempfile.TemporaryDirectory() as elsewhere:
+            outside = Path(elsewhere) / "data"
+            shutil.copytree(self.folder.name, outside)  # real data, in the wrong place
+            self.refused(outside)
+            self.refused(Path(self.folder.name) / ".." / ".." / outside.relative_to("/"))
+            self.refused("/etc")
+            self.refused(f"../{outside.name}")
+            link = root / "genvag"
+            link.symlink_to(outside, target_is_directory=True)
+            self.addCleanup(link.unlink)
+            self.refused(link)
+            self.refused("genvag")
+            with tempfile.TemporaryDirectory(dir=root) as mixed:  # one data file a link out of the root
+                shutil.copy(Path(self.folder.name) / "persons.parquet", mixed)
+                (Path(mixed) / "events.parquet").symlink_to(outside / "events.parquet")
+                self.refused(mixed)
+        for odd in ("", "   ", "data\0", "x" * 5000):
+            self.refused(odd)
+
+    def test_a_folder_under_a_root_is_given_by_its_full_path_or_relative_to_the_root(self):
+        name = Path(self.folder.name).name
+        with self.captureOnCommitCallbacks(execute=False):
+            by_path = runs.run_queue(by=self.analyst, folder=self.folder.name, definitions=self.definitions[:1])
+            relative = runs.run_queue(by=self.analyst, folder=name, definitions=self.definitions[:1])
+        self.assertEqual(by_path.data_folder, str(Path(self.folder.name).resolve()))
+        self.assertEqual(relative.data_folder, by_path.data_folder)
+        with tempfile.TemporaryDirectory() as other_root, override_settings(INDICATOR_DATA_ROOTS=[other_root]):
+            self.refused(self.folder.name)
+
+    def test_a_failed_run_says_so_to_everyone_and_why_only_to_those_who_run_indicators(self):
+        (Path(self.folder.name) / "events.parquet").write_bytes(b"inte parquet")
+        with self.captureOnCommitCallbacks(execute=False):
+            run = runs.run_queue(by=self.analyst, folder=self.folder.name, definitions=self.definitions[:1])
+        with self.assertLogs("kunskapsnav.indicators.runs", "ERROR") as logged, self.assertRaises(Exception):
+            runs.execute(run)
+        run.refresh_from_db()
+        self.assertEqual(run.status, RunStatus.FAILED)
+        self.assertEqual(run.message, "Körningen misslyckades. Analytikerna ser orsaken på körningens sida.")
+        self.assertNotIn(self.folder.name, run.message)
+        self.assertIn("events.parquet", run.failure_detail)
+        self.assertIn(f"indicator run {run.pk} failed", logged.output[0])
+        self.assertEqual(selectors.run_shown(self.analyst, run)["failure_detail"], run.failure_detail)
+        for reader in (AnonymousUser(), self.orebro_coordinator):
+            shown = selectors.run_shown(reader, run)
+            self.assertEqual((shown["failure_detail"], shown["data_folder"]), ("", ""))
+            self.assertEqual(shown["message"], run.message)
 
     def test_a_run_records_what_produced_every_value(self):
         with self.captureOnCommitCallbacks(execute=False):

@@ -152,6 +152,21 @@ class InterchangeTests(KnowledgeTestCase):
             ["I5X är ingen giltig ICD-10-SE-kod (exempel: I63.9)."],
         )
 
+    def test_numbers_beyond_their_fields_are_refused_with_their_path_and_nothing_is_imported(self):
+        data = support_export(self.guideline) | {"title": "Nationella riktlinjer för hjärtsjukvård 2028"}
+        data["versions"][0]["number"] = 10**20
+        data["versions"][0]["recommendations"] = [
+            {"key": "9b6f7f2e-8a39-4c1e-9d8e-6f0e6d3b1a01", "position": 2**31, "text": "<p>Gör så.</p>"},
+            {"key": "9b6f7f2e-8a39-4c1e-9d8e-6f0e6d3b1a02", "position": 1, "text": "<p>Gör inte så.</p>",
+             "priority": 10**20}]
+        before = counts()
+        with self.assertRaises(ImportFailed) as failed:
+            supports_import({"supports": [data]}, by=self.admin)
+        self.assertEqual(counts(), before)
+        self.assertEqual(set(failed.exception.message_dict), {
+            "supports[0].versions[0].number", "supports[0].versions[0].recommendations[0].position",
+            "supports[0].versions[0].recommendations[1].priority"})
+
     def test_errors_in_separate_objects_are_all_found_in_one_pass(self):
         data = support_export(self.heart_pathway)
         data["issuer"] = {"body": "npo-hjart-och-karlsjukdomar", "agency": "socialstyrelsen"}

@@ -85,6 +85,17 @@ class PortalTests(KnowledgeTestCase):
         self.assertEqual(titles(condition="C09"), ["Hjärtsvikt – nydebuterad"])  # a code of a recommendation
         self.assertEqual(titles(condition="J44"), [])
 
+    def test_following_an_npo_returns_to_the_page_that_asked_but_never_to_another_site(self):
+        self.client.force_login(self.analyst)
+        url = reverse("knowledge:npo_subscription_toggle", args=[self.heart_npo.pk])
+        back = self.heart_pathway.get_absolute_url()
+        for target, expected in [(back, back), ("https://evil.example/", None), ("//evil.example", None),
+                                 ("javascript:alert(1)", None)]:
+            with self.subTest(next=target):
+                response = self.client.post(url, {"next": target})
+                self.assertRedirects(response, expected or self.heart_npo.get_absolute_url(),
+                                     fetch_redirect_response=False)
+
     def test_the_diff_page_shows_word_changes(self):
         self.publish_v2()
         response = self.client.get(reverse("knowledge:version_diff", args=[self.heart_pathway.pk]), {"fran": 1, "till": 2})

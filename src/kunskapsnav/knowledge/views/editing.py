@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kunskapsnav.lib.forms import attach_errors
+from kunskapsnav.lib.redirects import next_url
 from kunskapsnav.organisation.models import Body, Region
 
 from .. import additions, attachments, content, interchange, lifecycle, permissions, subscriptions
@@ -259,4 +260,4 @@ def npo_subscription_toggle(request, body_pk):
         return redirect(body)
     messages.success(request, _("Du bevakar nu %(t)s.") % {"t": body} if following
                      else _("Du bevakar inte längre %(t)s.") % {"t": body})
-    return redirect(request.POST.get("next") or body.get_absolute_url())
+    return redirect(next_url(request, body))

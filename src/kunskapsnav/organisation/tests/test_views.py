@@ -1,10 +1,11 @@
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from kunskapsnav.organisation import bodies
-from kunskapsnav.organisation.models import Body, BodyKind
+from kunskapsnav.organisation.models import Body, BodyKind, Person
 
 from .personas import RegistryTestCase
 
@@ -52,6 +53,16 @@ class PageTests(RegistryTestCase):
         rows = _csv_rows(response)
         self.assertEqual(rows[0][:2], ["Namn", "Typ"])
         self.assertEqual(len(rows), 1 + 25)
+
+    def test_csv_exports_write_a_name_that_begins_like_a_formula_as_text(self):
+        hostile = '=HYPERLINK("http://evil.example","LPO hjärta")'
+        bodies.body_update(by=self.orebro_coordinator, body=self.orebro_lpo, name=hostile)
+        rows = _csv_rows(self.client.get(reverse("organisation:body_list_csv"), {"kind": "LPO", "region": "18"}))
+        self.assertEqual(rows[1][0], "'" + hostile)
+        for url in (reverse("organisation:region_coverage_csv", args=["18"]), reverse("organisation:coverage_matrix_csv")):
+            with self.subTest(url=url):
+                heart = [r for r in _csv_rows(self.client.get(url)) if r[0] == "18" and r[2] == self.heart_npo.name][0]
+                self.assertEqual(heart[4], "'" + hostile)
 
     def test_a_body_page_shows_members_mirrors_and_history(self):
         bodies.body_update(by=self.orebro_coordinator, body=self.orebro_lpo, name="LPO hjärta och kärl")
@@ -142,6 +153,19 @@ class PageTests(RegistryTestCase):
 
 
 class FormTests(RegistryTestCase):
+    def test_a_new_person_returns_to_the_page_that_asked_but_never_to_another_site(self):
+        self.client.force_login(self.orebro_coordinator)
+        url = reverse("organisation:person_create")
+        back = reverse("organisation:membership_create", args=[self.orebro_lpo.pk])
+        cases = [(back, back), ("https://evil.example/", None), ("//evil.example", None),
+                 ("javascript:alert(1)", None)]
+        for number, (target, expected) in enumerate(cases):
+            with self.subTest(next=target):
+                response = self.client.post(f"{url}?{urlencode({'next': target})}", {
+                    "given_name": "Kim", "family_name": f"Ek {number}", "home_region": self.orebro.pk})
+                person = Person.objects.get(family_name=f"Ek {number}")
+                self.assertRedirects(response, expected or person.get_absolute_url(), fetch_redirect_response=False)
+
     def test_coordinator_creates_an_lpo_through_the_form(self):
         self.client.force_login(self.orebro_coordinator)
         url = reverse("organisation:body_create")

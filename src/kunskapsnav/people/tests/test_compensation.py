@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kunskapsnav.organisation import bodies
 from kunskapsnav.organisation.models import Role
 from kunskapsnav.organisation.tests.personas import make_person, make_user, seat
 
@@ -135,6 +136,24 @@ class PayableListTests(PoolTestCase):
         pending.refresh_from_db()
         self.assertIsNone(pending.payable_list)
 
+    def test_names_and_descriptions_that_begin_like_a_formula_reach_the_csv_as_text(self):
+        self.set_model()
+        person = make_person(by=self.admin, region=self.orebro, given='=HYPERLINK("http://evil.example")',
+                             family="@Patient")
+        rep = participation.representative_add(
+            by=self.orebro_coordinator, person=person, region=self.orebro, kind=RepresentativeKind.PATIENT,
+            recruited_through=Recruitment.OTHER, experience_areas="Hjärtsvikt", payee_reference="ARV-1002",
+            consent_on=datetime.date(2026, 1, 10))
+        assignment = participation.assignment_create(
+            by=self.orebro_coordinator, representative=rep, kind=AssignmentKind.BODY, body=self.orebro_lpo,
+            description="-Ledamot+cmd", start_date=datetime.date(2026, 1, 1))
+        claim = self.claim(assignment=assignment)
+        compensation.claim_decide(by=self.admin, claim=claim, approve=True)
+        payable = compensation.payable_list_create(by=self.orebro_coordinator, region=self.orebro, period="2026-10")
+        self.assertEqual(compensation.payable_csv(payable).splitlines()[1],
+                         "ARV-1002;\"'=HYPERLINK(\"\"http://evil.example\"\")\";'@Patient;2026-10-14;'-Ledamot+cmd;3,0;1;"
+                         "750,00;100,00;850,00")
+
     def test_a_bad_period_or_another_region_is_refused(self):
         with self.assertRaisesMessage(ValidationError, "år och månad"):
             compensation.payable_list_create(by=self.orebro_coordinator, region=self.orebro, period="oktober")
@@ -161,6 +180,12 @@ class ExpertTimeTests(PeopleTestCase):
             Decimal("0.01")))
         self.assertEqual(rows[("NAG hjärtsvikt", self.uppsala.name)].without_share, 1)
         self.assertIn("NAG hjärtsvikt;Region Örebro län;2;0;0,45", compensation.expert_time_csv(2025))
+
+    def test_the_expert_time_csv_writes_a_body_name_that_begins_like_a_formula_as_text(self):
+        seat(by=self.admin, body=self.heart_nag, person=make_person(by=self.admin, region=self.orebro, given="A"),
+             role=Role.MEMBER, time_share=20, start_date=datetime.date(2025, 1, 1))
+        bodies.body_update(by=self.admin, body=self.heart_nag, name="+NAG hjärtsvikt")
+        self.assertIn("'+NAG hjärtsvikt;Region Örebro län;1;0;0,20", compensation.expert_time_csv(2025))
 
 
 class OwnDataTests(PoolTestCase):

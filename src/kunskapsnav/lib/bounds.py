@@ -99,3 +99,31 @@ def numbers_check(instance, fields=None) -> None:
     errors = number_problems(instance, fields)
     if errors:
         raise ValidationError(errors)
+
+
+TEXT_FIELDS = (models.CharField,)
+
+
+def length_problems(instance) -> dict[str, list[str]]:
+    """Text longer than its field allows, field by field. PostgreSQL refuses it (and the
+    request would fail), SQLite stores it whole."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, TEXT_FIELDS) and field.max_length:
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and len(value) > field.max_length:
+                errors[field.name] = [_("Texten får ha högst %(limit)s tecken (den har %(length)s).")
+                                      % {"limit": field.max_length, "length": len(value)}]
+    return errors
+
+
+def refuse_overlong_text(sender, instance, raw=False, **kwargs) -> None:
+    """The last guard before a row of the platform's is written (a pre_save receiver): text
+    beyond its field is a ValidationError on the field, which pages and the API answer as
+    the input's fault, on both databases alike. Forms and schemas check lengths first where
+    they know them; this holds for every write function, import and task that does not."""
+    if raw or not sender.__module__.startswith("kunskapsnav."):
+        return
+    errors = length_problems(instance)
+    if errors:
+        raise ValidationError(errors)

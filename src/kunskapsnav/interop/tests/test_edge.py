@@ -219,3 +219,14 @@ class IndicatorImportEdgeTests(RegistryTestCase):
         response = self.client.post("/api/v1/indicator-imports", {}, headers={"Authorization": f"Bearer {key}"})
         self.assertEqual(response.status_code, 422)
         self.assertEqual(response.json()["errors"], {"file": ["Fältet måste anges."]})
+
+
+class TextLengthTests(RegistryTestCase):
+    def test_text_beyond_its_field_answers_422_on_both_databases(self):
+        _token, key = ApiToken.issue(user=self.admin, name="test")
+        before = Person.objects.count()
+        response = self.client.post("/api/v1/people", data=json.dumps({"given_name": "A" * 101, "family_name": "B"}),
+                                    content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual(response.status_code, 422, response.content)
+        self.assertIn("högst 100 tecken", response.json()["errors"]["given_name"][0])
+        self.assertEqual(Person.objects.count(), before)

@@ -7,6 +7,8 @@ at its edge (interop.edge) and every error it gives has one shape (interop.error
 OpenAPI document says both for every operation.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
@@ -61,11 +63,15 @@ NO_NUL = "^[^\\x00]*$"
 
 
 def _state_no_nul(node) -> None:
+    """Also states exact decimal bounds (interop.edge.FieldOf) as JSON numbers."""
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"format", "pattern", "enum", "const"} & node.keys():
             node["pattern"] = NO_NUL
-        for value in node.values():
-            _state_no_nul(value)
+        for key, value in node.items():
+            if isinstance(value, Decimal):
+                node[key] = int(value) if value == value.to_integral_value() else float(value)
+            else:
+                _state_no_nul(value)
     elif isinstance(node, list):
         for value in node:
             _state_no_nul(value)

@@ -28,6 +28,8 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 
+from kunskapsnav.lib.bounds import decimal_max
+
 # Primary keys are BigAutoField (settings.DEFAULT_AUTO_FIELD): 64-bit on both databases.
 MAX_ID = 2**63 - 1
 
@@ -144,12 +146,6 @@ def _validator_bounds(field: models.Field) -> tuple[Any, Any]:
     return low, high
 
 
-def _number(value):
-    """A bound as JSON can state it: whole numbers as integers."""
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _tighter(a, b, pick):
     if a is None:
         return b
@@ -166,20 +162,16 @@ def field_bounds(model: type[models.Model], name: str, *, integer: bool = False)
     bounds: dict[str, Any] = {}
     if isinstance(field, models.DecimalField):
         if not integer:
-            bounds["max_digits"] = field.max_digits
+            # The digits before the point are bounded by the range below, which says it
+            # the way people read it ("at most 999 999,99").
             bounds["decimal_places"] = field.decimal_places
-        # The digits before the decimal point, as an open bound (a whole number, so the
-        # document states it exactly).
-        limit = 10 ** (field.max_digits - field.decimal_places)
+        # Exact decimals, so the check is exact; the document states them as numbers.
+        largest = decimal_max(field.max_digits, field.decimal_places)
         low, high = _validator_bounds(field)
-        if low is None:
-            bounds["gt"] = -limit
-        else:
-            bounds["ge"] = _number(low)
-        if high is None:
-            bounds["lt"] = limit
-        else:
-            bounds["le"] = _number(high)
+        bounds["ge"] = -largest if low is None else max(Decimal(low), -largest)
+        bounds["le"] = largest if high is None else min(Decimal(high), largest)
+        if integer:
+            bounds["ge"], bounds["le"] = int(bounds["ge"]), int(bounds["le"])
     elif isinstance(field, models.IntegerField):
         low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
         v_low, v_high = _validator_bounds(field)

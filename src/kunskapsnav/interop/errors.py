@@ -7,9 +7,11 @@ An error is `{"detail": "<what happened>", "errors": {"<field>": ["<what to do>"
 """
 
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.constants import NOT_SET
@@ -40,10 +42,10 @@ SCHEMA_MESSAGES = {
     "decimal_max_digits": "Högst {max_digits} siffror.",
     "decimal_max_places": "Högst {decimal_places} decimaler.",
     "decimal_whole_digits": "Högst {whole_digits} siffror före decimaltecknet.",
-    "greater_than": "Värdet måste vara större än {gt}.",
-    "greater_than_equal": "Värdet måste vara minst {ge}.",
-    "less_than": "Värdet måste vara mindre än {lt}.",
-    "less_than_equal": "Värdet får vara högst {le}.",
+    "greater_than": "Ange ett tal som är större än {gt}.",
+    "greater_than_equal": "Ange ett tal som är minst {ge}.",
+    "less_than": "Ange ett tal som är mindre än {lt}.",
+    "less_than_equal": "Ange ett tal som är högst {le}.",
     "string_type": "Ange en text.",
     "string_too_short": "Texten måste ha minst {min_length} tecken.",
     "string_too_long": "Texten får ha högst {max_length} tecken.",
@@ -89,10 +91,17 @@ def schema_error_field(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _shown(value):
+    """Numbers in a message as people write them (999 999,99), like the domain's messages."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
+    return value
+
+
 def schema_error_message(error: dict) -> str:
     template = SCHEMA_MESSAGES.get(error.get("type", ""), "Ogiltigt värde.")
     try:
-        return _(template).format(**(error.get("ctx") or {}))
+        return _(template).format(**{k: _shown(v) for k, v in (error.get("ctx") or {}).items()})
     except (KeyError, IndexError, ValueError):
         return _(template)
 

@@ -60,8 +60,8 @@ class PeopleNumberBoundsApiTests(PoolTestCase):
         response = self.call("post", "/declarations", self.nominee, {"interests": [
             {"category": "agande", "organisation": "Medtech AB", "description": "Aktier", "amount": "1e20"}]})
         self.assertEqual(response.status_code, 422, response.content)
-        self.assertEqual(response.json()["errors"]["interests"], ["Intresse 1: ange beloppet i hela kronor, högst "
-                                                                  "999\xa0999\xa0999\xa0999 kronor."])
+        self.assertEqual(response.json()["errors"]["interests.0.amount"],
+                         ["Ange ett tal som är högst 999\xa0999\xa0999\xa0999."])
         self.assertFalse(Declaration.objects.filter(person=self.nominee.person).exists())
 
     def test_planned_hours_beyond_their_field_are_refused(self):

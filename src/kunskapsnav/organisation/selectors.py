@@ -84,8 +84,9 @@ def body_history(body: Body):
     )
 
 
-# Contact details are personal data: their changes are shown only to those who may see them.
-CONTACT_FIELDS = frozenset({"email"})
+# Contact details and the HSA-id are personal data: their changes are shown only to those who
+# may see them.
+CONTACT_FIELDS = frozenset({"email", "hsa_id"})
 
 
 def person_history(person: Person, *, show_contact: bool):

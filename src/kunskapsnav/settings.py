@@ -209,3 +209,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 from kunskapsnav.sso.config import providers_from_env  # noqa: E402
 
 OIDC_PROVIDERS = providers_from_env(os.environ)
+# The providers' origins. A content security policy must allow them in form-action: the
+# logout form is answered with a redirect to the provider's end-session endpoint, and
+# browsers hold that redirect to form-action.
+OIDC_PROVIDER_ORIGINS = sorted({provider.origin for provider in OIDC_PROVIDERS.values()})

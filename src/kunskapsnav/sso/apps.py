@@ -6,3 +6,6 @@ class SsoConfig(AppConfig):
     name = "kunskapsnav.sso"
     label = "sso"
     verbose_name = _("Inloggning via organisationen")
+
+    def ready(self):
+        from . import checks  # noqa: F401  registers the single sign-on checks

@@ -42,6 +42,11 @@ class Provider:
     def discovery_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
+    @property
+    def origin(self) -> str:
+        url = urlsplit(self.issuer)
+        return f"{url.scheme}://{url.netloc}"
+
 
 def providers_from_env(environ: Mapping[str, str]) -> dict[str, Provider]:
     """The providers named in KUNSKAPSNAV_OIDC_PROVIDERS, in that order; refuses to start

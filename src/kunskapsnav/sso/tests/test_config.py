@@ -30,6 +30,7 @@ class ProvidersFromEnvTests(SimpleTestCase):
         inera, orebro = providers.values()
         self.assertEqual((inera.label, inera.hsa_id_claim, inera.scopes), ("Inera", DEFAULT_HSA_ID_CLAIM, DEFAULT_SCOPES))
         self.assertEqual(inera.discovery_url, "https://idp.example.se/oidc/.well-known/openid-configuration")
+        self.assertEqual(inera.origin, "https://idp.example.se")
         self.assertEqual((orebro.label, orebro.hsa_id_claim, orebro.scopes), ("Region Örebro län", "hsa_id", "openid email hsa"))
 
     def test_it_refuses_to_start_with_a_provider_half_configured(self):

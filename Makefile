@@ -28,10 +28,13 @@ demo: $(VENV)/.installed
 
 # Browser tests need Debian's chromium and the axe-core npm package; without them they are
 # skipped, unless KUNSKAPSNAV_REQUIRE_BROWSER=1 (as in .ci/run) makes their absence an error.
+# The single sign-on tests run a real OpenID provider (the oidc-provider npm package) with
+# Node.js; likewise skipped without them unless KUNSKAPSNAV_REQUIRE_OIDC=1.
 test: $(VENV)/.installed-dev
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/browser; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/oidc; fi
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles tests/browser/node_modules
+	rm -rf $(VENV) staticfiles tests/browser/node_modules tests/oidc/node_modules

@@ -269,6 +269,9 @@ READ_ONLY |= {
 # A nominee's new account chooses its password through the link mailed to them
 # (people.nominees): the visitor's own account, like logging in.
 SESSION_WRITES |= {"accounts:password_set"}
+# Sign-in through an identity provider: the session only, and at a registry person's first
+# sign-in their account, without rights (kunskapsnav.sso.identities).
+SESSION_WRITES |= {"sso:start", "sso:callback"}
 READ_ONLY |= {"accounts:password_set_done"}
 PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
 CASES += [

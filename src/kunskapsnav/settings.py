@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
+    "kunskapsnav.sso",
     "kunskapsnav.people",
     "kunskapsnav.knowledge",
     "kunskapsnav.consultation",
@@ -201,3 +202,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # is a database table, worked by `kunskapsnav manage db_worker`, which `kunskapsnav demo`
 # starts beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Single sign-on (OpenID Connect) ------------------------------------------------------
+# Staff sign in through their organisation's identity provider: one per name in
+# KUNSKAPSNAV_OIDC_PROVIDERS, each with KUNSKAPSNAV_OIDC_<NAME>_ISSUER, _CLIENT_ID,
+# _CLIENT_SECRET and optionally _LABEL, _HSA_ID_CLAIM, _SCOPES (docs/authentication.md).
+# None named: off, and the login page shows only the local form. The redirect URI to
+# register with a provider is SITE_URL + /konto/logga-in/<name>/svar/, the post-logout
+# redirect URI SITE_URL + /.
+from kunskapsnav.sso.config import providers_from_env  # noqa: E402
+
+OIDC_PROVIDERS = providers_from_env(os.environ)
+# The providers' origins. A content security policy must allow them in form-action: the
+# logout form is answered with a redirect to the provider's end-session endpoint, and
+# browsers hold that redirect to form-action.
+OIDC_PROVIDER_ORIGINS = sorted({provider.origin for provider in OIDC_PROVIDERS.values()})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("konto/", include("kunskapsnav.accounts.urls")),
+    path("konto/", include("kunskapsnav.sso.urls")),
     path("kunskapsstod/", include("kunskapsnav.knowledge.urls")),
     path("organisation/", include("kunskapsnav.organisation.urls")),
     path("organisation/", include("kunskapsnav.people.urls")),

@@ -231,3 +231,26 @@ def test_regional_addition_pages_have_no_wcag_violations(knowledge, page, expect
     check("Regionalt tillägg, med valideringsfel")
 
     assert_no_violations(check)
+
+
+@pytest.mark.browser
+def test_sign_in_pages_with_identity_providers_have_no_wcag_violations(live_server, settings, page, expect, check):
+    from kunskapsnav.sso.config import providers_from_env
+
+    settings.OIDC_PROVIDERS = providers_from_env({
+        "KUNSKAPSNAV_OIDC_PROVIDERS": "inera,orebro",
+        "KUNSKAPSNAV_OIDC_INERA_ISSUER": "https://idp.example.se",
+        "KUNSKAPSNAV_OIDC_INERA_CLIENT_ID": "kunskapsnav",
+        "KUNSKAPSNAV_OIDC_INERA_CLIENT_SECRET": "s",
+        "KUNSKAPSNAV_OIDC_OREBRO_ISSUER": "https://login.example.se",
+        "KUNSKAPSNAV_OIDC_OREBRO_CLIENT_ID": "kunskapsnav",
+        "KUNSKAPSNAV_OIDC_OREBRO_CLIENT_SECRET": "s",
+        "KUNSKAPSNAV_OIDC_OREBRO_LABEL": "Region Örebro län",
+    })
+    check("Logga in, med inloggningstjänster", "/konto/logga-in/")
+    expect(page.get_by_role("link", name="Logga in med Region Örebro län")).to_be_visible()
+    expect(page.get_by_label("Användarnamn")).to_be_visible()
+    # An answer that no sign-in in this browser asked for.
+    check("Inloggningen kunde inte slutföras", "/konto/logga-in/inera/svar/?code=x&state=y", status=400)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen kunde inte slutföras")
+    assert_no_violations(check)

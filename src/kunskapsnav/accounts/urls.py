@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     # A new account (a nominee's, say) and a forgotten password both end here: the link in
     # the mail lets the person choose a password.
     path("losenord/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(

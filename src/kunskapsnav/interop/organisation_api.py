@@ -157,6 +157,7 @@ class PersonIn(In):
     title: str = ""
     home_region: str | None = None
     email: str = ""
+    hsa_id: str = Field("", description="HSA-id, till exempel SE2321000032-abc123; känner igen personen vid inloggning")
 
 
 class PersonPatch(In):
@@ -165,6 +166,7 @@ class PersonPatch(In):
     title: str | None = None
     home_region: str | None = None
     email: str | None = None
+    hsa_id: str | None = Field(None, description="HSA-id; tom sträng eller null tar bort det")
 
 
 class MembershipOut(Schema):
@@ -297,7 +299,7 @@ def _membership_values(data: dict) -> dict:
 
 
 def _person_values(data: dict) -> dict:
-    values = {k: ("" if v is None and k in ("title", "email") else v) for k, v in data.items()}
+    values = {k: ("" if v is None and k in ("title", "email", "hsa_id") else v) for k, v in data.items()}
     if "home_region" in values:
         values["home_region"] = resolve("home_region", "region", values["home_region"])
     return values

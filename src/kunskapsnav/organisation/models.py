@@ -10,11 +10,13 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kunskapsnav.lib.bounds import between
+from .hsa import MAX_LENGTH as HSA_ID_MAX_LENGTH, validate_hsa_id
 
 
 class HealthcareRegion(models.Model):
@@ -257,7 +259,8 @@ class Body(models.Model):
 
 
 class Person(models.Model):
-    """A person in the registry. Only what the work needs: name, title, region, e-mail."""
+    """A person in the registry. Only what the work needs: name, title, region, e-mail, and
+    the HSA-id by which the person is known when they sign in through their organisation."""
 
     given_name = models.CharField(_("förnamn"), max_length=100)
     family_name = models.CharField(_("efternamn"), max_length=100)
@@ -272,6 +275,16 @@ class Person(models.Model):
         help_text=_("Regionen där personen är anställd eller verksam."),
     )
     email = models.EmailField(_("e-post"), blank=True)
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=HSA_ID_MAX_LENGTH,
+        blank=True,
+        validators=[validate_hsa_id],
+        help_text=_(
+            "Personens id i HSA-katalogen, till exempel SE2321000032-abc123. Med det känns personen igen "
+            "vid inloggning via sin organisation."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -290,6 +303,15 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["family_name", "given_name"]
+        constraints = [
+            # Unique when set; HSA-ids are compared without regard to letter case.
+            models.UniqueConstraint(
+                Upper("hsa_id"),
+                name="person_hsa_id_unique",
+                condition=~Q(hsa_id=""),
+                violation_error_message=_("En annan person i registret har redan det HSA-id:t."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.given_name} {self.family_name}"

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from kunskapsnav.lib.fields import apply_changes
 
 from . import permissions
+from .hsa import hsa_id_problem
 from .models import Person
 
-EDITABLE_FIELDS = ("given_name", "family_name", "title", "home_region", "email")
+EDITABLE_FIELDS = ("given_name", "family_name", "title", "home_region", "email", "hsa_id")
 
 
 def _check_valid(person: Person):
@@ -20,6 +21,13 @@ def _check_valid(person: Person):
         errors["family_name"] = [_("Ange efternamn.")]
     if person.email and Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists():
         errors["email"] = [_("En annan person i registret har redan den e-postadressen.")]
+    hsa_id = person.hsa_id.strip()
+    if hsa_id:
+        problem = hsa_id_problem(hsa_id)
+        if problem:
+            errors["hsa_id"] = [problem]
+        elif Person.objects.filter(hsa_id__iexact=hsa_id).exclude(pk=person.pk).exists():
+            errors["hsa_id"] = [_("En annan person i registret har redan det HSA-id:t.")]
     if errors:
         raise ValidationError(errors)
 
@@ -27,6 +35,7 @@ def _check_valid(person: Person):
 def _save(person: Person, *, by) -> Person:
     person.given_name = person.given_name.strip()
     person.family_name = person.family_name.strip()
+    person.hsa_id = person.hsa_id.strip()
     person._history_user = by
     person.save()
     return person

@@ -134,3 +134,20 @@ class OrganisationApiTests(RegistryTestCase):
         data = self.client.get("/api/v1/coverage/regions").json()
         self.assertEqual(len(data["cells"]), 21 * 25)
         self.assertEqual(data["hole_count"], 21 * 25 - 2)
+
+    def test_the_hsa_id_is_written_through_the_api_and_never_read_there(self):
+        response = self.post("/people", {"given_name": "A", "family_name": "B", "hsa_id": "SE2321000033-abc"},
+                             user=self.admin)
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("kontrollsiffra", response.json()["errors"]["hsa_id"][0])
+        response = self.post("/people", {"given_name": "A", "family_name": "B", "hsa_id": "SE2321000016-abc"},
+                             user=self.admin)
+        self.assertEqual(response.status_code, 201, response.content)
+        person_id = response.json()["id"]
+        self.assertNotIn("SE2321000016", response.content.decode())
+        self.assertNotIn("SE2321000016", self.client.get(f"/api/v1/people/{person_id}").content.decode())
+        response = self.post(f"/people/{person_id}", {"hsa_id": None}, user=self.admin, method="patch")
+        self.assertEqual(response.status_code, 200, response.content)
+        from kunskapsnav.organisation.models import Person
+
+        self.assertEqual(Person.objects.get(pk=person_id).hsa_id, "")

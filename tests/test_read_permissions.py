@@ -234,6 +234,9 @@ CASES = [
 # indicators (aggregated, small counts suppressed), empty forms, the public call pages.
 NO_PERSONAL_DATA = {
     "healthz", "accounts:login", "accounts:password_set", "accounts:password_set_done",
+    # sign-in through a provider: a redirect to the provider, and its answer (a sign-in or
+    # the Swedish refusal, which names no one)
+    "sso:start", "sso:callback",
     "knowledge:support_list", "knowledge:search", "knowledge:review_due", "knowledge:support_create",
     "knowledge:support_import", "knowledge:support_update", "knowledge:support_export", "knowledge:version_diff",
     "knowledge:version_update", "knowledge:recommendation_create", "knowledge:recommendation_update",

@@ -91,7 +91,7 @@ def _bump_after_commit(connection):
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _is_write(sql) and settings.PAGE_CACHE_SECONDS:
+    if settings.PAGE_CACHE_SECONDS and _is_write(sql):
         _bump_after_commit(context["connection"])
     return result
 

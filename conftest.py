@@ -27,3 +27,18 @@ def _uploads_in_a_temporary_folder(tmp_path_factory):
     # folder indikatordata under MEDIA_ROOT.
     (media / "indikatordata").mkdir()
     settings.INDICATOR_DATA_ROOTS = [str(media / "indikatordata")]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_page_cache_by_default():
+    """Pages are not kept between requests in tests, except where a test turns the page cache on
+    (tests/test_page_cache.py): a TestCase never commits, so no write would make a kept page
+    stale. The cache is in memory, never the files of a checkout."""
+    from django.test.utils import override_settings
+
+    override = override_settings(
+        PAGE_CACHE_SECONDS=0, CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+    override.enable()
+    yield
+    override.disable()

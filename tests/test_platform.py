@@ -96,6 +96,15 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/kunskapsnav/css/site.css", timeout=5) as response:
             assert response.status == 200
             assert b"system-ui" in response.read()
+        # The start page for an anonymous reader: the second answer comes from the page cache,
+        # a file under KUNSKAPSNAV_DATA_DIR that every worker shares.
+        answers = []
+        for _ in range(2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                answers.append((response.headers.get("X-Page-Cache"), response.read()))
+        assert [hit for hit, _body in answers] == [None, "hit"]
+        assert answers[0][1] == answers[1][1]
+        assert any((tmp_path / "cache").iterdir())
     finally:
         server.terminate()
         server.wait(timeout=30)

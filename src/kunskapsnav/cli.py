@@ -63,6 +63,8 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--bind", default=os.environ.get("BIND", "0.0.0.0:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     args = parser.parse_args(argv)
+    # Each sync worker keeps its database connection between requests (settings.DATABASES).
+    os.environ.setdefault("DATABASE_PERSISTENT_CONNECTIONS", "1")
     _django()
     from django.core.management import call_command
 

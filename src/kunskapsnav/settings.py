@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from kunskapsnav.lib.env import envbool, envlist, envstr
+from kunskapsnav.lib.env import envbool, envcache, envint, envlist, envstr
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(envstr("KUNSKAPSNAV_DATA_DIR", ".")).resolve()
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "kunskapsnav.lib",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
     "kunskapsnav.sso",
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and the user: a page from the cache needs neither.
+    "kunskapsnav.lib.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kunskapsnav.lib.middleware.ChosenLanguageMiddleware",
     "kunskapsnav.lib.middleware.RefuseNulMiddleware",
@@ -84,10 +87,17 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: a new connection costs a request several milliseconds (SQLite
+# opens the file and runs its PRAGMAs; PostgreSQL forks a backend). Each gunicorn sync worker
+# answers one request at a time in one thread, so it keeps one connection, checked before
+# reuse (CONN_HEALTH_CHECKS) and closed after a database error. `kunskapsnav serve` turns
+# them on unless DATABASE_PERSISTENT_CONNECTIONS says otherwise; the development server and
+# commands keep Django's default of a connection per request.
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{WORK_DIR / 'kunskapsnav.sqlite3'}"),
-        conn_max_age=60 if envbool("DATABASE_PERSISTENT_CONNECTIONS", False) else 0,
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 600) if envbool("DATABASE_PERSISTENT_CONNECTIONS", False) else 0,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -102,6 +112,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # locked table at once instead of waiting, which is not how the real file behaves
     # when two requests write at the same time.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"kunskapsnav-test-{os.getpid()}.sqlite3")}
+# The cache: by default files under KUNSKAPSNAV_DATA_DIR, which every gunicorn worker, the
+# task worker and commands on one machine share without a server (KUNSKAPSNAV_CACHE_URL:
+# file:///path, db://table after `manage createcachetable`, locmem://, dummy://;
+# redis://… needs the redis package). A file per entry costs a hit no database query.
+CACHES = {"default": envcache("KUNSKAPSNAV_CACHE_URL", f"file://{WORK_DIR / 'cache'}")}
+# Public pages for anonymous readers are kept at most this long (lib/pagecache.py; a write
+# to the platform's data makes them stale at once); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = envint("KUNSKAPSNAV_PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_ALIAS = "default"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

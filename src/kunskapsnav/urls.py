@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav import views
@@ -24,6 +26,10 @@ urlpatterns = [
     path("inforande/", include("kunskapsnav.implementation.urls")),
     path("uppfoljning/", include("kunskapsnav.indicators.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in every page's header needs no CSRF token: all it can do is set
+    # the language cookie (and redirect within this site), so a forged request changes
+    # nothing but the language someone reads in. Without the token, an anonymous page holds
+    # nothing personal and the page cache (lib/pagecache.py) can share it.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -29,3 +29,37 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 def envstr(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def envint(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+
+
+_CACHE_BACKENDS = {
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+}
+
+
+def envcache(name: str, default: str) -> dict:
+    """A cache from a URL: file:///path, db://table, locmem://, dummy://, redis://host:port/db."""
+    raw = os.environ.get(name, default)
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme not in _CACHE_BACKENDS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(s + '://' for s in _CACHE_BACKENDS)}…, got {raw!r}")
+    location = raw if scheme.startswith("redis") else rest
+    cache = {"BACKEND": _CACHE_BACKENDS[scheme], "LOCATION": location}
+    if scheme == "file":
+        # Searches make many pages; culling scans the folder, so not too often.
+        cache["OPTIONS"] = {"MAX_ENTRIES": 5000}
+    return cache

@@ -8,6 +8,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
+def chosen_language(request) -> str:
+    """The visitor's language: the one chosen with the language switch, else Swedish."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class ChosenLanguageMiddleware:
     """Swedish first: the language is Swedish unless the visitor chose another with the
     language switch (Django's language cookie). The browser's Accept-Language is not
@@ -15,11 +21,9 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -69,7 +69,6 @@ def _production_env(folder: Path, database_url: str) -> dict:
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
-        "KUNSKAPSNAV_DEMO": "1",
     }
 
 

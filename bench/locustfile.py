@@ -39,7 +39,7 @@ class Public(FastHttpUser):
 
     @tag("public")
     @task(3)
-    def start(self):
+    def start_page(self):
         self.client.get("/", name="start")
 
     @tag("public")

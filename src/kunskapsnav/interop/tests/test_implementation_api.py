@@ -1,18 +1,11 @@
 import json
 
-from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.interop.tests.api_client import ApiCalls
 from kunskapsnav.implementation import work
 from kunskapsnav.implementation.tests.personas import ImplementationTestCase
 
 
-class ImplementationApiTests(ImplementationTestCase):
-    def call(self, method, path, user=None, payload=None):
-        headers = {"Authorization": "Bearer " + ApiToken.issue(user=user, name="test")[1]} if user else {}
-        if method == "get":
-            return self.client.get(f"/api/v1{path}", headers=headers)
-        return getattr(self.client, method)(f"/api/v1{path}", data=json.dumps(payload), content_type="application/json",
-                                            headers=headers)
-
+class ImplementationApiTests(ApiCalls, ImplementationTestCase):
     def test_the_matrix_shows_every_stage_to_the_national_side_and_hides_unshared_work_from_others(self):
         rows = self.call("get", "/implementation-matrix", self.npo_editor).json()
         self.assertEqual([c["stage"] for c in rows[0]["cells"]], ["kartlaggning"] * 21)

@@ -1,27 +1,19 @@
-import json
 import shutil
 import tempfile
 
 from django.conf import settings
 
-from kunskapsnav.accounts.models import ApiToken
 from kunskapsnav.indicators import runs, synthetic
 from kunskapsnav.indicators.models import IndicatorRun, RunStatus
+from kunskapsnav.interop.tests.api_client import ApiCalls
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 
 
-class IndicatorRunApiTests(KnowledgeTestCase):
+class IndicatorRunApiTests(ApiCalls, KnowledgeTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         runs.definitions_sync()
-
-    def call(self, method, path, user=None, payload=None):
-        headers = {"Authorization": "Bearer " + ApiToken.issue(user=user, name="test")[1]} if user else {}
-        if method == "get":
-            return self.client.get(f"/api/v1{path}", headers=headers)
-        return getattr(self.client, method)(f"/api/v1{path}", data=json.dumps(payload), content_type="application/json",
-                                            headers=headers)
 
     def test_a_failed_run_shows_readers_a_general_message_without_the_error_or_the_folder(self):
         run = IndicatorRun.objects.create(data_folder="/srv/indikatordata/region-18", started_by=self.analyst,

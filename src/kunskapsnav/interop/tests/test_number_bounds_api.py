@@ -1,22 +1,14 @@
 """Numbers too large for their fields: refused with 422 in Swedish, nothing stored, and every
 read of the object keeps working."""
 
-import json
 
 from django.urls import reverse
 
-from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.interop.tests.api_client import ApiCalls
 from kunskapsnav.implementation.tests.personas import ImplementationTestCase
 
 
-class NumberBoundsApiTests(ImplementationTestCase):
-    def call(self, method, path, user=None, payload=None):
-        headers = {"Authorization": "Bearer " + ApiToken.issue(user=user, name="test")[1]} if user else {}
-        if method == "get":
-            return self.client.get(f"/api/v1{path}", headers=headers)
-        return getattr(self.client, method)(f"/api/v1{path}", data=json.dumps(payload), content_type="application/json",
-                                            headers=headers)
-
+class NumberBoundsApiTests(ApiCalls, ImplementationTestCase):
     def test_a_cost_too_large_for_its_field_is_refused_and_the_adoption_stays_readable(self):
         row = self.orebro_adoption.gap_rows.first()
         response = self.call("patch", f"/gap-rows/{row.pk}", self.chair,

@@ -2,23 +2,15 @@
 nothing is stored, and the object stays readable."""
 
 import datetime
-import json
 from decimal import Decimal
 
-from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.interop.tests.api_client import ApiCalls
 from kunskapsnav.people import compensation
 from kunskapsnav.people.models import CompensationClaim, CompensationModel, Declaration, NominationCall
 from kunskapsnav.people.tests.test_compensation import DAY, PoolTestCase
 
 
-class PeopleNumberBoundsApiTests(PoolTestCase):
-    def call(self, method, path, user=None, payload=None):
-        headers = {"Authorization": "Bearer " + ApiToken.issue(user=user, name="test")[1]} if user else {}
-        if method == "get":
-            return self.client.get(f"/api/v1{path}", headers=headers)
-        return getattr(self.client, method)(f"/api/v1{path}", data=json.dumps(payload), content_type="application/json",
-                                            headers=headers)
-
+class PeopleNumberBoundsApiTests(ApiCalls, PoolTestCase):
     def refused(self, response, field):
         self.assertEqual(response.status_code, 422, response.content)
         messages = response.json()["errors"][field]

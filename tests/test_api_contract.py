@@ -10,15 +10,12 @@ KUNSKAPSNAV_CONTRACT_EXAMPLES sets the examples per operation (default 10).
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from servers import free_port, fresh_database_url, kunskapsnav, start, stop, wait_until_answering
 
 pytestmark = pytest.mark.contract
 
@@ -26,59 +23,22 @@ CONFIG = Path(__file__).parent / "contract" / "schemathesis.toml"
 EXAMPLES = os.environ.get("KUNSKAPSNAV_CONTRACT_EXAMPLES", "10")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url(tmp_path: Path) -> str:
-    """A database of the run's own, of the kind the suite runs on."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{tmp_path / 'contract.sqlite3'}"
-    import psycopg
-
-    name = f"{db['NAME']}_contract"
-    server = dict(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{server['host']}:{server['port']}/{name}"
-
-
-def _run(env, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "kunskapsnav.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("contract")
-    env = {**os.environ, "DATABASE_URL": _database_url(tmp_path), "KUNSKAPSNAV_DEMO": "1", "DEBUG": "0",
-           "KUNSKAPSNAV_DATA_DIR": str(tmp_path)}
-    _run(env, "demo", "--no-serve")
-    token = _run(env, "manage", "create_api_token", "admin").strip().splitlines()[-1]
-    port = _free_port()
-    log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "kunskapsnav.cli", "manage", "runserver", f"127.0.0.1:{port}",
-                                "--noreload", "--skip-checks"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "DATABASE_URL": fresh_database_url(tmp_path, "contract"), "KUNSKAPSNAV_DEMO": "1",
+           "DEBUG": "0", "KUNSKAPSNAV_DATA_DIR": str(tmp_path)}
+    kunskapsnav(env, "demo", "--no-serve")
+    token = kunskapsnav(env, "manage", "create_api_token", "admin").stdout.strip().splitlines()[-1]
+    port = free_port()
+    log = tmp_path / "server.log"
+    process = start(env, log, "manage", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_answering(f"{base}/healthz", process, log)
         yield {"base": base, "token": token, "tmp": tmp_path}
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+        stop(process)
 
 
 def _schemathesis(server, *extra) -> subprocess.CompletedProcess:

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from kunskapsnav.lib.processes import child_start
+
 pytestmark = pytest.mark.contract
 
 CONFIG = Path(__file__).parent / "contract" / "schemathesis.toml"
@@ -64,8 +66,8 @@ def server(tmp_path_factory):
     token = _run(env, "manage", "create_api_token", "admin").strip().splitlines()[-1]
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "kunskapsnav.cli", "manage", "runserver", f"127.0.0.1:{port}",
-                                "--noreload", "--skip-checks"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = child_start([sys.executable, "-m", "kunskapsnav.cli", "manage", "runserver", f"127.0.0.1:{port}",
+                           "--noreload", "--skip-checks"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from kunskapsnav.indicators import engine, spec, synthetic
+from kunskapsnav.lib.processes import child_command
 from kunskapsnav.indicators.spec import Definition, EventMatch, Kind
 
 WAYS = ("engine", "sql", "pandas")
@@ -102,7 +103,7 @@ def ensure_data(folder: Path, events: int) -> dict:
     # In a child process: generating holds a few GB of NumPy objects that the parent, which
     # lives through every measurement, should not keep.
     command = [sys.executable, __file__, "--worker", "generate", "--size", str(events), "--data", str(folder)]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    done = subprocess.run(child_command(command), stdout=subprocess.PIPE, text=True, check=True)
     made = json.loads(done.stdout.strip().splitlines()[-1])
     marker.write_text(json.dumps(made))
     return made
@@ -486,7 +487,7 @@ def worker(args):
 def run_way(way: str, folder: Path, out: Path) -> dict:
     command = [sys.executable, __file__, "--worker", way, "--data", str(folder), "--out", str(out)]
     load_before = os.getloadavg()[0]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    done = subprocess.run(child_command(command), stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the {way} child failed (exit {done.returncode}); see its error above")
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -28,6 +28,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from kunskapsnav.lib.processes import child_start
+
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "kunskapsnav-demo"
@@ -94,13 +96,13 @@ def _stop(process: subprocess.Popen):
 
 def _serve_floor(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(BENCH)}
-    return subprocess.Popen([str(BIN / "gunicorn"), "hello_site:application", "--bind", f"127.0.0.1:{port}",
-                             "--workers", str(workers), "--log-level", "warning"], env=env)
+    return child_start([str(BIN / "gunicorn"), "hello_site:application", "--bind", f"127.0.0.1:{port}",
+                        "--workers", str(workers), "--log-level", "warning"], env=env)
 
 
 def _serve_platform(port: int, workers: int, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "kunskapsnav"), "serve", "--bind", f"127.0.0.1:{port}",
-                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL)
+    return child_start([str(BIN / "kunskapsnav"), "serve", "--bind", f"127.0.0.1:{port}",
+                        "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL)
 
 
 def _targets(base: str) -> dict:

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kunskapsnav.lib.processes import child_command
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/{name}"
 PG_BENCH_DB = "kunskapsnav_bench"
@@ -374,7 +376,7 @@ def main():
             command = [sys.executable, __file__, "--worker", "--size", str(size), "--database", database,
                        "--recommendations", str(args.recommendations), "--repeats", str(args.repeats),
                        "--seed", str(args.seed)] + (["--keep"] if args.keep else [])
-            done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+            done = subprocess.run(child_command(command), stdout=subprocess.PIPE, text=True, check=True)
             results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     info = machine()
     print(f"Machine: {info['nproc']} × {info['cpu']}, {info['memory_gb']} GB; Python {info['python']}; "

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from kunskapsnav.lib.processes import child_start
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -54,8 +56,8 @@ def kunskapsnav(env: dict, *args: str, timeout: int = 900) -> subprocess.Complet
 def start(env: dict, log_path: Path, *args: str) -> subprocess.Popen:
     """`kunskapsnav …` in the background, its output in log_path."""
     log = open(log_path, "w")
-    return subprocess.Popen([sys.executable, "-m", "kunskapsnav.cli", *args], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    # A child that ends with the test run, even when the run is killed.
+    return child_start([sys.executable, "-m", "kunskapsnav.cli", *args], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, log_path: Path, seconds: float = 180):

@@ -26,7 +26,8 @@ def values_csv(periods) -> bytes:
 
 
 class QueryCountTests(ImplementationTestCase):
-    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard.
+    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard and on
+    # the start page (what waits for them).
     PAGES = {
         "start": "/",
         "portal": "/kunskapsstod/",
@@ -41,7 +42,8 @@ class QueryCountTests(ImplementationTestCase):
         "support": 13,
         "matrix": 5,
         "indicator": 8,
-        "region dashboard": 15,
+        "region dashboard": 11,
+        "coordinator start": 33,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query
     # and SQLite's FTS5 table ask differently.
@@ -66,6 +68,7 @@ class QueryCountTests(ImplementationTestCase):
         pages = {**self.PAGES, "support": f"/kunskapsstod/{self.heart_pathway.pk}/"}
         found = {name: self.count(url) for name, url in pages.items()}
         found["region dashboard"] = self.count("/inforande/region/18/", user=self.orebro_coordinator)
+        found["coordinator start"] = self.count("/", user=self.orebro_coordinator)
         return found
 
     def more_data(self):

@@ -5,11 +5,18 @@
                                 with the background worker beside it
   kunskapsnav serve [--bind A]  production: checks, migrate, collect static, gunicorn
   kunskapsnav manage ...        any Django management command
+
+Stopping: `demo` stops on SIGTERM, SIGHUP (its terminal closed) and SIGINT (Ctrl+C); it
+stops the background worker first and then ends by the same signal (the shell reports
+128 + N). The worker also ends if `demo` is killed outright (Linux, kunskapsnav.lib.processes).
+`serve` becomes gunicorn, whose signals are gunicorn's: SIGTERM stops gracefully (requests
+in hand are finished), SIGINT stops at once, both end the workers and exit 0; SIGHUP
+reloads: new workers start and the old ones finish their requests and stop, and gunicorn
+keeps running, as a service's reload should.
 """
 
 import argparse
 import os
-import subprocess
 import sys
 
 
@@ -33,9 +40,28 @@ def demo(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--no-serve", action="store_true", help="förbered databasen men starta inte servern")
+    parser.add_argument("--no-data", action="store_true",
+                        help="ladda inte referens- och demodata (databasen används som den är)")
     args = parser.parse_args(argv)
     _django({"KUNSKAPSNAV_DEMO": "1"})
     _manage("migrate", "--no-input", "--verbosity", "0")
+    if not args.no_data:
+        _demo_data()
+    if args.no_serve:
+        return 0
+    _manage("collectstatic", "--no-input", "--verbosity", "0")
+    from kunskapsnav.lib.processes import ChildProcesses
+
+    # The background worker (mail to followers, reminders) runs beside the web server and
+    # ends with it, however this process is stopped (kunskapsnav.lib.processes).
+    with ChildProcesses() as children:
+        children.start([sys.executable, "-m", "kunskapsnav.cli", "manage", "db_worker", "--no-reload"])
+        print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
+        _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    return 0
+
+
+def _demo_data():
     _manage("load_reference_data")
     _manage("load_demo_data")
     _manage("load_knowledge_demo_data")
@@ -43,19 +69,6 @@ def demo(argv: list[str]) -> int:
     _manage("load_implementation_demo_data")
     _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
-    if args.no_serve:
-        return 0
-    _manage("collectstatic", "--no-input", "--verbosity", "0")
-    # The background worker (mail to followers, reminders) runs beside the web server and
-    # stops with it.
-    worker = subprocess.Popen([sys.executable, "-m", "kunskapsnav.cli", "manage", "db_worker", "--no-reload"])
-    print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
-    try:
-        _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    return 0
 
 
 def serve(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kunskapsnav.consultation import selectors as consultation_selectors
+from kunskapsnav.implementation import permissions as implementation_permissions
 from kunskapsnav.implementation import selectors as implementation_selectors
 from kunskapsnav.implementation.models import Stage
 from kunskapsnav.knowledge import selectors as knowledge_selectors
@@ -37,11 +38,12 @@ def healthz(request):
 IN_WORK = (Stage.MAPPING, Stage.DECISION, Stage.IMPLEMENTATION)
 
 
-def _adoptions_to_work(user, memberships):
+def _adoptions_to_work(user, memberships, access):
     """The adoptions the local bodies the person sits in answer for, still being worked on."""
     rows = []
     for membership in memberships.filter(body__region__isnull=False).select_related("body"):
-        rows += [r for r in implementation_selectors.body_rows(user, membership.body) if r.adoption.stage in IN_WORK]
+        rows += [r for r in implementation_selectors.body_rows(user, membership.body, access=access)
+                 if r.adoption.stage in IN_WORK]
     return rows
 
 
@@ -65,12 +67,14 @@ def home(request):
     context = {"region_count": Region.objects.count(), "body_count": Body.objects.active().count()}
     user = request.user
     if user.is_authenticated:
-        region_ids = permissions.coordinated_region_ids(user)
+        # Asked once for every region's and body's adoptions below.
+        access = implementation_permissions.Access(user)
+        region_ids = access.coordinated_region_ids
         if region_ids:
             regions = list(Region.objects.filter(pk__in=region_ids))
             matrix = coverage.region_coverage(regions=regions)
             context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
-            context["region_work"] = [(region, implementation_selectors.region_rows(user, region))
+            context["region_work"] = [(region, implementation_selectors.region_rows(user, region, access=access))
                                       for region in regions]
         context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
         context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
@@ -79,6 +83,6 @@ def home(request):
         if person is not None:
             context["person"] = person
             context["memberships"] = memberships_of_person(person).active_on(timezone.localdate())
-            context["adoptions_to_work"] = _adoptions_to_work(user, context["memberships"])
+            context["adoptions_to_work"] = _adoptions_to_work(user, context["memberships"], access)
         context |= _people_waiting(user, person, context.get("memberships"))
     return render(request, "home.html", context)

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from kunskapsnav.lib.processes import child_start
+
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "provider.mjs"
 PACKAGE = HERE / "node_modules" / "oidc-provider" / "package.json"
@@ -85,8 +87,7 @@ def _start(node: str, *, clients: list[dict], log: Path, **options: str) -> Runn
         "OIDC_TEST_CLIENTS": json.dumps(clients),
         **options,
     }
-    process = subprocess.Popen([node, str(SCRIPT)], cwd=HERE, env=env, stdout=log.open("w"),
-                               stderr=subprocess.STDOUT)
+    process = child_start([node, str(SCRIPT)], cwd=HERE, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     return RunningProvider(issuer=f"http://127.0.0.1:{port}", process=process, log=log)
 
 

@@ -13,6 +13,8 @@
   not open every other region's work to them.
 """
 
+from functools import cached_property
+
 from django.utils import timezone
 
 from kunskapsnav.organisation import permissions as registry
@@ -30,25 +32,56 @@ def _memberships(user):
     return Membership.objects.active_on(timezone.localdate()).filter(person__user=user, body__is_active=True)
 
 
+class Access:
+    """One user's answers to the questions below, each asked of the database at most once.
+    A page that asks several of them (the region dashboard: what the user may see, whether
+    they coordinate the region, whether they see all of its work) makes one per request and
+    passes it along. Not kept longer than a request: memberships change."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def national_side(self) -> bool:
+        user = self.user
+        if registry.is_national_admin(user):
+            return True
+        if user.is_authenticated and user.is_active and getattr(user, "analyst", False):
+            return True
+        return _memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.NATIONAL]).exclude(
+            role=Role.CONTACT).exists()
+
+    @cached_property
+    def coordinated_region_ids(self) -> frozenset[int]:
+        return registry.coordinated_region_ids(self.user)
+
+    @cached_property
+    def region_ids(self) -> frozenset[int]:
+        """The regions whose work in progress the user sees as one of their own."""
+        ids = set(self.coordinated_region_ids)
+        ids.update(_memberships(self.user).filter(body__kind__in=KINDS_BY_LEVEL[Level.LOCAL])
+                   .values_list("body__region_id", flat=True))
+        return frozenset(ids)
+
+    def can_coordinate(self, region_id: int) -> bool:
+        return registry.is_national_admin(self.user) or region_id in self.coordinated_region_ids
+
+    def sees_all_of(self, region_id: int) -> bool:
+        """All of the region's work, not only what it has shared."""
+        return self.national_side or region_id in self.region_ids
+
+
 def is_national_side(user) -> bool:
-    if registry.is_national_admin(user):
-        return True
-    if user.is_authenticated and user.is_active and getattr(user, "analyst", False):
-        return True
-    return _memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.NATIONAL]).exclude(
-        role=Role.CONTACT).exists()
+    return Access(user).national_side
 
 
 def region_ids_of(user) -> frozenset[int]:
     """The regions whose work in progress the user sees as one of their own."""
-    ids = set(registry.coordinated_region_ids(user))
-    ids.update(_memberships(user).filter(body__kind__in=KINDS_BY_LEVEL[Level.LOCAL])
-               .values_list("body__region_id", flat=True))
-    return frozenset(ids)
+    return Access(user).region_ids
 
 
 def can_see(user, adoption: Adoption) -> bool:
-    return adoption.is_public or is_national_side(user) or adoption.region_id in region_ids_of(user)
+    return adoption.is_public or Access(user).sees_all_of(adoption.region_id)
 
 
 def can_see_participant_names(user) -> bool:
@@ -59,7 +92,7 @@ def can_see_participant_names(user) -> bool:
 
 
 def can_coordinate(user, region_id: int) -> bool:
-    return registry.is_national_admin(user) or region_id in registry.coordinated_region_ids(user)
+    return Access(user).can_coordinate(region_id)
 
 
 def can_work_on_region(user, region) -> bool:

@@ -16,11 +16,12 @@ from .models import OPEN_ACTION_STATUSES, Adoption, Stage, StageTransition
 from .work import next_review_on
 
 
-def visible(user):
-    """A filter of the adoptions the user may see."""
-    if permissions.is_national_side(user):
+def visible(user, *, access: permissions.Access | None = None):
+    """A filter of the adoptions the user may see (`access`: the user's, if the caller has it)."""
+    access = access or permissions.Access(user)
+    if access.national_side:
         return Q()
-    return Q(is_public=True) | Q(region_id__in=permissions.region_ids_of(user))
+    return Q(is_public=True) | Q(region_id__in=access.region_ids)
 
 
 def current(queryset=None):
@@ -62,15 +63,17 @@ def rows_of(adoptions) -> list[Row]:
     return rows
 
 
-def region_rows(user, region: Region, *, npo=None, support_type="") -> list[Row]:
-    adoptions = _filtered(current().filter(region=region).filter(visible(user)), npo=npo, support_type=support_type)
+def region_rows(user, region: Region, *, npo=None, support_type="",
+                access: permissions.Access | None = None) -> list[Row]:
+    adoptions = current().filter(region=region).filter(visible(user, access=access))
+    adoptions = _filtered(adoptions, npo=npo, support_type=support_type)
     return rows_of(adoptions.order_by("support__title"))
 
 
-def body_rows(user, body: Body) -> list[Row]:
+def body_rows(user, body: Body, *, access: permissions.Access | None = None) -> list[Row]:
     """The adoptions a local body answers for: those of the NPO it mirrors, and its own
     routines."""
-    adoptions = current().filter(region_id=body.region_id).filter(visible(user))
+    adoptions = current().filter(region_id=body.region_id).filter(visible(user, access=access))
     if body.mirrors_id:
         adoptions = adoptions.filter(Q(support__owning_body=body) | Q(support__owning_body_id=body.mirrors_id)
                                      | Q(support__owning_body__mirrors_id=body.mirrors_id))

@@ -71,11 +71,12 @@ def region_dashboard(request, county_code):
     region = get_object_or_404(Region, county_code=county_code)
     form = FilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.region_rows(request.user, region, npo=values.get("npo"), support_type=values.get("type", ""))
+    access = permissions.Access(request.user)
+    rows = selectors.region_rows(request.user, region, npo=values.get("npo"), support_type=values.get("type", ""),
+                                 access=access)
     return render(request, "implementation/region.html", {
         "region": region, "form": form, "rows": rows, "counts": selectors.stage_counts(rows),
-        "can_coordinate": permissions.can_coordinate(request.user, region.pk),
-        "sees_all": permissions.is_national_side(request.user) or region.pk in permissions.region_ids_of(request.user),
+        "can_coordinate": access.can_coordinate(region.pk), "sees_all": access.sees_all_of(region.pk),
     })
 
 

@@ -139,6 +139,12 @@ class LoginThrottlingTests(TestCase):
         self.assertEqual(statuses, [200, 200, 429])
         self.assertPaused(self.log_in("reserv", url="/admin/login/"))
 
+    def test_administrators_see_the_paused_logins_in_the_admin(self):
+        self.fail("reserv", 3)
+        admin = User.objects.create_superuser("admin", password=PASSWORD)
+        self.client.force_login(admin)
+        self.assertContains(self.client.get("/admin/axes/accessattempt/"), "reserv")
+
     def test_the_page_speaks_english_to_who_chose_english(self):
         self.fail("reserv", 3)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

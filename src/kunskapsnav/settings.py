@@ -220,13 +220,14 @@ SENDER_ADDRESS_HEADER = envstr("KUNSKAPSNAV_SENDER_ADDRESS_HEADER", "")
 # --- Login throttling (django-axes; accounts/throttling.py, docs/authentication.md) ----------
 # Failed password logins, counted in the database (the same on SQLite and PostgreSQL). An
 # account that fails this many times from one address is paused from that address ...
-LOGIN_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_FAILURE_LIMIT", 5)
+# (A limit of 0 would pause every password login, hence the minimum.)
+LOGIN_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # ... for this long after its last failure; a success resets its count.
-LOGIN_COOLOFF_MINUTES = envint("KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_COOLOFF_MINUTES = envint("KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
 # An address with this many failures over all accounts within the cool-off is paused for every
 # account (trying one password on many accounts); 0 turns this off. Higher than the account's
 # limit: a whole hospital may reach the site from one address.
-LOGIN_ADDRESS_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=0)
 AXES_HANDLER = "kunskapsnav.accounts.throttling.LoginThrottleHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT

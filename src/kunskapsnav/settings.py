@@ -219,8 +219,8 @@ SENDER_ADDRESS_HEADER = envstr("KUNSKAPSNAV_SENDER_ADDRESS_HEADER", "")
 
 # --- Login throttling (django-axes; accounts/throttling.py, docs/authentication.md) ----------
 # Failed password logins, counted in the database (the same on SQLite and PostgreSQL). An
-# account that fails this many times from one address is paused from that address ...
-# (A limit of 0 would pause every password login, hence the minimum.)
+# account that fails this many times from one address is paused from that address (at least
+# once: a limit of 0 would pause every password login) ...
 LOGIN_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # ... for this long after its last failure; a success resets its count.
 LOGIN_COOLOFF_MINUTES = envint("KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES", 15, minimum=1)

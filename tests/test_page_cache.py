@@ -66,6 +66,15 @@ class PageCacheTests(KnowledgeTestCase, PeopleTestCase):
         self.assertEqual(callbacks, [])
         self.assertEqual(self.get(PORTAL)["X-Page-Cache"], "hit")
 
+    def test_a_failed_login_leaves_the_pages(self):
+        # Counted by django-axes, whose tables change no page: else failing to log in would
+        # empty the cache for everyone.
+        self.get(PORTAL)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post("/konto/logga-in/", {"username": "vem", "password": "fel-losenord-1"})
+        self.client.cookies.clear()
+        self.assertEqual(self.get(PORTAL)["X-Page-Cache"], "hit")
+
     def test_a_signed_in_reader_never_gets_the_kept_page(self):
         self.get(PORTAL)
         self.client.force_login(self.npo_editor)

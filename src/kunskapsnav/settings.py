@@ -6,6 +6,7 @@ variables set: a SQLite file in the working directory, Swedish, demo-safe hosts.
 default secret key or with DEBUG on (see kunskapsnav.checks).
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "kunskapsnav.lib",
     "kunskapsnav.accounts",
     "kunskapsnav.organisation",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a login it paused into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kunskapsnav.urls"
@@ -125,6 +129,13 @@ PAGE_CACHE_ALIAS = "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# axes' backend first: it refuses a paused login before the password is even checked. It
+# needs the request, which every login form passes to authenticate(); single sign-on logs in
+# with login() and a named backend, without authenticate(), and is never paused.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -177,7 +188,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes says at INFO level what it cleaned up at every login; its warnings (a failure) stay.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # simple_history: keep who changed what; the acting user is set explicitly by the
@@ -211,6 +223,30 @@ SELF_NOMINATION_LIMIT_PER_HOUR = int(envstr("KUNSKAPSNAV_SELF_NOMINATION_LIMIT_P
 # header the proxy sets to the client's address (e.g. X-Real-IP), and only if the proxy
 # always sets it, or every sender would share one limit.
 SENDER_ADDRESS_HEADER = envstr("KUNSKAPSNAV_SENDER_ADDRESS_HEADER", "")
+
+# --- Login throttling (django-axes; accounts/throttling.py, docs/authentication.md) ----------
+# Failed password logins, counted in the database (the same on SQLite and PostgreSQL). An
+# account that fails this many times from one address is paused from that address (at least
+# once: a limit of 0 would pause every password login) ...
+LOGIN_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# ... for this long after its last failure; a success resets its count.
+LOGIN_COOLOFF_MINUTES = envint("KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+# An address with this many failures over all accounts within the cool-off is paused for every
+# account (trying one password on many accounts); 0 turns this off. Higher than the account's
+# limit: a whole hospital may reach the site from one address.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("KUNSKAPSNAV_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=0)
+AXES_HANDLER = "kunskapsnav.accounts.throttling.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# The address by the same rule as every other limit (KUNSKAPSNAV_SENDER_ADDRESS_HEADER).
+AXES_CLIENT_IP_CALLABLE = "kunskapsnav.accounts.throttling.login_client_address"
+AXES_LOCKOUT_CALLABLE = "kunskapsnav.accounts.views.login_paused"
+# No row per successful login: kept for ever it would be a record of everyone's sign-ins
+# without a retention rule. The failures that count are kept (and shown in the admin) only
+# until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
 
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

@@ -50,9 +50,11 @@ HTMX_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
 # A response that varies on anything else than these is not stored.
 KEYED_VARY = {"cookie", *(h.lower() for h in HTMX_HEADERS)}
 
-# Writes to these tables change no page: sessions, the task queue (django_tasks_db) and a
-# database cache's own table (else storing a page would make it stale).
-IGNORED_TABLES = {"django_session", "django_tasks_database_dbtaskresult"} | {
+# Writes to these tables change no page: sessions, the task queue (django_tasks_db), the
+# failed logins that django-axes counts (else anyone could empty the cache by failing to log
+# in) and a database cache's own table (else storing a page would make it stale).
+IGNORED_TABLES = {"django_session", "django_tasks_database_dbtaskresult", "axes_accessattempt",
+                  "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog"} | {
     cache["LOCATION"].lower() for cache in settings.CACHES.values() if cache["BACKEND"].endswith(".DatabaseCache")
 }
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+["`]?(\w+)', re.I)

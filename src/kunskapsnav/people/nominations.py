@@ -4,7 +4,6 @@ through the public form where the call allows it (national working groups)."""
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import logging
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.addresses import address_block, client_address
 from kunskapsnav.organisation.models import Person
 
 from . import permissions
@@ -24,39 +24,15 @@ OPEN_STATUSES = (NominationStatus.IN_PROGRESS, NominationStatus.APPROVED, Nomina
 
 
 def sender_address(request) -> str:
-    """The client's network address: the proxy's header where one is configured
-    (KUNSKAPSNAV_SENDER_ADDRESS_HEADER), else the connection's."""
-    header = settings.SENDER_ADDRESS_HEADER
-    if header:
-        forwarded = request.headers.get(header, "")
-        # A list of addresses (X-Forwarded-For): the proxy appends the client's last.
-        address = forwarded.split(",")[-1].strip()
-        if address:
-            return address
-    return request.META.get("REMOTE_ADDR") or ""
-
-
-# The block one sender is counted by. An IPv6 /64 is what one line or one host is given, and
-# its owner picks any address in it at will. In IPv4 the address itself: a /24 would lump
-# whole offices and mobile operators' shared addresses together, and IPv4 addresses are scarce
-# enough that a sender does not hold many.
-IPV4_SENDER_PREFIX = 32
-IPV6_SENDER_PREFIX = 64
+    """The sender's network address, by the site's one rule (lib.addresses)."""
+    return client_address(request)
 
 
 def sender_block(address: str) -> str:
-    """The network block the address belongs to, as the limit counts it: the IPv4 address
-    (an IPv4 address written as IPv6, ::ffff:a.b.c.d, too) or the IPv6 /64. Something that is
-    no address at all is counted as it is."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return address.strip()
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.version == 4:
-        return str(ipaddress.IPv4Network((int(ip), IPV4_SENDER_PREFIX), strict=False))
-    return str(ipaddress.IPv6Network((int(ip), IPV6_SENDER_PREFIX), strict=False))  # without a zone (%eth0)
+    """The network block the address belongs to, as the limit counts it (lib.addresses):
+    the IPv4 address or the IPv6 /64. Something that is no address at all is counted as it is."""
+    block = address_block(address)
+    return str(block) if block is not None else address.strip()
 
 
 def sender_key(address: str) -> str:

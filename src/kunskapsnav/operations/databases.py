@@ -188,7 +188,9 @@ def pg_tool_version(path: str) -> tuple[int, str]:
     output = subprocess.run([path, "--version"], capture_output=True, text=True, check=False).stdout
     match = re.search(r"\(PostgreSQL\)\s+((\d+)[.\d]*)", output)
     if match is None:
-        raise OperationFailed(_("Versionen av %(tool)s kunde inte läsas: %(output)s") % {"tool": path, "output": output})
+        raise OperationFailed(
+            _("Versionen av %(tool)s kunde inte läsas: %(output)s") % {"tool": path, "output": output}
+        )
     return int(match.group(2)), match.group(1)
 
 
@@ -256,7 +258,9 @@ def pg_dump_database(*, connection, target: Path) -> DatabaseDump:
     if result.returncode != 0:
         raise _tool_failed(pg_dump, result.stderr)
     return DatabaseDump(
-        tables=counts, migrations=migrations, details={"pg_dump_version": version, "server_version": str(connection.pg_version)}
+        tables=counts,
+        migrations=migrations,
+        details={"pg_dump_version": version, "server_version": str(connection.pg_version)},
     )
 
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext as _
 
 from kunskapsnav.operations.backup import backup_create
@@ -20,11 +19,10 @@ class Command(BaseCommand):
             "--output", "-o", type=Path,
             help="the archive to write (default: KUNSKAPSNAV_BACKUP_DIR/kunskapsnav-YYYYMMDD-HHMMSS.tar.gz)",
         )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="the database alias (default: default)")
 
-    def handle(self, *args, output=None, database=DEFAULT_DB_ALIAS, **options):
+    def handle(self, *args, output=None, **options):
         try:
-            result = backup_create(output=output, using=database, report=self.stdout.write)
+            result = backup_create(output=output, report=self.stdout.write)
         except OperationFailed as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

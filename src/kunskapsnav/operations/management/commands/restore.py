@@ -2,7 +2,6 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path, help="the archive written by `backup`")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="the database alias (default: default)")
 
-    def handle(self, *args, archive, yes=False, database=DEFAULT_DB_ALIAS, **options):
+    def handle(self, *args, archive, yes=False, **options):
         try:
             self.stdout.write(_("Kontrollerar %(path)s …") % {"path": archive})
-            with restore_prepare(archive=archive, using=database) as prepared:
+            with restore_prepare(archive=archive) as prepared:
                 self._describe(prepared)
                 if not yes and not self._confirmed(prepared):
                     raise CommandError(_("Avbrutet. Ingenting har ändrats."))
@@ -40,7 +38,13 @@ class Command(BaseCommand):
                 "Återställt från %(path)s: %(tables)s tabeller med %(rows)s rader, %(files)s filer. "
                 "Migreringar som kördes efteråt: %(migrated)s."
             )
-            % {"path": archive, "tables": result.tables, "rows": result.rows, "files": result.files, "migrated": migrated}
+            % {
+                "path": archive,
+                "tables": result.tables,
+                "rows": result.rows,
+                "files": result.files,
+                "migrated": migrated,
+            }
         )
 
     def _describe(self, prepared):

@@ -9,6 +9,7 @@ the database after each.
 """
 
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -231,6 +232,18 @@ def test_an_archive_with_newer_migrations_is_refused(demo_backup, tmp_path):
     newer = tmp_path / "nyare.tar.gz"
     archive_rewrite(archive, newer, manifest=lambda m: m["migrations"]["knowledge"].append("9999_from_the_future"))
     _refused(newer, "knowledge.9999_from_the_future")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+def test_a_sqlite_database_another_process_has_open_is_not_replaced(demo_backup):
+    archive, _tables, _files = demo_backup
+    # As a running web server would: a connection that has read from the database.
+    server = sqlite3.connect(connection.settings_dict["NAME"])
+    server.execute("SELECT COUNT(*) FROM django_migrations").fetchone()
+    try:
+        _refused(archive, "används av en annan process")
+    finally:
+        server.close()
 
 
 def test_without_confirmation_nothing_is_restored(demo_backup, monkeypatch):

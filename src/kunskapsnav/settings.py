@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kunskapsnav.implementation",
     "kunskapsnav.indicators",
     "kunskapsnav.interop",
+    "kunskapsnav.operations",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,11 @@ MEDIA_URL = "/media/"
 # separated list); a run on any other folder is refused. By default the folder the demo
 # writes its synthetic data to.
 INDICATOR_DATA_ROOTS = envlist("KUNSKAPSNAV_INDICATOR_DATA_ROOTS", [str(MEDIA_ROOT / "indikatordata")])
+# `kunskapsnav manage backup` writes its archives here unless told --output (docs/operations.md).
+BACKUP_DIR = Path(envstr("KUNSKAPSNAV_BACKUP_DIR", str(WORK_DIR / "backups")))
+# The folder of pg_dump, pg_restore and psql when not the ones on PATH: they must be at least
+# as new as the PostgreSQL server (Debian: /usr/lib/postgresql/<version>/bin).
+BACKUP_PG_BIN = envstr("KUNSKAPSNAV_PG_BIN", "")
 # Attachments larger than this are refused with a message (bytes).
 ATTACHMENT_MAX_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -178,8 +178,8 @@ SECURE_PROXY_SSL_HEADER = proxy_ssl_header(envstr("KUNSKAPSNAV_PROXY_SSL_HEADER"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Django reminds that HSTS without preload cannot enter the browsers' preload list. Preload
-# binds the whole registrable domain (a region's example.se and everything under it) for
-# good, so that is its owner's decision, made in that domain's own header, not this site's.
+# binds the whole registrable domain (a region's example.se and everything under it) and is
+# slow to undo, so that is its owner's decision, made in that domain's own header, not this site's.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

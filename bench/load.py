@@ -71,6 +71,8 @@ def _production_env(folder: Path, database_url: str) -> dict:
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
+        # The load client speaks plain HTTP, and would not send back cookies marked Secure.
+        "SECURE_COOKIES": "0",
     }
 
 

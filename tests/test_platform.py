@@ -1,6 +1,8 @@
 """The platform as an operator meets it: the `kunskapsnav` command, the health check."""
 
+import http.client
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -77,15 +79,36 @@ def test_serve_refuses_the_public_demo_key(tmp_path):
     assert "kunskapsnav.E001" in result.stderr + result.stdout
 
 
+def test_serve_refuses_a_weak_key(tmp_path):
+    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{_free_port()}"], cwd=tmp_path,
+                            env=_env(tmp_path, SECRET_KEY="a-secret-key-shorter-than-fifty-characters"),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "kunskapsnav.E004" in result.stderr + result.stdout
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    """One request, redirects not followed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
 def test_serve_runs_gunicorn_with_static_files(tmp_path):
     port = _free_port()
-    env = _env(tmp_path, SECRET_KEY="a-real-secret-key-for-this-test-only-0123456789")
+    # Behind a TLS-terminating proxy, as in deploy/production.env: the proxy's header says HTTPS.
+    env = _env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), KUNSKAPSNAV_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    over_https = {"X-Forwarded-Proto": "https"}
     server = subprocess.Popen([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], cwd=tmp_path,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
+                # The proxy's health check speaks plain HTTP, and is not redirected.
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                     assert response.status == 200
                     break
@@ -93,17 +116,21 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"server did not start: {server.stdout.read()[-3000:]}")
                 time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/kunskapsnav/css/site.css", timeout=5) as response:
-            assert response.status == 200
-            assert b"system-ui" in response.read()
+        stylesheet = _get(port, "/static/kunskapsnav/css/site.css", over_https)
+        assert stylesheet.status == 200
+        assert b"system-ui" in stylesheet.body
+        # Everything else over plain HTTP is sent to HTTPS; over HTTPS, browsers are told to stay there.
+        plain = _get(port, "/")
+        assert plain.status == 301
+        assert plain.getheader("Location") == f"https://127.0.0.1:{port}/"
         # The start page for an anonymous reader: the second answer comes from the page cache,
         # a file under KUNSKAPSNAV_DATA_DIR that every worker shares.
-        answers = []
-        for _ in range(2):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                answers.append((response.headers.get("X-Page-Cache"), response.read()))
-        assert [hit for hit, _body in answers] == [None, "hit"]
-        assert answers[0][1] == answers[1][1]
+        answers = [_get(port, "/", over_https) for _ in range(2)]
+        assert [answer.status for answer in answers] == [200, 200]
+        assert answers[0].getheader("Strict-Transport-Security") == "max-age=31536000"
+        assert "script-src 'self'" in answers[1].getheader("Content-Security-Policy")
+        assert [answer.getheader("X-Page-Cache") for answer in answers] == [None, "hit"]
+        assert answers[0].body == answers[1].body
         assert any((tmp_path / "cache").iterdir())
     finally:
         server.terminate()

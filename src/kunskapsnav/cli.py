@@ -18,6 +18,7 @@ keeps running, as a service's reload should.
 import argparse
 import os
 import sys
+from collections.abc import MutableMapping
 
 
 def _django(settings_overrides: dict[str, str] | None = None):
@@ -71,17 +72,46 @@ def _demo_data():
     _manage("load_indicator_demo_data")
 
 
+# What production turns on unless the environment says otherwise (docs/security.md): each
+# sync worker keeps its database connection between requests (settings.DATABASES); plain HTTP
+# is redirected to HTTPS, browsers are told to use only HTTPS for a year (HSTS), and the
+# session and CSRF cookies are sent over HTTPS only.
+SERVE_DEFAULTS = {
+    "DATABASE_PERSISTENT_CONNECTIONS": "1",
+    "SECURE_SSL_REDIRECT": "1",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_COOKIES": "1",
+}
+
+
+def serve_environment(environ: MutableMapping[str, str]) -> None:
+    """Fill in SERVE_DEFAULTS where the environment sets nothing."""
+    for key, value in SERVE_DEFAULTS.items():
+        environ.setdefault(key, value)
+
+
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kunskapsnav serve", description="Kör Kunskapsnav i produktion.")
     parser.add_argument("--bind", default=os.environ.get("BIND", "0.0.0.0:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     args = parser.parse_args(argv)
-    # Each sync worker keeps its database connection between requests (settings.DATABASES).
-    os.environ.setdefault("DATABASE_PERSISTENT_CONNECTIONS", "1")
-    _django()
-    from django.core.management import call_command
+    serve_environment(os.environ)
+    from django.core.exceptions import ImproperlyConfigured
 
-    call_command("check", "--deploy", "--fail-level", "ERROR")
+    try:
+        _django()
+    except ImproperlyConfigured as error:
+        # A bad value in the environment: one line that names it, not a traceback.
+        print(f"kunskapsnav serve: configuration error: {error}", file=sys.stderr)
+        return 1
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    except SystemCheckError as error:
+        print(error, file=sys.stderr)
+        return 1
     call_command("migrate", "--no-input")
     call_command("collectstatic", "--no-input", "--verbosity", "0")
     os.execvp(

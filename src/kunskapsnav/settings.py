@@ -3,7 +3,7 @@
 Everything comes from the environment with defaults that let a fresh checkout run with no
 variables set: a SQLite file in the working directory, Swedish, demo-safe hosts. See
 .env.example for every variable. Production (`kunskapsnav serve`) refuses to start with the
-default secret key or with DEBUG on (see kunskapsnav.checks).
+default or a weak secret key or with DEBUG on (see kunskapsnav.checks).
 """
 
 import datetime
@@ -15,6 +15,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav.lib.env import envbool, envcache, envint, envlist, envstr
+from kunskapsnav.lib.security import csp_settings, proxy_ssl_header
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(envstr("KUNSKAPSNAV_DATA_DIR", ".")).resolve()
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so that a page from the cache carries the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and the user: a page from the cache needs neither.
     "kunskapsnav.lib.pagecache.PublicPageCacheMiddleware",
@@ -167,11 +170,29 @@ STORAGES = {
 # collectstatic step having run first.
 WHITENOISE_USE_FINDERS = True
 
+# --- HTTPS and browser protections (docs/security.md) -------------------------------------
+# Off for a plain checkout, the demo and the tests, which speak plain HTTP; `kunskapsnav serve`
+# turns the redirect, HSTS and secure cookies on unless the environment says otherwise
+# (cli.SERVE_DEFAULTS). The content security policy is on everywhere, so that the browser
+# tests prove every page works under it.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# A load balancer's health check asks the application itself over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS, the header it sets to "https" (X-Forwarded-Proto); trust it
+# only when the proxy always sets it, or a client could claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(envstr("KUNSKAPSNAV_PROXY_SSL_HEADER", ""))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Django reminds that HSTS without preload cannot enter the browsers' preload list. Preload
+# binds the whole registrable domain (a region's example.se and everything under it) and is
+# slow to undo, so that is its owner's decision, made in that domain's own header, not this site's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "kunskapsnav@localhost")
@@ -286,3 +307,8 @@ OIDC_PROVIDERS = providers_from_env(os.environ)
 # logout form is answered with a redirect to the provider's end-session endpoint, and
 # browsers hold that redirect to form-action.
 OIDC_PROVIDER_ORIGINS = sorted({provider.origin for provider in OIDC_PROVIDERS.values()})
+
+# The content security policy (django-csp): KUNSKAPSNAV_CSP=enforce (default), report-only or off.
+_csp = csp_settings(envstr("KUNSKAPSNAV_CSP", "enforce"), form_action_origins=OIDC_PROVIDER_ORIGINS)
+CONTENT_SECURITY_POLICY = _csp["CONTENT_SECURITY_POLICY"]
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp["CONTENT_SECURITY_POLICY_REPORT_ONLY"]

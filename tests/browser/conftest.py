@@ -194,15 +194,47 @@ def indicator_site(demo_site, settings, tmp_path):
     return demo_site
 
 
+# Every page runs under the site's content security policy (settings.CONTENT_SECURITY_POLICY),
+# and a journey that works only because the browser let something through is no pass: any
+# violation the page reports (the securitypolicyviolation event, or Chromium's console error
+# naming the policy) fails the test that saw it.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+                + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def _csp_violations_recorder(violations: list[str]):
+    def record(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    return record
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations() -> list[str]:
+    """What the test's pages reported against the content security policy, as it comes in;
+    whatever is left in it when the test ends fails the test (see page)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     # Tests that need data request demo_site before page, so that it is in place before the
     # first request.
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    context.on("console", _csp_violations_recorder(csp_violations))
     page = context.new_page()
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("the content security policy was violated:\n" + "\n".join(dict.fromkeys(csp_violations)),
+                    pytrace=False)
 
 
 @pytest.fixture
@@ -253,7 +285,9 @@ def axe_violations(page):
     description of the violations, or "" when there are none."""
 
     def _run(label: str) -> str:
-        page.add_script_tag(path=str(AXE_PATH))
+        # Evaluated rather than added as a <script> element, which the content security policy
+        # rightly refuses (it is inline).
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
         )

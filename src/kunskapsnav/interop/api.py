@@ -77,6 +77,15 @@ def _state_no_nul(node) -> None:
             _state_no_nul(value)
 
 
+def _one_key_per_status(responses: dict) -> dict:
+    """Django Ninja keys the responses it builds by number and an operation's openapi_extra by
+    text ("200"), so an operation that describes its own answer (a CSV file) would have the
+    status twice in the JSON document. The operation's own description is the true one."""
+    merged = {str(status): response for status, response in responses.items() if not isinstance(status, str)}
+    merged.update({status: response for status, response in responses.items() if isinstance(status, str)})
+    return dict(sorted(merged.items()))
+
+
 class KunskapsnavAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
@@ -84,6 +93,7 @@ class KunskapsnavAPI(NinjaAPI):
         schema = UniqueNamesSchema(api=self, path_prefix=path_prefix)
         for path in schema["paths"].values():
             for operation in path.values():
+                operation["responses"] = _one_key_per_status(operation.get("responses", {}))
                 _state_no_nul(operation.get("parameters", []))
                 _state_no_nul(operation.get("requestBody", {}))
         _state_no_nul(schema["components"]["schemas"])

@@ -1,3 +1,5 @@
+import json
+
 from django.test import TestCase
 
 # The resources this API promises; later features add theirs here.
@@ -83,3 +85,22 @@ class OpenApiTests(TestCase):
         html = self.client.get("/api/v1/docs").content.decode()
         self.assertNotIn("cdn.", html)
         self.assertIn("/static/ninja/", html)
+
+    def test_no_object_of_the_document_has_a_key_twice(self):
+        """A JSON object with a key twice (a status described by Django Ninja and again by the
+        operation) is read differently by different parsers; Swagger UI refuses it."""
+        repeated = []
+
+        def pairs_hook(pairs):
+            keys = [key for key, _ in pairs]
+            repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+            return dict(pairs)
+
+        json.loads(self.client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs_hook)
+        self.assertEqual(repeated, [])
+
+    def test_an_operation_that_describes_its_own_answer_keeps_that_description(self):
+        responses = self.client.get("/api/v1/openapi.json").json()["paths"][
+            "/api/v1/payable-lists/{payable_list_id}/csv"]["get"]["responses"]
+        self.assertEqual(list(responses["200"]["content"]), ["text/csv"])
+        self.assertIn("403", responses)

@@ -62,8 +62,9 @@ class UniqueNamesSchema(OpenAPISchema):
 NO_NUL = "^[^\\x00]*$"
 
 
-def _state_no_nul(node) -> None:
-    """Also states exact decimal bounds (interop.edge.FieldOf) as JSON numbers."""
+def _state_input_rules(node) -> None:
+    """States in the document the rules the edge applies to input: no NUL in free text, and
+    exact decimal bounds (interop.edge.FieldOf) as JSON numbers."""
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"format", "pattern", "enum", "const"} & node.keys():
             node["pattern"] = NO_NUL
@@ -71,10 +72,10 @@ def _state_no_nul(node) -> None:
             if isinstance(value, Decimal):
                 node[key] = int(value) if value == value.to_integral_value() else float(value)
             else:
-                _state_no_nul(value)
+                _state_input_rules(value)
     elif isinstance(node, list):
         for value in node:
-            _state_no_nul(value)
+            _state_input_rules(value)
 
 
 def _one_key_per_status(responses: dict) -> dict:
@@ -94,9 +95,9 @@ class KunskapsnavAPI(NinjaAPI):
         for path in schema["paths"].values():
             for operation in path.values():
                 operation["responses"] = _one_key_per_status(operation.get("responses", {}))
-                _state_no_nul(operation.get("parameters", []))
-                _state_no_nul(operation.get("requestBody", {}))
-        _state_no_nul(schema["components"]["schemas"])
+                _state_input_rules(operation.get("parameters", []))
+                _state_input_rules(operation.get("requestBody", {}))
+        _state_input_rules(schema["components"]["schemas"])
         return schema
 
 

@@ -114,6 +114,28 @@ def _targets(base: str) -> dict:
     return {"LOAD_SUPPORT": str(supports[0]["id"]), "LOAD_INDICATOR": indicators[0]["code"]}
 
 
+def _signed_in_session(base: str, username: str, password: str) -> str:
+    """Sign in once through the login form and return the session cookie. The logged-in
+    users share it, so the measured window holds page views only: a sign-in is meant to be
+    slow (the password hash), and twenty at once would fill the first seconds of the run."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/konto/logga-in/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    opener.open(urllib.request.Request(f"{base}/konto/logga-in/", data=form.encode(),
+                                       headers={"Referer": f"{base}/konto/logga-in/"}))
+    session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
+    # A page that needs signing in is answered, not redirected to the login form.
+    if session is None or "logga-in" in opener.open(f"{base}/inforande/").geturl():
+        raise SystemExit(f"could not sign in as {username}")
+    return session
+
+
 def _locust(host: str, user_class: str, tag: str, args, out: Path, extra_env: dict) -> dict:
     prefix = out / tag
     command = [str(BIN / "locust"), "-f", str(BENCH / "locustfile.py"), user_class, "--headless", "--host", host,
@@ -163,7 +185,7 @@ def main():
         _wait(f"http://127.0.0.1:{floor_port}/hello", floor)
         _wait(f"http://127.0.0.1:{platform_port}/healthz", server)
         base = f"http://127.0.0.1:{platform_port}"
-        staff = {"LOAD_USERNAME": "samordnare-orebro", "LOAD_PASSWORD": DEMO_PASSWORD, "LOAD_REGION": "18"}
+        staff = {"LOAD_SESSION": _signed_in_session(base, "samordnare-orebro", DEMO_PASSWORD), "LOAD_REGION": "18"}
         targets = _targets(base)
         _log(f"floor, then public and logged-in mixes: {args.users} users × {args.duration} s each, "
              f"{args.workers} workers, {args.database}")

@@ -4,11 +4,11 @@ the server's capacity, not a model of people's pace.
 
 The orchestrator passes what the paths need through the environment:
 LOAD_SUPPORT (a published support's id), LOAD_INDICATOR (an indicator code) and, for the
-logged-in mix, LOAD_USERNAME / LOAD_PASSWORD and LOAD_REGION (a county code).
+logged-in mix, LOAD_SESSION (the session cookie of one sign-in, made by the orchestrator) and
+LOAD_REGION (a county code).
 """
 
 import os
-import re
 
 from locust import FastHttpUser, constant, tag, task
 
@@ -74,13 +74,8 @@ class Staff(FastHttpUser):
 
     wait_time = constant(0)
 
-    def on_start(self):
-        page = self.client.get("/konto/logga-in/", name="login form").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.client.post("/konto/logga-in/", name="login",
-                         data={"username": os.environ["LOAD_USERNAME"], "password": os.environ["LOAD_PASSWORD"],
-                               "csrfmiddlewaretoken": token},
-                         headers={"Referer": self.host + "/konto/logga-in/"})
+    # One signed-in session shared by every user of the mix (bench/load.py signs in once).
+    default_headers = {"Cookie": f"sessionid={os.environ.get('LOAD_SESSION', '')}"}
 
     @tag("staff")
     @task(2)

@@ -10,6 +10,7 @@ through /proc (Linux), so this module runs on Linux only.
 """
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -275,7 +276,7 @@ class TestServe:
 
     def start_serve(self, folder: Path, port: int) -> tuple[subprocess.Popen, list[int]]:
         server = _start(folder, ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                        SECRET_KEY="a-real-secret-key-for-this-test-only-0123456789")
+                        SECRET_KEY=secrets.token_urlsafe(50))
         deadline = time.monotonic() + 120
         while not _answers(port):
             if server.poll() is not None or time.monotonic() > deadline:

@@ -7,6 +7,8 @@ raise the pin."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kunskapsnav.implementation import work
+from kunskapsnav.implementation.models import Adoption
 from kunskapsnav.implementation.tests.personas import ImplementationTestCase
 from kunskapsnav.indicators import imports, runs
 from kunskapsnav.knowledge import additions, content
@@ -72,8 +74,9 @@ class QueryCountTests(ImplementationTestCase):
         return found
 
     def more_data(self):
-        """Three more published supports of the same NPO (each adopted by every region), with
-        recommendations, codes and an addition by Örebro, and more indicator values."""
+        """Three more published supports of the same NPO (each adopted by every region, Örebro's
+        adoptions with a review cadence), with recommendations, codes and an addition by Örebro,
+        and more indicator values."""
         for n in range(3):
             support = content.support_create(
                 by=self.npo_editor, type=SupportType.CARE_PATHWAY, title=f"Hjärtsvikt fördjupning {n}",
@@ -86,6 +89,8 @@ class QueryCountTests(ImplementationTestCase):
                     text=f"<p>Hjärtsvikt: rekommendation {i}.</p>", priority=i + 1,
                     codes=[(CodeSystem.ICD10SE, "I50.9"), (CodeSystem.ATC, "C09AA")])
             publish(version, by_editor=self.npo_editor, by_approver=self.sks_chair)
+            work.review_plan(by=self.orebro_coordinator, every_months=6,
+                             adoption=Adoption.objects.get(version=version, region=self.orebro))
             additions.addition_save(by=self.orebro_coordinator, recommendation=rec, region=self.orebro,
                                     text="<p>I Örebro: remiss till hjärtsviktsmottagningen.</p>")
         additions.addition_save(by=self.orebro_coordinator, recommendation=self.rec_echo, region=self.orebro,

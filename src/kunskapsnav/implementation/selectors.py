@@ -4,7 +4,7 @@ matrix, and when each region reached each stage."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kunskapsnav.knowledge.models import KnowledgeSupport
@@ -12,8 +12,8 @@ from kunskapsnav.organisation.models import Body, Region
 
 from . import permissions
 from .adoptions import Responsibility, responsibilities
-from .models import OPEN_ACTION_STATUSES, Adoption, Stage, StageTransition
-from .work import next_review_on
+from .models import OPEN_ACTION_STATUSES, Adoption, Review, Stage, StageTransition
+from .work import next_review_from
 
 
 def visible(user, *, access: permissions.Access | None = None):
@@ -50,14 +50,22 @@ def rows_of(adoptions) -> list[Row]:
     """Adoptions with who is responsible, overdue actions and the next due date (the nearest
     open action or review)."""
     today = timezone.localdate()
+    # What next_review_on reads, for every row in the same query (else two queries a row).
+    last_review = Review.objects.filter(adoption=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    moved = (StageTransition.objects.filter(adoption=OuterRef("pk"), new_stage=Stage.FOLLOW_UP)
+             .order_by("-at").values("at")[:1])
     adoptions = list(adoptions.select_related("support__owning_body__mirrors", "region", "version").annotate(
         overdue=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_on__lt=today)),
         next_action=Min("actions__due_on", filter=Q(actions__status__in=OPEN_ACTION_STATUSES)),
+        last_review=Subquery(last_review), moved_to_follow_up=Subquery(moved),
     ))
     responsible = responsibilities(adoptions)
     rows = []
     for adoption in adoptions:
-        dates = [d for d in (adoption.next_action, next_review_on(adoption)) if d is not None]
+        next_review = next_review_from(last_review=adoption.last_review,
+                                       moved_to_follow_up=adoption.moved_to_follow_up,
+                                       every_months=adoption.review_every_months)
+        dates = [d for d in (adoption.next_action, next_review) if d is not None]
         rows.append(Row(adoption=adoption, responsibility=responsible[adoption.pk], overdue=adoption.overdue,
                         next_due=min(dates) if dates else None))
     return rows

@@ -45,7 +45,7 @@ class QueryCountTests(ImplementationTestCase):
         "matrix": 5,
         "indicator": 8,
         "region dashboard": 11,
-        "coordinator start": 33,
+        "coordinator start": 30,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query
     # and SQLite's FTS5 table ask differently.

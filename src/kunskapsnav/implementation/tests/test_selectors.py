@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from kunskapsnav.implementation import selectors, work
 from kunskapsnav.implementation.models import Review, Stage, StageTransition
+from kunskapsnav.organisation import bodies
+from kunskapsnav.organisation.models import BodyKind
 
 from .personas import ImplementationTestCase
 
@@ -29,3 +31,14 @@ class RowsTests(ImplementationTestCase):
             Review.objects.create(adoption=self.orebro_adoption, held_on=held_on, notes="Avstämt.")
         self.assertEqual(self.next_due(), datetime.date(2026, 5, 15))  # from the latest review
         self.assertEqual(self.next_due(), work.next_review_on(self.orebro_adoption))
+
+    def test_rows_of_several_bodies_are_each_bodys_rows_in_turn(self):
+        uppsala_heart = bodies.body_create(by=self.admin, kind=BodyKind.LPO, name="LPO hjärta Uppsala",
+                                           region=self.uppsala, mirrors=self.heart_npo)
+        one = selectors.body_rows(self.admin, self.orebro_lpo)
+        other = selectors.body_rows(self.admin, uppsala_heart)
+        self.assertEqual([r.adoption for r in one], [self.orebro_adoption])
+        self.assertEqual([r.adoption for r in other], [self.uppsala_adoption])
+        both = selectors.bodies_rows(self.admin, [uppsala_heart, self.uppsala_lpo, self.orebro_lpo])
+        self.assertEqual([r.adoption for r in both], [self.uppsala_adoption, self.orebro_adoption])
+        self.assertEqual(selectors.bodies_rows(self.admin, []), [])

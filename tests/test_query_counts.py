@@ -28,8 +28,8 @@ def values_csv(periods) -> bytes:
 
 
 class QueryCountTests(ImplementationTestCase):
-    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard and on
-    # the start page (what waits for them).
+    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard, on the
+    # start page (what waits for them) and on the support page (with Örebro's additions).
     PAGES = {
         "start": "/",
         "portal": "/kunskapsstod/",
@@ -41,11 +41,12 @@ class QueryCountTests(ImplementationTestCase):
     PINNED = {
         "start": 2,
         "portal": 5,
-        "support": 13,
+        "support": 12,
         "matrix": 5,
         "indicator": 8,
         "region dashboard": 11,
         "coordinator start": 30,
+        "coordinator support": 22,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query
     # and SQLite's FTS5 table ask differently.
@@ -71,6 +72,7 @@ class QueryCountTests(ImplementationTestCase):
         found = {name: self.count(url) for name, url in pages.items()}
         found["region dashboard"] = self.count("/inforande/region/18/", user=self.orebro_coordinator)
         found["coordinator start"] = self.count("/", user=self.orebro_coordinator)
+        found["coordinator support"] = self.count(pages["support"], user=self.orebro_coordinator)
         return found
 
     def more_data(self):

@@ -45,7 +45,7 @@ class QueryCountTests(ImplementationTestCase):
         "matrix": 5,
         "indicator": 8,
         "region dashboard": 11,
-        "coordinator start": 30,
+        "coordinator start": 27,
         "coordinator support": 22,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query

@@ -74,7 +74,7 @@ def home(request):
             context["region_work"] = [
                 (region, implementation_selectors.region_rows(user, region, access=access, matrix=matrix))
                 for region in regions]
-        context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
+        context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_bodies_subquery(user))
         context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
         context["remiss_to_answer"] = [i for i in consultation_selectors.invitations_for(user) if not i.has_answered]
         person = getattr(user, "person", None)

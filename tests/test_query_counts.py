@@ -29,7 +29,8 @@ def values_csv(periods) -> bytes:
 
 class QueryCountTests(ImplementationTestCase):
     # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard, on the
-    # start page (what waits for them) and on the support page (with Örebro's additions).
+    # start page (what waits for them), on the support page (with Örebro's additions) and on
+    # their own declarations.
     PAGES = {
         "start": "/",
         "portal": "/kunskapsstod/",
@@ -45,8 +46,9 @@ class QueryCountTests(ImplementationTestCase):
         "matrix": 5,
         "indicator": 8,
         "region dashboard": 11,
-        "coordinator start": 27,
+        "coordinator start": 26,
         "coordinator support": 22,
+        "coordinator declarations": 9,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query
     # and SQLite's FTS5 table ask differently.
@@ -73,6 +75,7 @@ class QueryCountTests(ImplementationTestCase):
         found["region dashboard"] = self.count("/inforande/region/18/", user=self.orebro_coordinator)
         found["coordinator start"] = self.count("/", user=self.orebro_coordinator)
         found["coordinator support"] = self.count(pages["support"], user=self.orebro_coordinator)
+        found["coordinator declarations"] = self.count("/organisation/jav/", user=self.orebro_coordinator)
         return found
 
     def more_data(self):

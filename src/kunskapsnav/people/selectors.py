@@ -93,9 +93,12 @@ class Seat:
         return self.clearance is not None and not self.clearance.ok
 
 
-def seats(memberships, day: datetime.date) -> list[Seat]:
+def seats(memberships, day: datetime.date, *, known: dict[int, Clearance] | None = None) -> list[Seat]:
+    """The memberships with the clearance each needs (`known`: clearances the caller has
+    already read today, by person)."""
     memberships = list(memberships)
-    found = clearances([m.person_id for m in memberships], day)
+    known = known or {}
+    found = known | clearances([m.person_id for m in memberships if m.person_id not in known], day)
     return [Seat(m, found[m.person_id] if requires_declaration(m) else None) for m in memberships]
 
 

@@ -63,3 +63,15 @@ class SelectorsTests(PeopleTestCase):
         with CaptureQueriesContext(connection) as many:
             self.assertEqual(len(selectors.nominations_waiting(self.orebro_coordinator)), 4)
         self.assertEqual(len(many), len(few))
+
+    def test_seats_take_a_clearance_already_read_in_place_of_reading_it_again(self):
+        today = timezone.localdate()
+        person = self.nominee.person
+        seat(by=self.admin, body=self.heart_npo, person=person, role=Role.MEMBER, represents_region=self.orebro)
+        declare_and_assess(self.nominee, assessor=self.orebro_assessor)
+        memberships = person.memberships.active_on(today).select_related("body")
+        read = selectors.seats(memberships, today)
+        self.assertEqual(read[0].clearance.status, selectors.VALID)
+        with self.assertNumQueries(1):  # the caller's own reading; the memberships are read already
+            known = selectors.seats(memberships, today, known={person.pk: selectors.clearance(person, today)})
+        self.assertEqual(known, read)

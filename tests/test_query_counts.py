@@ -7,6 +7,8 @@ raise the pin."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kunskapsnav.implementation import work
+from kunskapsnav.implementation.models import Adoption
 from kunskapsnav.implementation.tests.personas import ImplementationTestCase
 from kunskapsnav.indicators import imports, runs
 from kunskapsnav.knowledge import additions, content
@@ -26,8 +28,9 @@ def values_csv(periods) -> bytes:
 
 
 class QueryCountTests(ImplementationTestCase):
-    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard and on
-    # the start page (what waits for them).
+    # Anonymous readers, then Region Örebro län's coordinator on the region's dashboard, on the
+    # start page (what waits for them), on the support page (with Örebro's additions) and on
+    # their own declarations.
     PAGES = {
         "start": "/",
         "portal": "/kunskapsstod/",
@@ -39,11 +42,13 @@ class QueryCountTests(ImplementationTestCase):
     PINNED = {
         "start": 2,
         "portal": 5,
-        "support": 13,
+        "support": 12,
         "matrix": 5,
         "indicator": 8,
         "region dashboard": 11,
-        "coordinator start": 33,
+        "coordinator start": 26,
+        "coordinator support": 22,
+        "coordinator declarations": 9,
     }
     # Search has a backend per database (knowledge/search.py): PostgreSQL's full-text query
     # and SQLite's FTS5 table ask differently.
@@ -69,11 +74,14 @@ class QueryCountTests(ImplementationTestCase):
         found = {name: self.count(url) for name, url in pages.items()}
         found["region dashboard"] = self.count("/inforande/region/18/", user=self.orebro_coordinator)
         found["coordinator start"] = self.count("/", user=self.orebro_coordinator)
+        found["coordinator support"] = self.count(pages["support"], user=self.orebro_coordinator)
+        found["coordinator declarations"] = self.count("/organisation/jav/", user=self.orebro_coordinator)
         return found
 
     def more_data(self):
-        """Three more published supports of the same NPO (each adopted by every region), with
-        recommendations, codes and an addition by Örebro, and more indicator values."""
+        """Three more published supports of the same NPO (each adopted by every region, Örebro's
+        adoptions with a review cadence), with recommendations, codes and an addition by Örebro,
+        and more indicator values."""
         for n in range(3):
             support = content.support_create(
                 by=self.npo_editor, type=SupportType.CARE_PATHWAY, title=f"Hjärtsvikt fördjupning {n}",
@@ -86,6 +94,8 @@ class QueryCountTests(ImplementationTestCase):
                     text=f"<p>Hjärtsvikt: rekommendation {i}.</p>", priority=i + 1,
                     codes=[(CodeSystem.ICD10SE, "I50.9"), (CodeSystem.ATC, "C09AA")])
             publish(version, by_editor=self.npo_editor, by_approver=self.sks_chair)
+            work.review_plan(by=self.orebro_coordinator, every_months=6,
+                             adoption=Adoption.objects.get(version=version, region=self.orebro))
             additions.addition_save(by=self.orebro_coordinator, recommendation=rec, region=self.orebro,
                                     text="<p>I Örebro: remiss till hjärtsviktsmottagningen.</p>")
         additions.addition_save(by=self.orebro_coordinator, recommendation=self.rec_echo, region=self.orebro,

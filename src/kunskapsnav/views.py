@@ -40,11 +40,8 @@ IN_WORK = (Stage.MAPPING, Stage.DECISION, Stage.IMPLEMENTATION)
 
 def _adoptions_to_work(user, memberships, access):
     """The adoptions the local bodies the person sits in answer for, still being worked on."""
-    rows = []
-    for membership in memberships.filter(body__region__isnull=False).select_related("body"):
-        rows += [r for r in implementation_selectors.body_rows(user, membership.body, access=access)
-                 if r.adoption.stage in IN_WORK]
-    return rows
+    bodies = [m.body for m in memberships.filter(body__region__isnull=False).select_related("body")]
+    return [r for r in implementation_selectors.bodies_rows(user, bodies, access=access) if r.adoption.stage in IN_WORK]
 
 
 def _people_waiting(user, person, memberships) -> dict:
@@ -74,9 +71,10 @@ def home(request):
             regions = list(Region.objects.filter(pk__in=region_ids))
             matrix = coverage.region_coverage(regions=regions)
             context["coordinated"] = [(region, matrix.holes(region)) for region in regions]
-            context["region_work"] = [(region, implementation_selectors.region_rows(user, region, access=access))
-                                      for region in regions]
-        context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_body_ids(user))
+            context["region_work"] = [
+                (region, implementation_selectors.region_rows(user, region, access=access, matrix=matrix))
+                for region in regions]
+        context["led_bodies"] = Body.objects.filter(pk__in=permissions.edited_bodies_subquery(user))
         context["supports_in_work"] = knowledge_selectors.supports_in_work(user)
         context["remiss_to_answer"] = [i for i in consultation_selectors.invitations_for(user) if not i.has_answered]
         person = getattr(user, "person", None)

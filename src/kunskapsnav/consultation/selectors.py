@@ -19,7 +19,7 @@ def invitations_for(user):
     bodies = Membership.objects.active_on(today).filter(person__user=user).values("body_id")
     return (
         Invitation.objects.filter(round__closes_on__gte=today)
-        .filter(Q(region_id__in=registry.coordinated_region_ids(user)) | Q(assignments__person__user=user)
+        .filter(Q(region_id__in=registry.coordinated_regions_subquery(user)) | Q(assignments__person__user=user)
                 | Q(assignments__body_id__in=bodies))
         .distinct()
         .select_related("round__version__support", "region", "answer")

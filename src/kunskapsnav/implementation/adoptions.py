@@ -114,11 +114,13 @@ class Responsibility:
         return ", ".join(names) if names else _("Ingen ansvarig")
 
 
-def responsibilities(adoptions) -> dict[int, Responsibility]:
-    """For many adoptions at once, from one reading of the registry's coverage."""
+def responsibilities(adoptions, *, matrix: coverage.CoverageMatrix | None = None) -> dict[int, Responsibility]:
+    """For many adoptions at once, from one reading of the registry's coverage (`matrix`: a
+    reading the caller has already made today, used when it covers the adoptions' regions)."""
     adoptions = list(adoptions)
     regions = {a.region_id: a.region for a in adoptions}
-    matrix = coverage.region_coverage(regions=list(regions.values()))
+    if matrix is None or not matrix.covers(regions):
+        matrix = coverage.region_coverage(regions=list(regions.values()))
     result = {}
     for adoption in adoptions:
         npo = adoption.support.npo

@@ -86,8 +86,8 @@ def workable_supports(user) -> Q:
         return Q()
     if not user.is_authenticated:
         return Q(pk__in=[])
-    condition = Q(owning_body_id__in=registry.edited_body_ids(user)) | Q(
-        owning_body__region_id__in=registry.coordinated_region_ids(user)
+    condition = Q(owning_body_id__in=registry.edited_bodies_subquery(user)) | Q(
+        owning_body__region_id__in=registry.coordinated_regions_subquery(user)
     )
     seats = Membership.objects.active_on(timezone.localdate()).filter(
         person__user=user, role__in=APPROVER_ROLES, body__is_active=True

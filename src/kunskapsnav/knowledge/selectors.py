@@ -89,8 +89,10 @@ def reader_region(user, requested: str | None) -> tuple[Region | None, bool]:
         return None, True
     if requested:
         return Region.objects.filter(county_code=requested).first(), False
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    return (person.home_region if person else None), False
+    if not user.is_authenticated:
+        return None, False
+    # The home region straight from the person's row: one query, not the person and then its region.
+    return Region.objects.filter(people__user=user).first(), False
 
 
 def additions_by_key(version: SupportVersion, *, region: Region | None, show_all: bool) -> dict[str, list]:

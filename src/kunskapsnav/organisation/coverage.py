@@ -57,6 +57,10 @@ class CoverageMatrix:
     def row(self, region: Region) -> list[CoverageCell]:
         return [self.cells[(region.pk, npo.pk)] for npo in self.npos]
 
+    def covers(self, region_ids) -> bool:
+        """Whether the matrix has a row for each of these regions, read today."""
+        return self.day == timezone.localdate() and set(region_ids) <= {r.pk for r in self.regions}
+
     def holes(self, region: Region | None = None) -> list[CoverageCell]:
         return [
             cell

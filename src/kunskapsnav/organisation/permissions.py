@@ -34,15 +34,25 @@ def _active_memberships(user):
     return Membership.objects.filter(person__user=user).active_on(_today()).filter(body__is_active=True)
 
 
-def coordinated_region_ids(user) -> frozenset[int]:
-    """Regions whose kunskapsstödsgrupp the user sits in as chair, process leader or member."""
+def coordinated_regions_subquery(user):
+    """Regions whose kunskapsstödsgrupp the user sits in as chair, process leader or member,
+    as a subquery: a filter of a list asks it in its own query, not in one more."""
     rows = _active_memberships(user).filter(body__kind=BodyKind.SUPPORT_GROUP, role__in=COORDINATOR_ROLES)
-    return frozenset(rows.values_list("body__region_id", flat=True))
+    return rows.values("body__region_id")
+
+
+def coordinated_region_ids(user) -> frozenset[int]:
+    return frozenset(coordinated_regions_subquery(user).values_list("body__region_id", flat=True))
+
+
+def edited_bodies_subquery(user):
+    """Bodies the user leads as process leader (a national editor of an NPO, for example), as
+    a subquery."""
+    return _active_memberships(user).filter(role=Role.PROCESS_LEADER).values("body_id")
 
 
 def edited_body_ids(user) -> frozenset[int]:
-    """Bodies the user leads as process leader (a national editor of an NPO, for example)."""
-    return frozenset(_active_memberships(user).filter(role=Role.PROCESS_LEADER).values_list("body_id", flat=True))
+    return frozenset(edited_bodies_subquery(user).values_list("body_id", flat=True))
 
 
 def is_coordinator(user) -> bool:

@@ -57,7 +57,7 @@ def deciding_bodies(nomination: Nomination) -> list[Body]:
 def next_step(nomination: Nomination) -> Step | None:
     if nomination.status != NominationStatus.IN_PROGRESS:
         return None
-    taken = set(nomination.decisions.values_list("step", flat=True))
+    taken = {decision.step for decision in nomination.decisions.all()}  # prefetched, for a list
     return next((step for step in steps_for(nomination) if step not in taken), None)
 
 
@@ -65,6 +65,30 @@ def may_decide(user, nomination: Nomination) -> bool:
     """For the page: whether to offer the next step to this user."""
     step = next_step(nomination)
     return step is not None and permissions.can_decide_step(user, deciding_body(nomination, step))
+
+
+def _deciding_body_key(nomination: Nomination, step: Step) -> tuple:
+    """What deciding_body reads of the nomination: nominations alike in these have the same body."""
+    call = nomination.call
+    return step, getattr(nomination.region, "pk", None), call.represents_healthcare_region_id, call.body.parent_id
+
+
+def those_user_may_decide(user, nominations) -> list[Nomination]:
+    """may_decide for a list (prefetch their decisions): the registry and the permission are
+    asked once per deciding body, not once per nomination, so a start page with many
+    nominations in progress asks as often as one with a few in each region."""
+    answers = {}
+    found = []
+    for nomination in nominations:
+        step = next_step(nomination)
+        if step is None:
+            continue
+        key = _deciding_body_key(nomination, step)
+        if key not in answers:
+            answers[key] = permissions.can_decide_step(user, deciding_body(nomination, step))
+        if answers[key]:
+            found.append(nomination)
+    return found
 
 
 def _missing_body_message(nomination: Nomination, step: Step) -> str:

@@ -93,9 +93,12 @@ class Seat:
         return self.clearance is not None and not self.clearance.ok
 
 
-def seats(memberships, day: datetime.date) -> list[Seat]:
+def seats(memberships, day: datetime.date, *, known: dict[int, Clearance] | None = None) -> list[Seat]:
+    """The memberships with the clearance each needs (`known`: clearances the caller has
+    already read today, by person)."""
     memberships = list(memberships)
-    found = clearances([m.person_id for m in memberships], day)
+    known = known or {}
+    found = known | clearances([m.person_id for m in memberships if m.person_id not in known], day)
     return [Seat(m, found[m.person_id] if requires_declaration(m) else None) for m in memberships]
 
 
@@ -164,7 +167,7 @@ def calls_visible_to(user):
 
 def nominations_waiting(user):
     """In-progress nominations whose next step this user may take."""
-    from .chain import may_decide
+    from .chain import those_user_may_decide
     from .permissions import DECIDING_ROLES
 
     # Cheap first: only national administrators and those who sit in a body with a deciding
@@ -175,8 +178,8 @@ def nominations_waiting(user):
             person__user=user, role__in=DECIDING_ROLES).active_on(timezone.localdate()).exists():
         return []
     rows = Nomination.objects.filter(status=NominationStatus.IN_PROGRESS).select_related(
-        "call__body__parent", "home_region", "call__represents_region")
-    return [n for n in rows if may_decide(user, n)]
+        "call__body__parent", "home_region", "call__represents_region").prefetch_related("decisions")
+    return those_user_may_decide(user, rows)
 
 
 def coordinator_overview(user, day: datetime.date) -> dict:

@@ -285,11 +285,14 @@ def my_declarations(request):
     person = selectors.own_person(request.user)
     context = {"person": person}
     if person is not None:
+        today = timezone.localdate()
+        clearance = selectors.clearance(person, today)
+        memberships = person.memberships.active_on(today).select_related("body")
         context |= {
-            "clearance": selectors.clearance(person, timezone.localdate()),
+            "clearance": clearance,
             "declarations": person.declarations.prefetch_related("interests"),
-            "seats": selectors.seats(person.memberships.active_on(timezone.localdate()).select_related("body"),
-                                     timezone.localdate()),
+            # The seats are all the person's own: their clearance is the one just read.
+            "seats": selectors.seats(memberships, today, known={person.pk: clearance}),
         }
     return render(request, "people/my_declarations.html", context)
 

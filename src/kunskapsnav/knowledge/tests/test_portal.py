@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from kunskapsnav.knowledge import additions, content
+from kunskapsnav.knowledge import additions, content, subscriptions
 from kunskapsnav.knowledge.models import VersionStatus
 
 from .personas import KnowledgeTestCase, publish
@@ -84,6 +84,19 @@ class PortalTests(KnowledgeTestCase):
         self.assertEqual(titles(condition="I50"), ["Hjärtsvikt – nydebuterad"])
         self.assertEqual(titles(condition="C09"), ["Hjärtsvikt – nydebuterad"])  # a code of a recommendation
         self.assertEqual(titles(condition="J44"), [])
+
+    def test_the_support_page_says_whether_the_reader_follows_the_support_and_its_npo(self):
+        self.client.force_login(self.analyst)
+        url = self.heart_pathway.get_absolute_url()
+        for follow, support, npo in [(None, False, False), ("npo", False, True), ("support", True, True)]:
+            if follow == "npo":
+                subscriptions.subscription_toggle(user=self.analyst, body=self.heart_npo)
+            elif follow == "support":
+                subscriptions.subscription_toggle(user=self.analyst, support=self.heart_pathway)
+            with self.subTest(follow=follow):
+                response = self.client.get(url)
+                self.assertEqual((response.context["following"], response.context["following_npo"]), (support, npo))
+                self.assertContains(response, "Sluta bevaka NPO" if npo else "Bevaka NPO")
 
     def test_following_an_npo_returns_to_the_page_that_asked_but_never_to_another_site(self):
         self.client.force_login(self.analyst)

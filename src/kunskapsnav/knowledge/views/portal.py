@@ -1,6 +1,7 @@
 """The public portal: find and read knowledge supports."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -54,9 +55,23 @@ def search_view(request):
     return render(request, template, {"form": form, "results": results, "params": params})
 
 
-def _support_context(request, support: KnowledgeSupport, version: SupportVersion | None):
+def _following(user, support: KnowledgeSupport) -> tuple[bool, bool]:
+    """Whether the user follows the support, and its NPO, read in one query."""
+    if not user.is_authenticated:
+        return False, False
+    npo = support.npo
+    wanted = Q(support=support) | Q(body=npo) if npo is not None else Q(support=support)
+    found = list(Subscription.objects.filter(wanted, user=user).values_list("support_id", "body_id"))
+    return (any(support_id == support.pk for support_id, _body in found),
+            npo is not None and any(body_id == npo.pk for _support, body_id in found))
+
+
+def _support_context(request, support: KnowledgeSupport, version: SupportVersion | None,
+                     versions: list[SupportVersion] | None = None):
     region, show_all = selectors.reader_region(request.user, request.GET.get("region"))
-    versions = selectors.versions_visible_to(request.user, support)
+    if versions is None:
+        versions = selectors.versions_visible_to(request.user, support)
+    following, following_npo = _following(request.user, support)
     valid = next((v for v in versions if v.is_valid), None)
     previous = None
     if version is not None:
@@ -81,10 +96,8 @@ def _support_context(request, support: KnowledgeSupport, version: SupportVersion
         "action_labels": lifecycle.ACTION_LABELS,
         "history": selectors.transitions_of(version) if version else [],
         "hide_authors": not can_see_change_authors(request.user),
-        "following": request.user.is_authenticated
-        and Subscription.objects.filter(user=request.user, support=support).exists(),
-        "following_npo": request.user.is_authenticated and support.npo is not None
-        and Subscription.objects.filter(user=request.user, body=support.npo).exists(),
+        "following": following,
+        "following_npo": following_npo,
         "measures_body": support.owning_body,
         "conflict_measures": conflict_measures(request.user, support.owning_body, timezone.localdate()),
     }
@@ -99,7 +112,7 @@ def support_detail(request, pk):
     if not versions:
         raise Http404
     version = next((v for v in versions if v.is_valid), versions[0])
-    return render(request, "knowledge/support_detail.html", _support_context(request, support, version))
+    return render(request, "knowledge/support_detail.html", _support_context(request, support, version, versions))
 
 
 @require_safe

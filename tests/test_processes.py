@@ -24,7 +24,10 @@ import pytest
 
 from kunskapsnav.lib import processes
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are read from /proc")
+# The processes run on a SQLite file of their own whatever the suite's database, so CI runs
+# this module once, in its SQLite pass (marker database_independent, .ci/run).
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are read from /proc"),
+              pytest.mark.database_independent]
 
 SRC = Path(processes.__file__).resolve().parents[2]
 STOP_SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]

@@ -1,7 +1,6 @@
 """Running Kunskapsnav as separate processes in a test: a database of the test's own (of the
 kind the suite runs on), the `kunskapsnav` command, and waiting for a server to answer."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -78,6 +77,3 @@ def stop(process: subprocess.Popen, seconds: float = 30) -> int:
         process.terminate()
     return process.wait(timeout=seconds)
 
-
-def environment(**overrides: str) -> dict:
-    return {**os.environ, **overrides}

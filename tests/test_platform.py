@@ -3,7 +3,6 @@
 import http.client
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port
 from django.test import Client
 
 BIN = Path(sys.executable).parent
@@ -23,12 +23,6 @@ def _env(tmp_path, **extra):
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_is_reachable():
     response = Client().get("/healthz")
@@ -39,7 +33,7 @@ def test_healthz_answers_200_when_the_database_is_reachable():
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     # A real unreachable server (nothing listens on the port), in a process of its own.
     code = "import django; django.setup(); from django.test import Client; print(Client().get('/healthz').status_code)"
-    env = _env(tmp_path, DATABASE_URL=f"postgres://kunskapsnav@127.0.0.1:{_free_port()}/none",
+    env = _env(tmp_path, DATABASE_URL=f"postgres://kunskapsnav@127.0.0.1:{free_port()}/none",
                DJANGO_SETTINGS_MODULE="kunskapsnav.settings")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr[-2000:]
@@ -73,14 +67,14 @@ def test_manage_runs_any_django_command(tmp_path):
 
 
 def test_serve_refuses_the_public_demo_key(tmp_path):
-    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{_free_port()}"], cwd=tmp_path,
+    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{free_port()}"], cwd=tmp_path,
                             env=_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "kunskapsnav.E001" in result.stderr + result.stdout
 
 
 def test_serve_refuses_a_weak_key(tmp_path):
-    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{_free_port()}"], cwd=tmp_path,
+    result = subprocess.run([KUNSKAPSNAV, "serve", "--bind", f"127.0.0.1:{free_port()}"], cwd=tmp_path,
                             env=_env(tmp_path, SECRET_KEY="a-secret-key-shorter-than-fifty-characters"),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
@@ -98,7 +92,7 @@ def _get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPR
 
 
 def test_serve_runs_gunicorn_with_static_files(tmp_path):
-    port = _free_port()
+    port = free_port()
     # Behind a TLS-terminating proxy, as in deploy/production.env: the proxy's header says HTTPS.
     env = _env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), KUNSKAPSNAV_PROXY_SSL_HEADER="X-Forwarded-Proto")
     over_https = {"X-Forwarded-Proto": "https"}

@@ -12,7 +12,6 @@ through /proc (Linux), so this module runs on Linux only.
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port
 
 from kunskapsnav.lib import processes
 
@@ -41,12 +41,6 @@ def _env(data_dir: Path, **extra) -> dict:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     env.update({"KUNSKAPSNAV_DATA_DIR": str(data_dir)}, **extra)
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -236,7 +230,7 @@ class TestDemo:
 
     @pytest.mark.parametrize("signum", STOP_SIGNALS, ids=lambda s: s.name)
     def test_demo_stops_its_worker_and_ends_by_the_signal(self, migrated, signum):
-        demo, worker = self.start_demo(migrated, _free_port())
+        demo, worker = self.start_demo(migrated, free_port())
         try:
             _send(demo, signum)
             assert demo.wait(timeout=20) == -signum, _log(migrated)
@@ -245,7 +239,7 @@ class TestDemo:
             _clean_up(demo.pid, worker)
 
     def test_the_worker_ends_when_the_demo_is_killed_outright(self, migrated):
-        demo, worker = self.start_demo(migrated, _free_port())
+        demo, worker = self.start_demo(migrated, free_port())
         try:
             demo.kill()
             demo.wait(timeout=10)
@@ -289,7 +283,7 @@ class TestServe:
 
     @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
     def test_serve_stops_with_its_workers_and_exits_0(self, migrated, signum):
-        server, workers = self.start_serve(migrated, _free_port())
+        server, workers = self.start_serve(migrated, free_port())
         try:
             assert workers
             _send(server, signum)
@@ -299,7 +293,7 @@ class TestServe:
             _clean_up(server.pid, *workers)
 
     def test_sighup_makes_serve_replace_its_workers_and_keep_serving(self, migrated):
-        port = _free_port()
+        port = free_port()
         server, old = self.start_serve(migrated, port)
         new = []
         try:

@@ -12,6 +12,7 @@ through /proc (Linux), so this module runs on Linux only.
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import textwrap

@@ -39,6 +39,15 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr[-2000:]
 
 
+def test_a_bad_database_url_stops_every_command_with_one_line(tmp_path):
+    for command in (["manage", "check"], ["demo", "--no-serve"]):
+        result = subprocess.run([KUNSKAPSNAV, *command], cwd=tmp_path, env=_env(tmp_path, DATABASE_URL=""),
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (f"kunskapsnav {command[0]}: configuration error: DATABASE_URL is set but "
+                                         "empty; unset it to use the embedded SQLite database")
+
+
 def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
     first = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
                            capture_output=True, text=True, timeout=300)

@@ -148,7 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    return COMMANDS[argv[0]](argv[1:])
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return COMMANDS[argv[0]](argv[1:])
+    except ImproperlyConfigured as error:
+        # A bad value in the environment: one line that names it, not a traceback.
+        print(f"kunskapsnav {argv[0]}: configuration error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,10 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from kunskapsnav.lib.env import envbool, envcache, envint, envlist, envstr
+from kunskapsnav.lib.env import envbool, envcache, envdatabase, envint, envlist, envstr
 from kunskapsnav.lib.security import csp_settings, proxy_ssl_header
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -102,8 +101,8 @@ TEMPLATES = [
 # them on unless DATABASE_PERSISTENT_CONNECTIONS says otherwise; the development server and
 # commands keep Django's default of a connection per request.
 DATABASES = {
-    "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{WORK_DIR / 'kunskapsnav.sqlite3'}"),
+    "default": envdatabase(
+        "DATABASE_URL", f"sqlite:///{WORK_DIR / 'kunskapsnav.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 600) if envbool("DATABASE_PERSISTENT_CONNECTIONS", False) else 0,
         conn_health_checks=True,
     )

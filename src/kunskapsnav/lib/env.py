@@ -66,3 +66,18 @@ def envcache(name: str, default: str) -> dict:
         # Searches make many pages; culling scans the folder, so not too often.
         cache["OPTIONS"] = {"MAX_ENTRIES": 5000}
     return cache
+
+
+def envdatabase(name: str, default: str, **options) -> dict:
+    """Django's DATABASES entry from a database URL (dj-database-url). A variable that is set
+    but empty is refused rather than read as unset: on a server it more likely means a value
+    that went missing than a wish for the embedded SQLite file."""
+    import dj_database_url
+
+    raw = os.environ.get(name)
+    if raw is not None and not raw.strip():
+        raise ImproperlyConfigured(f"{name} is set but empty; unset it to use the embedded SQLite database")
+    try:
+        return dj_database_url.parse(default if raw is None else raw.strip(), **options)
+    except (ValueError, dj_database_url.UnknownSchemeError) as error:
+        raise ImproperlyConfigured(f"{name} is not a database URL this platform can use: {error}") from None

@@ -6,7 +6,7 @@ from unittest import mock
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
 
-from kunskapsnav.lib.env import envint
+from kunskapsnav.lib.env import envdatabase, envint
 
 
 class EnvIntTests(SimpleTestCase):
@@ -27,3 +27,25 @@ class EnvIntTests(SimpleTestCase):
         with mock.patch.dict(os.environ, {"KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES": "en kvart"}):
             with self.assertRaisesMessage(ImproperlyConfigured, "must be a whole number"):
                 envint("KUNSKAPSNAV_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+
+
+class EnvDatabaseTests(SimpleTestCase):
+    def test_an_unset_url_gives_the_embedded_default(self):
+        with mock.patch.dict(os.environ, {}, clear=True):
+            config = envdatabase("DATABASE_URL", "sqlite:////tmp/kunskapsnav.sqlite3")
+        self.assertEqual(config["ENGINE"], "django.db.backends.sqlite3")
+
+    def test_a_set_but_empty_url_is_refused(self):
+        with mock.patch.dict(os.environ, {"DATABASE_URL": " "}):
+            with self.assertRaisesMessage(ImproperlyConfigured, "DATABASE_URL is set but empty"):
+                envdatabase("DATABASE_URL", "sqlite:////tmp/kunskapsnav.sqlite3")
+
+    def test_an_unknown_scheme_is_refused_by_name(self):
+        with mock.patch.dict(os.environ, {"DATABASE_URL": "mongodb://db/kunskapsnav"}):
+            with self.assertRaisesMessage(ImproperlyConfigured, "DATABASE_URL is not a database URL"):
+                envdatabase("DATABASE_URL", "sqlite:////tmp/kunskapsnav.sqlite3")
+
+    def test_a_postgresql_url_is_read(self):
+        with mock.patch.dict(os.environ, {"DATABASE_URL": "postgres://kn@db:5433/kunskapsnav"}):
+            config = envdatabase("DATABASE_URL", "sqlite:////tmp/x.sqlite3", conn_max_age=0)
+        self.assertEqual((config["HOST"], config["PORT"], config["NAME"]), ("db", 5433, "kunskapsnav"))

@@ -8,7 +8,9 @@ import random
 from django.apps import apps
 from django.db import transaction
 
-from kunskapsnav.knowledge import additions, content, lifecycle, selectors
+from kunskapsnav.knowledge import additions, content, demo, lifecycle, selectors
+from kunskapsnav.knowledge.corpus import corpus_generate
+from kunskapsnav.knowledge.interchange import support_export, supports_import
 from kunskapsnav.knowledge.models import (
     ContentChange,
     KnowledgeSupport,
@@ -211,6 +213,22 @@ class ChangeFeedMirrorTests(KnowledgeTestCase):
         mirror = Mirror(self, page_size=50)
         mirror.follow()
         self.assertEqual(mirror.view(), database_view())
+
+    def test_the_loaders_that_write_in_bulk_or_through_the_domain_leave_a_complete_feed(self):
+        for load in (
+            lambda: corpus_generate(versions=30, recommendations_per_version=2, seed=3),
+            lambda: supports_import(support_export(self.heart_pathway) | {"title": "Hjärtsvikt – importerad"},
+                                    by=self.admin),
+            demo.demo_supports_load,
+        ):
+            with self.subTest(load=load), transaction.atomic():
+                load()
+                mirror = Mirror(self, page_size=200)
+                mirror.follow()
+                expected = database_view()
+                self.assertGreater(len(expected[0]), 1)
+                self.assertEqual(mirror.view(), expected)
+                transaction.set_rollback(True)
 
     def test_a_reader_never_sees_a_version_in_work_through_the_feed(self):
         draft = self.heart_guideline.versions.get()

@@ -10,6 +10,9 @@ entry: the latest change of any body (its history) is a second, equally cheap pa
 tag also holds the path with its query and the language (a label such as `type_label` is
 translated), and a tag of the format, to change when the documents' shape does.
 
+Last-Modified has whole seconds, as HTTP dates do: a client that must see a second change
+within the same second sends the ETag (If-None-Match), which the cursor changes with.
+
 A logged-in reader may see drafts and remiss versions, which change without entries; their
 answers get no validators and `Cache-Control: private, no-cache`, so no shared tag can hide
 a draft's change from them or show it to anyone else.
@@ -19,7 +22,6 @@ import copy
 import functools
 import hashlib
 
-from django.db.models import Max
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -70,10 +72,10 @@ def _tag(request, cursor: int | None, bodies: int | None) -> str:
 
 def _validators(request, support_id: int | None) -> tuple[str, int | None]:
     latest = changes.latest(support_id)
-    bodies = Body.history.aggregate(id=Max("history_id"), at=Max("history_date"))
-    moments = [m for m in (latest["at"], bodies["at"]) if m is not None]
+    bodies = Body.history.order_by("-history_id").values("history_id", "history_date").first() or {}
+    moments = [m for m in (latest["at"], bodies.get("history_date")) if m is not None]
     last_modified = int(max(moments).timestamp()) if moments else None
-    return _tag(request, latest["cursor"], bodies["id"]), last_modified
+    return _tag(request, latest["cursor"], bodies.get("history_id")), last_modified
 
 
 def validated_by_changes(*, per_support: bool):

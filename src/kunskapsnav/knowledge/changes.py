@@ -23,7 +23,10 @@ from .models import ChangeKind, ContentChange, KnowledgeSupport, RegionalAdditio
 # Any constant of the platform's own: the key of the advisory lock on the log's writers.
 _WRITERS_LOCK = 4_711_014
 
-_ENDED = {VersionStatus.SUPERSEDED: ChangeKind.VERSION_SUPERSEDED, VersionStatus.WITHDRAWN: ChangeKind.VERSION_WITHDRAWN}
+_ENDED = {
+    VersionStatus.SUPERSEDED: ChangeKind.VERSION_SUPERSEDED,
+    VersionStatus.WITHDRAWN: ChangeKind.VERSION_WITHDRAWN,
+}
 
 
 def _queue_for_the_log():

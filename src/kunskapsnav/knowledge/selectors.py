@@ -83,6 +83,12 @@ def recommendations_of(version: SupportVersion) -> list[Recommendation]:
     return list(version.recommendations.prefetch_related("codes").order_by("position"))
 
 
+def attachments_of(version: SupportVersion) -> list:
+    """The version's attachments: whoever may read the version may download them
+    (views.portal.attachment_download asks can_read_version)."""
+    return list(version.attachments.order_by("title", "pk"))
+
+
 def reader_region(user, requested: str | None) -> tuple[Region | None, bool]:
     """Whose regional additions to show: (region, show all). By the request (?region=18 or
     ?region=alla), else the reader's own region (their home region in the registry)."""

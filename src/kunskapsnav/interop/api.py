@@ -117,6 +117,7 @@ install_error_handlers(api)
 
 
 def _register_routers():
+    from kunskapsnav.interop.changes_api import router as changes_router
     from kunskapsnav.interop.consultation_api import router as consultation_router
     from kunskapsnav.interop.implementation_api import router as implementation_router
     from kunskapsnav.interop.indicators_api import router as indicators_router
@@ -124,7 +125,7 @@ def _register_routers():
     from kunskapsnav.interop.organisation_api import router as organisation_router
     from kunskapsnav.interop.people_api import router as people_router
 
-    routers = [organisation_router, knowledge_router, consultation_router, implementation_router,
+    routers = [organisation_router, knowledge_router, changes_router, consultation_router, implementation_router,
                indicators_router, people_router]
     document_errors(routers)
     for router in routers:

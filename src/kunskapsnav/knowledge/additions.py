@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.lib.richtext import from_editor, plain_text
 
-from . import permissions
+from . import changes, permissions
 from .models import Recommendation, RegionalAddition, VersionStatus
 
 
@@ -24,9 +24,11 @@ def addition_save(*, by, recommendation: Recommendation, region, text: str) -> R
     addition = RegionalAddition.objects.select_for_update().filter(recommendation=recommendation, region=region).first()
     if addition is None:
         addition = RegionalAddition(recommendation=recommendation, region=region)
+    created = addition.pk is None
     addition.text = clean
     addition._history_user = by
     addition.save()
+    changes.addition_written(addition, created=created)
     return addition
 
 
@@ -34,5 +36,7 @@ def addition_save(*, by, recommendation: Recommendation, region, text: str) -> R
 def addition_delete(*, by, addition: RegionalAddition):
     if not permissions.can_add_regional_addition(by, region_id=addition.region_id):
         raise PermissionDenied(_("Du får bara ta bort tillägg för din egen region."))
+    addition = RegionalAddition.objects.select_related("recommendation__version", "region").get(pk=addition.pk)
+    changes.addition_removed(addition)
     addition._history_user = by
     addition.delete()

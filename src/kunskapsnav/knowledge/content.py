@@ -13,7 +13,7 @@ from kunskapsnav.lib.fields import apply_changes
 from kunskapsnav.lib.richtext import from_editor, plain_text
 from kunskapsnav.organisation.models import Body, Level
 
-from . import codes, permissions, search
+from . import changes, codes, permissions, search
 from .models import (
     CodeSystem,
     Direction,
@@ -125,6 +125,7 @@ def support_update(*, by, support: KnowledgeSupport, target_groups=None, conditi
         support.target_groups.set(target_groups)
     if condition_codes is not None:
         _set_conditions(support, condition_codes)
+    changes.support_changed(support)
     for version in support.versions.all():
         search.index_version(version)
     return support
@@ -154,6 +155,26 @@ def version_update(*, by, version: SupportVersion, **values) -> SupportVersion:
     version._history_user = by
     version.save()
     search.index_version(version)
+    return version
+
+
+@transaction.atomic
+def version_review_date_change(*, by, version: SupportVersion, review_date: datetime.date) -> SupportVersion:
+    """Move the review date of the valid version: the one thing of a published version that
+    changes without a new version (a review is postponed or brought forward)."""
+    version = SupportVersion.objects.select_for_update().select_related("support__owning_body").get(pk=version.pk)
+    if not permissions.can_edit_support(by, version.support):
+        raise PermissionDenied(_("Bara det ägande organets redaktörer får ändra revideringsdatum."))
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("Revideringsdatum flyttas på den gällande versionen; ändra utkastet direkt."))
+    if review_date is None:
+        raise ValidationError({"review_date": [_("Ange ett revideringsdatum.")]})
+    if review_date == version.review_date:
+        return version
+    version.review_date = review_date
+    version._history_user = by
+    version.save(update_fields=["review_date"])
+    changes.review_date_changed(version)
     return version
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from kunskapsnav.organisation.models import Body, BodyKind, Level, Region
 
-from . import codes, search
+from . import changes, codes, search
 from .content import ROUTINE_TYPES
 from .models import (
     Agency,
@@ -590,6 +590,8 @@ def _write_batch(plan, *, rng, writer, context, report, icd, kva, snomed, types,
             version_texts.append(texts)
     SupportVersion.objects.bulk_create(version_objects)
     report.versions += len(version_objects)
+    # Written in bulk past the lifecycle, so the feed entries are too.
+    changes.public_versions_loaded(version_objects)
 
     rec_objects, rec_codes = [], []
     for version, texts in zip(version_objects, version_texts):

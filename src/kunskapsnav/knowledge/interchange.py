@@ -47,7 +47,7 @@ from pydantic_core import PydanticCustomError
 from kunskapsnav.lib.richtext import sanitise
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, HealthcareRegion, Level, Region
 
-from . import codes, content, permissions, search
+from . import changes, codes, content, permissions, search
 from .models import (
     Agency,
     CodeSystem,
@@ -701,6 +701,8 @@ def _create(support: _Checked, *, by) -> KnowledgeSupport:
         versions.append(version)
     for version in versions:
         search.index_version(version)
+    # An imported published version reaches readers without the lifecycle: the feed says so here.
+    changes.public_versions_loaded(versions)
     return created
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from . import permissions, search, tasks
+from . import changes, permissions, search, tasks
 from .models import KnowledgeSupport, SupportVersion, VersionStatus, VersionTransition
 from .signals import version_published
 
@@ -102,6 +102,8 @@ def version_transition(*, version: SupportVersion, to: str, by, note: str = "") 
         if to == S.DRAFT:
             version.approved_at = None
         _record(version, to, by=by, note=note)
+        if to == S.WITHDRAWN:
+            changes.version_ended(version)
     search.index_version(version)
     return version
 
@@ -110,6 +112,7 @@ def _publish(version: SupportVersion, *, by, note: str):
     previous = list(SupportVersion.objects.filter(support_id=version.support_id, status=S.PUBLISHED))
     for old in previous:
         _record(old, S.SUPERSEDED, by=by, note=_("Ersatt av version %(n)s") % {"n": version.number})
+        changes.version_ended(old)
         search.index_version(old)
     version.published_at = timezone.now()
     try:
@@ -120,5 +123,6 @@ def _publish(version: SupportVersion, *, by, note: str):
         raise ValidationError(
             _("En annan version publicerades samtidigt. Ladda om sidan och försök igen.")
         ) from exc
+    changes.version_published(version)
     version_published.send(sender=SupportVersion, version=version, replaced=previous[0] if previous else None, by=by)
     tasks.notify_published(version)

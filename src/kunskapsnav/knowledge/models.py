@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
@@ -423,3 +424,43 @@ class PublicationNotice(models.Model):
 
     def __str__(self):
         return f"{self.version} → {self.email}"
+
+
+class ChangeKind(models.TextChoices):
+    """What happened, as the change feed (ändringsflöde) names it. The codes are the API's
+    contract with the systems that mirror the content: never rename one."""
+
+    VERSION_PUBLISHED = "version_published", _("Version publicerad")
+    VERSION_SUPERSEDED = "version_superseded", _("Version ersatt")
+    VERSION_WITHDRAWN = "version_withdrawn", _("Version återkallad")
+    REVIEW_DATE_CHANGED = "review_date_changed", _("Revideringsdatum ändrat")
+    SUPPORT_CHANGED = "support_changed", _("Kunskapsstödets uppgifter ändrade")
+    ADDITION_CREATED = "addition_created", _("Regionalt tillägg skrivet")
+    ADDITION_CHANGED = "addition_changed", _("Regionalt tillägg ändrat")
+    ADDITION_REMOVED = "addition_removed", _("Regionalt tillägg borttaget")
+    ADDITIONS_CARRIED = "additions_carried", _("Regionala tillägg förda till ny version")
+
+
+class ContentChange(models.Model):
+    """One entry of the change feed: something a public reader can see has changed. Written
+    in the transaction of the change itself (knowledge.changes) and never changed after; the
+    id is the feed's cursor."""
+
+    kind = models.CharField(_("ändring"), max_length=30, choices=ChangeKind.choices)
+    support = models.ForeignKey(KnowledgeSupport, on_delete=models.CASCADE, related_name="changes",
+                                verbose_name=_("kunskapsstöd"))
+    version_number = models.PositiveIntegerField(_("versionsnummer"), null=True, blank=True,
+                                                 validators=between(1, INTEGER_MAX))
+    # The länskod rather than a key: the entry says what the reader saw, in the reader's terms.
+    region_code = models.CharField(_("länskod"), max_length=2, blank=True)
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ändring i flödet")
+        verbose_name_plural = _("ändringsflöde")
+        ordering = ["id"]
+        # The HTTP validators of one support's documents: the latest entry of that support.
+        indexes = [models.Index(fields=["support", "id"], name="content_change_support_idx")]
+
+    def __str__(self):
+        return f"{self.pk} {self.kind} {self.support_id}"

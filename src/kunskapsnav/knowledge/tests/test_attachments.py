@@ -108,8 +108,8 @@ class AttachmentTests(KnowledgeTestCase):
                                              upload=SimpleUploadedFile("borta.docx", docx("borta")))
         missing.file.storage.delete(missing.file.name)
         Attachment.objects.update(sha256="")  # as before the migration
-        migration = importlib.import_module("kunskapsnav.knowledge.migrations.0008_attachment_checksum")
-        with self.assertLogs("kunskapsnav.knowledge.migrations.0008_attachment_checksum", "WARNING"):
+        migration = importlib.import_module("kunskapsnav.knowledge.migrations.0010_attachment_checksum")
+        with self.assertLogs("kunskapsnav.knowledge.migrations.0010_attachment_checksum", "WARNING"):
             migration.checksum_stored_files(django_apps, None)
         with present.file.open("rb") as stored:
             self.assertEqual(Attachment.objects.get(pk=present.pk).sha256, hashlib.sha256(stored.read()).hexdigest())

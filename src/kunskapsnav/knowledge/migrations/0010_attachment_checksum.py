@@ -29,7 +29,7 @@ def checksum_stored_files(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('knowledge', '0007_numbers_within_their_fields'),
+        ('knowledge', '0009_change_feed_from_what_exists'),
     ]
 
     operations = [

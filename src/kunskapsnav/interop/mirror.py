@@ -146,12 +146,18 @@ def _load_state(directory: Path, *, base: str, region: str | None) -> int:
             _("Filen %(file)s i %(dir)s går inte att läsa. Ta bort den för att spegla från början.")
             % {"file": STATE_FILE, "dir": directory}
         ) from exc
+    cursor = state.get("cursor") if isinstance(state, dict) else None
+    if not isinstance(cursor, int) or cursor < 0:
+        raise MirrorError(
+            _("Filen %(file)s i %(dir)s går inte att läsa. Ta bort den för att spegla från början.")
+            % {"file": STATE_FILE, "dir": directory}
+        )
     if state.get("source") != base or state.get("region") != region:
         raise MirrorError(
             _("%(dir)s speglar redan %(source)s (region %(region)s). Välj en annan katalog.")
             % {"dir": directory, "source": state.get("source"), "region": state.get("region") or _("ingen")}
         )
-    return int(state.get("cursor", 0))
+    return cursor
 
 
 def _save_state(directory: Path, *, base: str, region: str | None, cursor: int) -> None:
@@ -170,15 +176,15 @@ def _html_of(document: dict) -> str:
     by_key: dict[str, list[dict]] = {}
     for addition in document["additions"]:
         by_key.setdefault(addition["recommendation_key"], []).append(
-            {**addition, "html": mark_safe(sanitise(addition["text"]))}  # noqa: S308 - sanitised just now
+            {**addition, "html": mark_safe(sanitise(addition["text"]))}
         )
     recommendations = [
-        {**rec, "html": mark_safe(sanitise(rec["text"])), "additions": by_key.get(rec["key"], [])}  # noqa: S308
+        {**rec, "html": mark_safe(sanitise(rec["text"])), "additions": by_key.get(rec["key"], [])}
         for rec in version["recommendations"]
     ]
     context = {
         "support": document["support"], "version": version, "region": document["region"],
-        "summary": mark_safe(sanitise(version["summary"])),  # noqa: S308 - sanitised just now
+        "summary": mark_safe(sanitise(version["summary"])),
         "recommendations": recommendations, "source": document["source"],
     }
     return render_to_string("interop/mirror_support.html", context)
@@ -242,6 +248,16 @@ class Mirror:
         return True
 
     def run(self, *, max_pages: int | None = None) -> RunResult:
+        try:
+            return self._run(max_pages=max_pages)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # JSON of another shape than the API documents: another server, or another version of it.
+            raise MirrorError(
+                _("Svaret från %(url)s har inte den form som ändringsflödet har. Är det en Kunskapsnav-server?")
+                % {"url": self.base}
+            ) from exc
+
+    def _run(self, *, max_pages: int | None) -> RunResult:
         cursor = self._prepare()
         result = RunResult(cursor=cursor)
         self.report(_("Speglar %(source)s till %(dir)s från markör %(cursor)s.")

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import LiveServerTestCase, SimpleTestCase
 
-from kunskapsnav.interop.mirror import STATE_FILE
+from kunskapsnav.interop.mirror import CACHE_DIR, STATE_FILE
 from kunskapsnav.knowledge import additions, content, lifecycle, selectors
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportType, TargetGroup, VersionStatus
 from kunskapsnav.knowledge.tests.personas import REVIEW, KnowledgeTestCase, publish
@@ -76,6 +76,8 @@ class MirrorTests(LiveServerTestCase):
         self.assertIn("Klart:", output)
         self.assertEqual(set(self.assert_mirror_equals_database()), {self.w.heart_pathway.pk, self.lung.pk})
         self.assertNotIn("förmaksflimmer", "".join(p.name for p in self.directory.iterdir()))
+        kept = [json.loads(p.read_text()) for p in (self.directory / CACHE_DIR).iterdir()]
+        self.assertTrue(kept and all(entry["etag"].startswith('"') for entry in kept))  # asked again with If-None-Match
 
         v2 = content.version_create_next(by=self.w.npo_editor, support=self.w.heart_pathway)
         echo = v2.recommendations.get(key=self.w.rec_echo.key)
@@ -122,6 +124,12 @@ class MirrorTests(LiveServerTestCase):
 
 
 class MirrorInputTests(SimpleTestCase):
+    def test_a_damaged_cursor_file_is_refused_with_a_message(self):
+        directory = Path(tempfile.mkdtemp())
+        (directory / STATE_FILE).write_text('{"cursor": "tio"}')
+        with self.assertRaisesMessage(CommandError, "går inte att läsa. Ta bort den"):
+            mirror("https://kunskapsnav.example.se", directory)
+
     def test_an_address_that_is_not_http_is_refused_in_swedish(self):
         for address in ("ftp://example.se", "kunskapsnav.example.se", "https://"):
             with self.assertRaisesMessage(CommandError, "är ingen giltig adress till en server"):

@@ -2,6 +2,7 @@
 writes is compared with what the database holds, after changes and after a stopped run."""
 
 import json
+import shutil
 from importlib import import_module
 import socket
 import tempfile
@@ -22,6 +23,12 @@ class _World(KnowledgeTestCase):
     """The knowledge personas, built outside a test transaction so the live server sees them."""
 
     __test__ = False
+
+
+def temporary_directory(test) -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="kunskapsnav-spegel-"))
+    test.addCleanup(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 def mirror(source, directory, *args):
@@ -49,7 +56,7 @@ class MirrorTests(LiveServerTestCase):
         publish(lung_v1, by_editor=self.w.npo_editor, by_approver=self.w.sks_chair)
         additions.addition_save(by=self.w.orebro_coordinator, recommendation=self.w.rec_echo, region=self.w.orebro,
                                 text="<p>I Örebro: remiss till fysiologen.</p>")
-        self.directory = Path(tempfile.mkdtemp(prefix="kunskapsnav-spegel-"))
+        self.directory = temporary_directory(self)
 
     def assert_mirror_equals_database(self):
         valid = {s.pk: selectors.valid_version(s) for s in KnowledgeSupport.objects.all()}
@@ -64,7 +71,9 @@ class MirrorTests(LiveServerTestCase):
             expected = selectors.additions_by_key(version, region=self.w.orebro, show_all=False)
             self.assertEqual(sorted((a["recommendation_key"], a["text"]) for a in document["additions"]),
                              sorted((key, a.text) for key, found in expected.items() for a in found))
-            page = (self.directory / f"kunskapsstod-{pk}.html").read_text(encoding="utf-8")
+            html_path = self.directory / f"kunskapsstod-{pk}.html"
+            self.assertEqual(html_path.stat().st_mode & 0o777, 0o644)  # readable by the intranet's web server
+            page = html_path.read_text(encoding="utf-8")
             self.assertIn(version.support.title, page)
             for found in expected.values():
                 for addition in found:
@@ -125,7 +134,7 @@ class MirrorTests(LiveServerTestCase):
 
 class MirrorInputTests(SimpleTestCase):
     def test_a_damaged_cursor_file_is_refused_with_a_message(self):
-        directory = Path(tempfile.mkdtemp())
+        directory = temporary_directory(self)
         (directory / STATE_FILE).write_text('{"cursor": "tio"}')
         with self.assertRaisesMessage(CommandError, "går inte att läsa. Ta bort den"):
             mirror("https://kunskapsnav.example.se", directory)
@@ -133,17 +142,17 @@ class MirrorInputTests(SimpleTestCase):
     def test_an_address_that_is_not_http_is_refused_in_swedish(self):
         for address in ("ftp://example.se", "kunskapsnav.example.se", "https://"):
             with self.assertRaisesMessage(CommandError, "är ingen giltig adress till en server"):
-                mirror(address, tempfile.mkdtemp())
+                mirror(address, temporary_directory(self))
 
     def test_a_county_code_must_be_two_digits(self):
         with self.assertRaisesMessage(CommandError, "Länskoden ska vara två siffror"):
-            mirror("https://kunskapsnav.example.se", tempfile.mkdtemp(), "--region", "1\x008")
+            mirror("https://kunskapsnav.example.se", temporary_directory(self), "--region", "1\x008")
 
     def test_an_unreachable_server_stops_the_run_with_a_message_and_no_cursor(self):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        directory = Path(tempfile.mkdtemp())
+        directory = temporary_directory(self)
         with self.assertRaisesMessage(CommandError, "Kunde inte nå servern på http://127.0.0.1"):
             mirror(f"http://127.0.0.1:{port}", directory)
         self.assertFalse((directory / STATE_FILE).exists())

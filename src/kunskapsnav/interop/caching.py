@@ -5,14 +5,20 @@ the body.
 Everything an anonymous reader sees of a knowledge support changes only together with an
 entry in the change feed (knowledge.changes), so the latest entry of the support (or of the
 whole log, for lists) is the validator: one indexed aggregate instead of the document. The
+documents also name bodies (the issuer, the NPO), which change in the registry without an
+entry: the latest change of any body (its history) is a second, equally cheap part. The
 tag also holds the path with its query and the language (a label such as `type_label` is
 translated), and a tag of the format, to change when the documents' shape does.
+
+Last-Modified has whole seconds, as HTTP dates do: a client that must see a second change
+within the same second sends the ETag (If-None-Match), which the cursor changes with.
 
 A logged-in reader may see drafts and remiss versions, which change without entries; their
 answers get no validators and `Cache-Control: private, no-cache`, so no shared tag can hide
 a draft's change from them or show it to anyone else.
 """
 
+import copy
 import functools
 import hashlib
 
@@ -22,6 +28,7 @@ from django.utils.translation import get_language
 
 from kunskapsnav.interop.edge import MAX_ID
 from kunskapsnav.knowledge import changes
+from kunskapsnav.organisation.models import Body
 
 FORMAT = "1"
 
@@ -34,7 +41,7 @@ HEADERS = {
                       "schema": {"type": "string"}},
 }
 
-OPENAPI = {
+_OPENAPI = {
     "responses": {
         200: {"headers": HEADERS},
         304: {"description": "Inte ändrad: kopian med den här ETag eller tidpunkten är aktuell (ingen kropp). "
@@ -42,7 +49,12 @@ OPENAPI = {
               "headers": {"ETag": HEADERS["ETag"], "Last-Modified": HEADERS["Last-Modified"]}},
     }
 }
-"""The operation's openapi_extra: the headers of its answer and the 304 it may give."""
+
+
+def documented() -> dict:
+    """The operation's openapi_extra: the headers of its answer and the 304 it may give (a copy
+    for each, since Django Ninja merges it into the operation's own description)."""
+    return copy.deepcopy(_OPENAPI)
 
 
 def _support_id(kwargs) -> int | None:
@@ -53,9 +65,17 @@ def _support_id(kwargs) -> int | None:
     return value if 1 <= value <= MAX_ID else None
 
 
-def _tag(request, cursor: int | None) -> str:
+def _tag(request, cursor: int | None, bodies: int | None) -> str:
     what = "\n".join((FORMAT, get_language() or "", request.path, request.META.get("QUERY_STRING", "")))
-    return f'"{cursor or 0}-{hashlib.sha256(what.encode()).hexdigest()[:20]}"'
+    return f'"{cursor or 0}-{bodies or 0}-{hashlib.sha256(what.encode()).hexdigest()[:20]}"'
+
+
+def _validators(request, support_id: int | None) -> tuple[str, int | None]:
+    latest = changes.latest(support_id)
+    bodies = Body.history.order_by("-history_id").values("history_id", "history_date").first() or {}
+    moments = [m for m in (latest["at"], bodies.get("history_date")) if m is not None]
+    last_modified = int(max(moments).timestamp()) if moments else None
+    return _tag(request, latest["cursor"], bodies.get("history_id")), last_modified
 
 
 def validated_by_changes(*, per_support: bool):
@@ -74,9 +94,7 @@ def validated_by_changes(*, per_support: bool):
             support_id = _support_id(kwargs) if per_support else None
             if per_support and support_id is None:
                 return run(request, *args, **kwargs)  # the path is refused there
-            latest = changes.latest(support_id)
-            etag = _tag(request, latest["cursor"])
-            last_modified = int(latest["at"].timestamp()) if latest["at"] else None
+            etag, last_modified = _validators(request, support_id)
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
                 response = run(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from kunskapsnav.interop.caching import OPENAPI, validated_by_changes
+from kunskapsnav.interop.caching import documented, validated_by_changes
 from kunskapsnav.interop.edge import MAX_ID
 from kunskapsnav.knowledge import changes
 from kunskapsnav.knowledge.models import ChangeKind, ContentChange
@@ -86,7 +86,7 @@ def _item(change: ContentChange) -> dict:
 
 @router.get("/changes", response=ChangesOut, summary="Ändringsflödet: publiceringar, ersättningar, "
             "återkallelser, revideringsdatum och regionala tillägg", description=DESCRIPTION,
-            openapi_extra=OPENAPI)
+            openapi_extra=documented())
 @decorate_view(validated_by_changes(per_support=False))
 def list_changes(request, query: Query[ChangesQuery]):
     # One more than asked for says whether there is a next page.

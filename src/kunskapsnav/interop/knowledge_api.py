@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.caching import documented, validated_by_changes
 from kunskapsnav.interop.edge import Id, In, Pagination, VersionNumber
 from kunskapsnav.interop.references import resolve
 from kunskapsnav.knowledge import additions, diff, lifecycle, search, selectors
@@ -227,7 +229,13 @@ def _version(request, support_id: Id, number: VersionNumber) -> SupportVersion:
     return version
 
 
-@router.get("/supports", response=list[SupportOut], summary="Kunskapsstöd med gällande version")
+ALL_SUPPORTS = decorate_view(validated_by_changes(per_support=False))
+ONE_SUPPORT = decorate_view(validated_by_changes(per_support=True))
+
+
+@router.get("/supports", response=list[SupportOut], summary="Kunskapsstöd med gällande version",
+            openapi_extra=documented())
+@ALL_SUPPORTS
 @paginate(Pagination)
 def list_supports(request, filters: Query[SupportFilter]):
     npo = resolve("npo", "body", filters.npo)
@@ -235,7 +243,9 @@ def list_supports(request, filters: Query[SupportFilter]):
                                      condition=filters.condition).prefetch_related("target_groups", "conditions")
 
 
-@router.get("/supports/{support_id}", response=SupportOut, summary="Ett kunskapsstöd")
+@router.get("/supports/{support_id}", response=SupportOut, summary="Ett kunskapsstöd",
+            openapi_extra=documented())
+@ONE_SUPPORT
 def get_support(request, support_id: Id):
     support = get_object_or_404(KnowledgeSupport, pk=support_id)
     if not selectors.versions_visible_to(request.user, support):
@@ -243,20 +253,24 @@ def get_support(request, support_id: Id):
     return support
 
 
-@router.get("/supports/{support_id}/versions", response=list[VersionSummaryOut], summary="Versionerna du kan läsa")
+@router.get("/supports/{support_id}/versions", response=list[VersionSummaryOut], summary="Versionerna du kan läsa",
+            openapi_extra=documented())
+@ONE_SUPPORT
 def list_versions(request, support_id: Id):
     support = get_object_or_404(KnowledgeSupport, pk=support_id)
     return selectors.versions_visible_to(request.user, support)
 
 
 @router.get("/supports/{support_id}/versions/{number}", response=VersionOut,
-            summary="En version med rekommendationer och koder")
+            summary="En version med rekommendationer och koder", openapi_extra=documented())
+@ONE_SUPPORT
 def get_version(request, support_id: Id, number: VersionNumber):
     return _version(request, support_id, number)
 
 
 @router.get("/supports/{support_id}/versions/{number}/additions", response=list[AdditionOut],
-            summary="Regionala tillägg till versionens rekommendationer")
+            summary="Regionala tillägg till versionens rekommendationer", openapi_extra=documented())
+@ONE_SUPPORT
 def list_additions(request, support_id: Id, number: VersionNumber, region: str | None = None):
     version = _version(request, support_id, number)
     chosen = resolve("region", "region", region)

@@ -16,14 +16,17 @@ lets one transaction write at a time anyway.
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import F
 
 from .models import ChangeKind, ContentChange, KnowledgeSupport, RegionalAddition, SupportVersion, VersionStatus
 
 # Any constant of the platform's own: the key of the advisory lock on the log's writers.
 _WRITERS_LOCK = 4_711_014
 
-_ENDED = {VersionStatus.SUPERSEDED: ChangeKind.VERSION_SUPERSEDED, VersionStatus.WITHDRAWN: ChangeKind.VERSION_WITHDRAWN}
+_ENDED = {
+    VersionStatus.SUPERSEDED: ChangeKind.VERSION_SUPERSEDED,
+    VersionStatus.WITHDRAWN: ChangeKind.VERSION_WITHDRAWN,
+}
 
 
 def _queue_for_the_log():
@@ -92,14 +95,13 @@ def review_date_changed(version: SupportVersion):
 def public_versions_loaded(versions: Iterable[SupportVersion]):
     """Entries for versions written in bulk by a loader (the benchmark corpus, an import),
     which bypass the lifecycle: each public version was published, and the ones no longer
-    valid then ended. In version order within a support, so the feed tells it as it happened."""
+    valid then ended. Stamped now, when readers can first see them: the entries' times rise
+    with the cursor, which Last-Modified relies on."""
     _queue_for_the_log()
     public = sorted((v for v in versions if v.status in (VersionStatus.PUBLISHED, *_ENDED)),
-                    key=lambda v: (v.published_at is None, v.published_at, v.support_id, v.number))
-    entries = [ContentChange(kind=ChangeKind.VERSION_PUBLISHED, support_id=v.support_id, version_number=v.number,
-                             at=v.published_at) for v in public if v.published_at]
-    entries += [ContentChange(kind=ChangeKind.VERSION_PUBLISHED, support_id=v.support_id, version_number=v.number)
-                for v in public if not v.published_at]
+                    key=lambda v: (v.support_id, v.number))
+    entries = [ContentChange(kind=ChangeKind.VERSION_PUBLISHED, support_id=v.support_id, version_number=v.number)
+               for v in public]
     entries += [ContentChange(kind=_ENDED[v.status], support_id=v.support_id, version_number=v.number)
                 for v in public if v.status in _ENDED]
     ContentChange.objects.bulk_create(entries, batch_size=5000)
@@ -107,9 +109,11 @@ def public_versions_loaded(versions: Iterable[SupportVersion]):
 
 def latest(support_id: int | None = None) -> dict:
     """{"cursor": …, "at": …} of the latest entry, of one support or of the whole log: the
-    HTTP validators of what the content API answers, from one indexed aggregate."""
+    HTTP validators of what the content API answers, from one row found by an index (the
+    primary key, or the support's (support, id) index). Entries are written one
+    transaction at a time and stamped when written, so the latest is also the newest."""
     qs = ContentChange.objects.all() if support_id is None else ContentChange.objects.filter(support_id=support_id)
-    return qs.aggregate(cursor=Max("id"), at=Max("at"))
+    return qs.order_by("-id").values("at", cursor=F("id")).first() or {"cursor": None, "at": None}
 
 
 def changes_since(cursor: int, *, limit: int) -> list[ContentChange]:

@@ -26,6 +26,7 @@ REQUIRED_PATHS = {
     "/api/v1/supports/{support_id}/diff",
     "/api/v1/recommendations/{recommendation_id}/additions",
     "/api/v1/search",
+    "/api/v1/changes",
     "/api/v1/nomination-calls",
     "/api/v1/nomination-calls/{call_id}",
     "/api/v1/nomination-calls/{call_id}/publication",

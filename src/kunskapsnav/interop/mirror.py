@@ -97,16 +97,21 @@ class Client:
         """The address of a resource under /api/v1/."""
         return f"{self.base}{API}/{path}"
 
-    def _cached(self, url: str) -> tuple[Path, dict | None]:
+    def kept(self, url: str) -> tuple[Path, dict | None]:
+        """Where the document's kept copy is, and the copy ({"etag", "body"}) if there is one."""
         path = self.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()}.json"
         try:
-            return path, json.loads(path.read_text(encoding="utf-8"))
+            kept = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return path, None
+        # Anything else in the file is no copy to trust: ask for the document afresh.
+        return path, kept if isinstance(kept, dict) and isinstance(kept.get("etag"), str) and "body" in kept else None
 
-    def get(self, path: str, *, missing_ok: bool = False):
+    def get(self, path: str, *, missing_ok: bool = False, keep: bool = True):
+        """The JSON document at path; with keep, its ETag and body are kept for the next run's
+        If-None-Match (not for the feed's pages, each asked for once)."""
         url = self.url(path)
-        cache_path, cached = self._cached(url)
+        cache_path, cached = self.kept(url) if keep else (None, None)
         headers = {"If-None-Match": cached["etag"]} if cached else {}
         try:
             response = self.session.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
@@ -131,7 +136,7 @@ class Client:
                 _("Svaret på %(url)s är inte JSON. Är adressen rätt, och är det en Kunskapsnav-server?") % {"url": url}
             ) from exc
         etag = response.headers.get("ETag")
-        if etag:
+        if etag and keep:
             _write_atomically(cache_path, json.dumps({"etag": etag, "body": body}, ensure_ascii=False))
         return body
 
@@ -265,7 +270,8 @@ class Mirror:
         self.report(_("Speglar %(source)s till %(dir)s från markör %(cursor)s.")
                     % {"source": self.base, "dir": self.directory, "cursor": cursor})
         while max_pages is None or result.pages < max_pages:
-            page = self.client.get(f"changes?{urlencode({'since': result.cursor, 'limit': self.page_size})}")
+            page = self.client.get(f"changes?{urlencode({'since': result.cursor, 'limit': self.page_size})}",
+                                   keep=False)
             if not page["items"]:
                 break
             written = removed = 0

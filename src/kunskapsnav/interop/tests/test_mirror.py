@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import LiveServerTestCase, SimpleTestCase
 
-from kunskapsnav.interop.mirror import CACHE_DIR, STATE_FILE
+from kunskapsnav.interop.mirror import CACHE_DIR, STATE_FILE, Client, source_url
 from kunskapsnav.knowledge import additions, content, lifecycle, selectors
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportType, TargetGroup, VersionStatus
 from kunskapsnav.knowledge.tests.personas import REVIEW, KnowledgeTestCase, publish
@@ -108,6 +108,17 @@ class MirrorTests(LiveServerTestCase):
         again = mirror(self.live_server_url, self.directory, "--region", "18")
         self.assertNotIn("Sida", again)
         self.assertEqual(json.loads((self.directory / STATE_FILE).read_text())["cursor"], cursor)
+
+    def test_a_document_unchanged_since_it_was_kept_is_answered_304_and_taken_from_the_kept_copy(self):
+        mirror(self.live_server_url, self.directory, "--region", "18")
+        client = Client(source_url(self.live_server_url), self.directory / CACHE_DIR)
+        path, kept = client.kept(client.url(f"supports/{self.lung.pk}"))
+        kept["body"]["title"] = "Lungemboli (sparad kopia)"  # only the kept copy says so
+        path.write_text(json.dumps(kept), encoding="utf-8")
+        (self.directory / STATE_FILE).unlink()  # follow the feed from the start again
+        mirror(self.live_server_url, self.directory, "--region", "18")
+        document = json.loads((self.directory / f"kunskapsstod-{self.lung.pk}.json").read_text(encoding="utf-8"))
+        self.assertEqual(document["support"]["title"], "Lungemboli (sparad kopia)")
 
     def test_a_run_stopped_after_the_first_page_resumes_from_its_stored_cursor(self):
         first = mirror(self.live_server_url, self.directory, "--region", "18", "--page-size", "1", "--max-pages", "1")

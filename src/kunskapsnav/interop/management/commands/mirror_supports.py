@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = (
         "Keep a copy of the valid knowledge supports of one region's view in a directory, one JSON and one "
         "HTML file per support, by following the change feed of a Kunskapsnav server from the last cursor "
-        "(docs/content-api.md). Stopped runs resume where they stopped."
+        "(README, \"Spegla kunskapsstöden\"). Stopped runs resume where they stopped."
     )
 
     def add_arguments(self, parser):

@@ -287,6 +287,8 @@ API_NO_PERSONAL_DATA = {
     "GET /api/v1/supports/{support_id}/versions/{number}",
     "GET /api/v1/supports/{support_id}/versions/{number}/additions", "GET /api/v1/search",
     "GET /api/v1/supports/{support_id}/diff",
+    # the change feed: kinds, ids, länskoder and times of public content, no one who made them
+    "GET /api/v1/changes",
     "GET /api/v1/indicators", "GET /api/v1/indicators/{code}", "GET /api/v1/indicators/{code}/values",
     "GET /api/v1/indicator-runs/{run_id}", "GET /api/v1/indicators/{code}/variation",
     "GET /api/v1/nomination-calls", "GET /api/v1/nomination-calls/{call_id}",

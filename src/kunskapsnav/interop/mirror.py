@@ -197,6 +197,10 @@ def _html_of(document: dict) -> str:
     return render_to_string("interop/mirror_support.html", context)
 
 
+# The valid version changed between reading the support and reading the version.
+_REPLACED_MEANWHILE = object()
+
+
 class Mirror:
     def __init__(self, *, source: str, directory: Path, region: str | None, page_size: int = PAGE_SIZE,
                  report: Callable[[str], None] = lambda line: None):
@@ -224,15 +228,16 @@ class Mirror:
                 raise MirrorError(_("Servern känner ingen region med länskoden %(code)s.") % {"code": self.region_code})
         return cursor
 
-    def _document(self, support_id: int) -> dict | None:
-        """The support as the region's reader sees it, or None when it has no valid version."""
+    def _document(self, support_id: int):
+        """The support as the region's reader sees it, None when it has no valid version, or
+        _REPLACED_MEANWHILE."""
         support = self.client.get(f"supports/{support_id}", missing_ok=True)
         if support is None or support["valid_version"] is None:
             return None
         number = support["valid_version"]
         version = self.client.get(f"supports/{support_id}/versions/{number}", missing_ok=True)
         if version is None or not version["is_valid"]:
-            return None  # replaced since the support was read; a later entry of the feed names it
+            return _REPLACED_MEANWHILE
         additions = []
         if self.region_code:
             query = urlencode({"region": self.region_code})
@@ -243,9 +248,11 @@ class Mirror:
         }
 
     def _refresh(self, support_id: int) -> bool:
-        """Write the support's files, or remove them; True when written."""
+        """Write the support's files, or remove them; True when it has a valid version."""
         json_path, html_path = support_files(self.directory, support_id)
         document = self._document(support_id)
+        if document is _REPLACED_MEANWHILE:
+            return True  # the files stay as they are; the feed's later entry names the new version
         if document is None:
             json_path.unlink(missing_ok=True)
             html_path.unlink(missing_ok=True)
@@ -263,6 +270,9 @@ class Mirror:
                 _("Svaret från %(url)s har inte den form som ändringsflödet har. Är det en Kunskapsnav-server?")
                 % {"url": self.base}
             ) from exc
+        except OSError as exc:
+            raise MirrorError(_("Katalogen %(dir)s går inte att skapa eller skriva i: %(reason)s")
+                              % {"dir": self.directory, "reason": exc.strerror or exc}) from exc
 
     def _run(self, *, max_pages: int | None) -> RunResult:
         cursor = self._prepare()

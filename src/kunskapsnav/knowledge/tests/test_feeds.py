@@ -39,7 +39,8 @@ class FeedTests(KnowledgeTestCase):
         entries = self.entries(self.feed(self.npo_feed_url()))
         self.assertEqual(len(entries), 1)
         self.assertEqual(entries[0]["title"], "Publicerad: Hjärtsvikt – nydebuterad, version 1")
-        self.assertTrue(entries[0]["link"].endswith(reverse("knowledge:version_detail", args=[self.heart_pathway.pk, 1])))
+        version_page = reverse("knowledge:version_detail", args=[self.heart_pathway.pk, 1])
+        self.assertTrue(entries[0]["link"].endswith(version_page))
         self.assertTrue(entries[0]["id"].startswith("urn:kunskapsnav:versionshandelse:"))
 
     def test_a_withdrawal_is_a_new_entry_first_with_its_own_id_and_the_same_link(self):

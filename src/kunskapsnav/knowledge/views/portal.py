@@ -32,8 +32,8 @@ def support_list(request):
         q=params.get("q", ""),
     )
     page = Paginator(supports, 50).get_page(request.GET.get("sida"))
-    context = {"form": form, "page": page, "feeds": _feeds_of(params), "in_work": selectors.supports_in_work(request.user)
-               if request.user.is_authenticated else []}
+    context = {"form": form, "page": page, "feeds": _feeds_of(params),
+               "in_work": selectors.supports_in_work(request.user) if request.user.is_authenticated else []}
     return render(request, "knowledge/support_list.html", context)
 
 

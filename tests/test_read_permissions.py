@@ -241,6 +241,8 @@ NO_PERSONAL_DATA = {
     "knowledge:support_import", "knowledge:support_update", "knowledge:support_export", "knowledge:version_diff",
     "knowledge:version_update", "knowledge:recommendation_create", "knowledge:recommendation_update",
     "knowledge:addition_save", "knowledge:attachment_add", "knowledge:attachment_download",
+    # Atom feeds of publications and withdrawals: titles, versions and the issuing body only
+    "knowledge:npo_feed", "knowledge:type_feed",
     "organisation:body_list", "organisation:body_list_csv", "organisation:body_create", "organisation:body_update",
     "organisation:person_create", "organisation:region_list",
     "people:call_list", "people:call_create", "people:call_update", "people:self_nominate",

@@ -5,6 +5,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -56,6 +57,25 @@ class RecommendationOut(Schema):
         return [{"system": c.system, "code": c.code} for c in obj.codes.all()]
 
 
+class AttachmentOut(Schema):
+    id: int
+    title: str
+    media_type: str = Field(..., description="IANA-medietyp, t.ex. application/pdf")
+    size: int = Field(..., description="Storlek i byte")
+    sha256: str | None = Field(
+        ..., description="SHA-256 av filen (hex), beräknad när den sparades; null om filen saknades då"
+    )
+    url: str = Field(..., description="Nedladdning (samma regler för vem som får läsa som versionen)")
+
+    @staticmethod
+    def resolve_sha256(obj):
+        return obj.sha256 or None
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(reverse("knowledge:attachment_download", args=[obj.pk]))
+
+
 class VersionSummaryOut(Schema):
     number: int
     status: VersionStatus
@@ -70,10 +90,15 @@ class VersionOut(VersionSummaryOut):
     change_note: str
     approved_at: datetime.datetime | None
     recommendations: list[RecommendationOut]
+    attachments: list[AttachmentOut]
 
     @staticmethod
     def resolve_support(obj):
         return obj.support_id
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return selectors.attachments_of(obj)
 
     @staticmethod
     def resolve_recommendations(obj):

@@ -1,6 +1,7 @@
 """Attachments to a version: PDF and Office files, checked by content (not by name) and
 size, with their text extracted for search."""
 
+import hashlib
 import io
 import logging
 import re
@@ -82,6 +83,7 @@ def attachment_add(*, by, version: SupportVersion, title: str, upload) -> Attach
     upload.seek(0)
     attachment = Attachment(
         version=version, title=title.strip() or upload.name, kind=kind, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
         extracted_text=extract_text(kind, data),
     )
     attachment.file.save(upload.name, upload, save=False)

@@ -323,6 +323,15 @@ class AttachmentKind(models.TextChoices):
     POWERPOINT = "pptx", "PowerPoint"
 
 
+# The IANA media type of each kind, for the API and for systems that store the file.
+MEDIA_TYPES = {
+    AttachmentKind.PDF: "application/pdf",
+    AttachmentKind.WORD: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    AttachmentKind.EXCEL: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    AttachmentKind.POWERPOINT: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
 class Attachment(models.Model):
     version = models.ForeignKey(SupportVersion, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("titel"), max_length=200)
@@ -330,6 +339,10 @@ class Attachment(models.Model):
     kind = models.CharField(_("filtyp"), max_length=10, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("storlek (byte)"), validators=between(0, INTEGER_MAX))
     extracted_text = models.TextField(blank=True, editable=False)
+    sha256 = models.CharField(
+        _("SHA-256"), max_length=64, blank=True, editable=False,
+        help_text=_("Filens kontrollsumma, beräknad när den sparades; tom om filen saknades då."),
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["extracted_text"])
@@ -341,6 +354,10 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.kind]
 
 
 class Subscription(models.Model):

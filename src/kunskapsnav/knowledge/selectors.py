@@ -14,6 +14,7 @@ from .models import (
     RegionalAddition,
     SupportVersion,
     VersionStatus,
+    VersionTransition,
 )
 
 ALL_REGIONS = "alla"
@@ -82,6 +83,12 @@ def recommendations_of(version: SupportVersion) -> list[Recommendation]:
     return list(version.recommendations.prefetch_related("codes").order_by("position"))
 
 
+def attachments_of(version: SupportVersion) -> list:
+    """The version's attachments: whoever may read the version may download them
+    (views.portal.attachment_download asks can_read_version)."""
+    return list(version.attachments.order_by("title", "pk"))
+
+
 def reader_region(user, requested: str | None) -> tuple[Region | None, bool]:
     """Whose regional additions to show: (region, show all). By the request (?region=18 or
     ?region=alla), else the reader's own region (their home region in the registry)."""
@@ -130,3 +137,21 @@ def review_due(*, within_days: int = 90, day: datetime.date | None = None) -> Qu
 
 def transitions_of(version: SupportVersion):
     return version.transitions.select_related("by").order_by("at", "pk")
+
+
+# Publications and withdrawals are what a follower wants told; the other moves (remiss,
+# approval, back to draft) concern work not yet public, and replacement is told by the
+# publication that caused it.
+PUBLIC_EVENTS = (VersionStatus.PUBLISHED, VersionStatus.WITHDRAWN)
+
+
+def public_events(*, npo=None, type: str | None = None, limit: int = 50) -> list[VersionTransition]:
+    """The latest publications and withdrawals of the supports of an NPO (owned by it or by a
+    body mirroring it, as in supports_browse) or of a type, newest first. Only moves into a
+    public status: a draft or a remiss version never appears."""
+    qs = VersionTransition.objects.filter(new_status__in=PUBLIC_EVENTS).select_related("version__support")
+    if npo is not None:
+        qs = qs.filter(Q(version__support__owning_body=npo) | Q(version__support__owning_body__mirrors=npo))
+    if type:
+        qs = qs.filter(version__support__type=type)
+    return list(qs.order_by("-at", "-pk")[:limit])

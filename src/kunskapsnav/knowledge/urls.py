@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, portal
+from .views import editing, feeds, portal
 
 app_name = "knowledge"
 
@@ -28,5 +28,7 @@ urlpatterns = [
     path("rekommendationer/<int:pk>/tillagg/<str:county_code>/", editing.addition_save, name="addition_save"),
     path("tillagg/<int:pk>/ta-bort/", editing.addition_delete, name="addition_delete"),
     path("bilagor/<int:pk>/", portal.attachment_download, name="attachment_download"),
+    path("npo/<int:body_pk>/flode/", feeds.npo_feed, name="npo_feed"),
+    path("typ/<str:type>/flode/", feeds.type_feed, name="type_feed"),
     path("npo/<int:body_pk>/bevaka/", editing.npo_subscription_toggle, name="npo_subscription_toggle"),
 ]

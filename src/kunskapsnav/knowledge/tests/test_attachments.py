@@ -1,13 +1,16 @@
+import hashlib
+import importlib
 import io
 import tempfile
 import zipfile
 
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from kunskapsnav.knowledge import attachments, search
-from kunskapsnav.knowledge.models import AttachmentKind
+from kunskapsnav.knowledge.models import Attachment, AttachmentKind
 
 from .personas import KnowledgeTestCase
 
@@ -88,3 +91,26 @@ class AttachmentTests(KnowledgeTestCase):
             attachments.attachment_add(by=self.npo_editor, version=self.v1, title="x",
                                        upload=SimpleUploadedFile("a.pdf", pdf("x")))
         self.assertEqual(search.search("Antikoagulantia").total, 0)
+
+    def test_the_checksum_is_that_of_the_stored_file(self):
+        data = pdf("Kontrollsumma")
+        attachment = attachments.attachment_add(by=self.npo_editor, version=self.draft(), title="Flöde",
+                                                upload=SimpleUploadedFile("flode.pdf", data))
+        self.assertEqual(attachment.sha256, hashlib.sha256(data).hexdigest())
+        with attachment.file.open("rb") as stored:
+            self.assertEqual(hashlib.sha256(stored.read()).hexdigest(), attachment.sha256)
+        self.assertEqual(attachment.media_type, "application/pdf")
+
+    def test_the_migration_checksums_stored_files_and_leaves_missing_ones_empty(self):
+        present = attachments.attachment_add(by=self.npo_editor, version=self.draft(), title="Finns",
+                                             upload=SimpleUploadedFile("finns.pdf", pdf("finns")))
+        missing = attachments.attachment_add(by=self.npo_editor, version=self.draft(), title="Borta",
+                                             upload=SimpleUploadedFile("borta.docx", docx("borta")))
+        missing.file.storage.delete(missing.file.name)
+        Attachment.objects.update(sha256="")  # as before the migration
+        migration = importlib.import_module("kunskapsnav.knowledge.migrations.0010_attachment_checksum")
+        with self.assertLogs("kunskapsnav.knowledge.migrations.0010_attachment_checksum", "WARNING"):
+            migration.checksum_stored_files(django_apps, None)
+        with present.file.open("rb") as stored:
+            self.assertEqual(Attachment.objects.get(pk=present.pk).sha256, hashlib.sha256(stored.read()).hexdigest())
+        self.assertEqual(Attachment.objects.get(pk=missing.pk).sha256, "")

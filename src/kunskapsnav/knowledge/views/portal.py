@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,7 +15,7 @@ from kunskapsnav.people.selectors import conflict_measures
 
 from .. import diff, interchange, lifecycle, permissions, search, selectors
 from ..forms import BrowseForm, SearchForm
-from ..models import Attachment, KnowledgeSupport, Subscription, SupportVersion
+from ..models import Attachment, KnowledgeSupport, Subscription, SupportType, SupportVersion
 
 PAGE_SIZE = 20
 
@@ -31,9 +32,21 @@ def support_list(request):
         q=params.get("q", ""),
     )
     page = Paginator(supports, 50).get_page(request.GET.get("sida"))
-    context = {"form": form, "page": page, "in_work": selectors.supports_in_work(request.user)
-               if request.user.is_authenticated else []}
+    context = {"form": form, "page": page, "feeds": _feeds_of(params),
+               "in_work": selectors.supports_in_work(request.user) if request.user.is_authenticated else []}
     return render(request, "knowledge/support_list.html", context)
+
+
+def _feeds_of(params: dict) -> list[tuple[str, str]]:
+    """The Atom feeds of what the list is filtered by (an NPO, a type), for feed readers."""
+    feeds = []
+    if params.get("npo") is not None:
+        npo = params["npo"]
+        feeds.append((reverse("knowledge:npo_feed", args=[npo.pk]), _("Nytt från %(npo)s") % {"npo": npo.name}))
+    if params.get("type"):
+        label = SupportType(params["type"]).label
+        feeds.append((reverse("knowledge:type_feed", args=[params["type"]]), _("Nytt: %(type)s") % {"type": label}))
+    return feeds
 
 
 @require_safe

@@ -47,7 +47,8 @@ def _entries() -> list[Entry]:
                 .values_list("pk", "level", "geo", "period_type", "period", "run__finished_at", "batch__imported_at"))
         for pk, level, geo, period_type, period, finished, imported in rows.order_by("level", "geo", "period"):
             entries.append(Entry(
-                _report_id(definition.code, level, geo, period_type, period, pk), finished or imported,
+                _report_id(definition.code, level, geo, period_type, period, pk),
+                finished or imported or definition.created_at,
                 {"measure": measure.canonical(definition.code), "status": "complete",
                  "reporter": _reporter(level, geo)},
                 (pk,),
@@ -111,7 +112,8 @@ MEASURE_REPORT = ResourceType(
                     lambda v: v.split("|", 1)[0], matches=value_in("measure")),
         SearchParam("reporter", "reference", "Området som organisation (Organization/region-18)", _parse_reference,
                     matches=value_in("reporter")),
-        SearchParam("status", "token", "complete", one_of(("complete", "pending", "error")), matches=value_in("status")),
+        SearchParam("status", "token", "complete", one_of(("complete", "pending", "error")),
+                    matches=value_in("status")),
     ),
     entries=_entries,
     entry=_entry,

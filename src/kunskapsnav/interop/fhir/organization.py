@@ -49,7 +49,8 @@ def _entries() -> list[Entry]:
     rows = Body.objects.values_list("pk", "is_active", "parent_id", "region__county_code", "healthcare_region__code")
     for pk, active, parent, county, healthcare_region in rows.order_by("pk"):
         entries.append(Entry(f"{BODY}-{pk}", changed.get(pk, EPOCH),
-                             {"identifier": Token(systems.local("organ"), str(pk)), "active": "true" if active else "false",
+                             {"identifier": Token(systems.local("organ"), str(pk)),
+                              "active": "true" if active else "false",
                               "partof": _body_part_of(parent, county, healthcare_region)}, (BODY, pk)))
     return entries
 
@@ -100,7 +101,8 @@ def _describe(entry: Entry, obj) -> dict:
     elif kind == MUNICIPALITY:
         resource.update(name=obj.name, type=_type("govt", _("Kommun")))
     else:
-        resource.update(name=obj.name, type=_type("team", obj.get_kind_display(), kind=(obj.kind, obj.get_kind_display())))
+        label = obj.get_kind_display()
+        resource.update(name=obj.name, type=_type("team", label, kind=(obj.kind, label)))
     return resource
 
 

@@ -123,7 +123,8 @@ def _entry(resource_id: str) -> Entry | None:
 
 def _code_filter(token: Token) -> Q:
     if not CODE.fullmatch(token.code):
-        raise FhirError(400, "invalid", _("En kod består av bokstäver, siffror och punkter, till exempel I50 eller I50.1."))
+        raise FhirError(400, "invalid",
+                        _("En kod består av bokstäver, siffror och punkter, till exempel I50 eller I50.1."))
     system = None
     if token.system is not None:
         system = SYSTEM_OF_URI.get(token.system)

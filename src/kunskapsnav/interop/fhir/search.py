@@ -107,7 +107,8 @@ def parse_date(value: str) -> DateBound:
     prefix, rest = (value[:2], value[2:]) if value[:2] in DATE_PREFIXES else ("eq", value)
     match = DATE_PATTERN.fullmatch(rest)
     if not match:
-        raise _bad(_("Skriv datumet som ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDThh:mm:ss+01:00, gärna med prefixet ge, le, gt, lt eller eq."))
+        raise _bad(_("Skriv datumet som ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDThh:mm:ss+01:00, "
+                     "gärna med prefixet ge, le, gt, lt eller eq."))
     try:
         start, end = _interval(match)
     except (ValueError, OverflowError):
@@ -141,7 +142,8 @@ def _interval(match) -> tuple[datetime.datetime, datetime.datetime]:
 def one_of(allowed: tuple[str, ...]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value not in allowed:
-            raise _bad(_("Okänt värde %(value)s: välj bland %(allowed)s.") % {"value": value, "allowed": ", ".join(allowed)})
+            raise _bad(_("Okänt värde %(value)s: välj bland %(allowed)s.") % {
+                "value": value, "allowed": ", ".join(allowed)})
         return value
     return parse
 
@@ -183,12 +185,14 @@ def _check_raw(name: str, value: str):
     if "\x00" in name or "\x00" in value:
         raise _bad(_("Frågan innehåller ett otillåtet tecken (NUL)."))
     if len(value) > MAX_VALUE_LENGTH or len(name) > 50:
-        raise _bad(_("Värdet av %(name)s är för långt (högst %(max)s tecken).") % {"name": name[:50], "max": MAX_VALUE_LENGTH})
+        raise _bad(_("Värdet av %(name)s är för långt (högst %(max)s tecken).") % {
+            "name": name[:50], "max": MAX_VALUE_LENGTH})
 
 
 def _bounded_int(name: str, value: str, low: int, high: int) -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or not low <= int(value) <= high:
-        raise _bad(_("%(name)s ska vara ett heltal från %(low)s till %(high)s.") % {"name": name, "low": low, "high": high})
+        raise _bad(_("%(name)s ska vara ett heltal från %(low)s till %(high)s.") % {
+            "name": name, "low": low, "high": high})
     return int(value)
 
 

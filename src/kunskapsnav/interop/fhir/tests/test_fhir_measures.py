@@ -38,7 +38,8 @@ class FhirMeasureTests(KnowledgeTestCase):
         self.assertEqual(data["improvementNotation"]["coding"][0]["code"], "increase")
         populations = {p["code"]["coding"][0]["code"]: p for p in data["group"][0]["population"]}
         self.assertEqual(set(populations), {"numerator", "denominator"})
-        self.assertEqual(populations["numerator"]["criteria"]["reference"], f"{SITE}/api/v1/indicators/STROKE-ANTITROMB")
+        self.assertEqual(populations["numerator"]["criteria"]["reference"],
+                         f"{SITE}/api/v1/indicators/STROKE-ANTITROMB")
         bundle = self.get_json("Measure", {"_count": "100"})
         Bundle.model_validate(bundle)
         self.assertIn("STROKE-ANTITROMB", [e["resource"]["id"] for e in bundle["entry"]])
@@ -51,7 +52,8 @@ class FhirMeasureTests(KnowledgeTestCase):
         orebro = MeasureReport.model_validate(reports["Organization/region-18"])
         self.assertEqual((orebro.type, str(orebro.period.start), str(orebro.period.end)),
                          ("summary", "2024-01-01", "2024-12-31"))
-        counts = {p["code"]["coding"][0]["code"]: p["count"] for p in reports["Organization/region-18"]["group"][0]["population"]}
+        populations = reports["Organization/region-18"]["group"][0]["population"]
+        counts = {p["code"]["coding"][0]["code"]: p["count"] for p in populations}
         self.assertEqual(counts, {"numerator": 90, "denominator": 100})
         self.assertAlmostEqual(float(orebro.group[0].measureScore.value), 0.9)
 

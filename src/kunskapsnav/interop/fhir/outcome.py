@@ -18,8 +18,9 @@ class FhirError(Exception):
         self.diagnostics = str(diagnostics)
 
 
-def fhir_response(resource: dict, *, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(resource, ensure_ascii=False), status=status, content_type=FHIR_JSON)
+def fhir_response(resource: dict, *, status: int = 200, pretty: bool = False) -> HttpResponse:
+    body = json.dumps(resource, ensure_ascii=False, indent=2 if pretty else None)
+    return HttpResponse(body, status=status, content_type=FHIR_JSON)
 
 
 def outcome_response(error: FhirError) -> HttpResponse:

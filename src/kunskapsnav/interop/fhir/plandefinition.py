@@ -4,7 +4,7 @@ region's additions. The mapping element by element is in docs/content-api.md, "F
 
 import re
 
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.plandefinition import PlanDefinition
@@ -14,10 +14,13 @@ from kunskapsnav.knowledge.models import (
     CodeSystem,
     Direction,
     Recommendation,
+    RecommendationCode,
     RegionalAddition,
     Strength,
+    SupportCondition,
     SupportVersion,
     VersionStatus,
+    VersionTransition,
 )
 from kunskapsnav.lib.bounds import INTEGER_MAX
 from kunskapsnav.lib.richtext import plain_text
@@ -26,7 +29,20 @@ from kunskapsnav.organisation.models import Region
 from . import systems
 from .outcome import FhirError
 from .resource import ResourceType
-from .search import Entry, SearchParam, Token, one_of, parse_token, parse_uri, positive_integer, value_in
+from .search import (
+    DateBound,
+    Entry,
+    Page,
+    Query,
+    SearchParam,
+    Token,
+    apply,
+    one_of,
+    parse_token,
+    parse_uri,
+    positive_integer,
+    value_in,
+)
 
 PUBLIC = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN)
 STATUS = {VersionStatus.PUBLISHED: "active", VersionStatus.SUPERSEDED: "retired", VersionStatus.WITHDRAWN: "retired"}
@@ -63,21 +79,27 @@ def _latest(*moments):
     return max(m for m in moments if m is not None)
 
 
-def _national_rows(versions=None):
-    qs = SupportVersion.objects.filter(status__in=PUBLIC)
-    if versions is not None:
-        qs = qs.filter(versions)
-    return (qs.annotate(changed=Max("transitions__at"))
-            .values_list("pk", "support_id", "number", "status", "published_at", "created_at", "changed")
-            .order_by("support_id", "number"))
-
-
 def _national_entry(pk, support_id, number, status, published_at, created_at, changed) -> Entry:
     return Entry(
         f"{support_id}-{number}", _latest(changed, published_at, created_at),
         {"url": canonical(support_id), "version": str(number), "status": STATUS[status]},
         (NATIONAL, pk),
     )
+
+
+def _national_entries(versions) -> list[Entry]:
+    """The entries of these versions (a queryset, in its order), with their last transitions
+    read in a second query for these rows only rather than grouped over every version."""
+    rows = list(versions.values_list("pk", "support_id", "number", "status", "published_at", "created_at"))
+    changed = {}
+    if rows:
+        changed = dict(VersionTransition.objects.filter(version_id__in=[row[0] for row in rows]).order_by()
+                       .values("version_id").annotate(at=Max("at")).values_list("version_id", "at"))
+    return [_national_entry(*row, changed.get(row[0])) for row in rows]
+
+
+def _public(*conditions, **lookups) -> QuerySet:
+    return SupportVersion.objects.filter(*conditions, status__in=PUBLIC, **lookups).order_by("support_id", "number")
 
 
 def _regional_rows(versions=None):
@@ -94,7 +116,13 @@ def _regional_rows(versions=None):
         path, "region__county_code", "at")
 
 
-def _regional_entries(national: dict[int, Entry], rows) -> list[Entry]:
+def _regional_entries(versions=None) -> list[Entry]:
+    """The regional entries, ordered by support, version and region. There are as many as the
+    regions' additions reach, not as many as there are versions."""
+    rows = list(_regional_rows(versions))
+    if not rows:
+        return []
+    national = {e.ref[1]: e for e in _national_entries(_public(Q(pk__in={row[0] for row in rows})))}
     entries = []
     for version_pk, county, at in rows:
         base = national.get(version_pk)
@@ -104,24 +132,25 @@ def _regional_entries(national: dict[int, Entry], rows) -> list[Entry]:
                 {**base.values, "url": regional_canonical(int(base.id.split("-")[0]), county)},
                 (REGIONAL, version_pk, county),
             ))
-    return entries
+    return sorted(entries, key=lambda e: (*map(int, e.id.split("-")[:2]), e.ref[2]))
 
 
-def _entries(versions=None) -> list[Entry]:
-    national = {row[0]: _national_entry(*row) for row in _national_rows(versions)}
-    regional = _regional_entries(national, _regional_rows(versions))
-    return sorted([*national.values(), *regional], key=lambda e: (int(e.id.split("-")[0]), e.id))
+def _entries() -> list[Entry]:
+    return _national_entries(_public()) + _regional_entries()
 
 
 def _entry(resource_id: str) -> Entry | None:
     match = ID.fullmatch(resource_id)
     if not match or int(match["number"]) > INTEGER_MAX or int(match["support"]) >= 2**63:
         return None
-    found = _entries(Q(support_id=int(match["support"]), number=int(match["number"])))
+    version = Q(support_id=int(match["support"]), number=int(match["number"]))
+    found = _regional_entries(version) if match["county"] else _national_entries(_public(version))
     return next((e for e in found if e.id == resource_id), None)
 
 
 def _code_filter(token: Token) -> Q:
+    """The versions with the code or one below it, as a condition on SupportVersion (EXISTS, so
+    that a version with many matching codes is still one row)."""
     if not CODE.fullmatch(token.code):
         raise FhirError(400, "invalid",
                         _("En kod består av bokstäver, siffror och punkter, till exempel I50 eller I50.1."))
@@ -132,22 +161,107 @@ def _code_filter(token: Token) -> Q:
             raise FhirError(400, "invalid", _("Okänt kodverk %(system)s: välj bland %(known)s.") % {
                 "system": token.system[:100], "known": ", ".join(systems.CODE_SYSTEMS.values())})
     code = token.code.upper()
-    wanted = Q(recommendations__codes__code__startswith=code)
+    codes = RecommendationCode.objects.filter(recommendation__version=OuterRef("pk"), code__startswith=code)
     if system is not None:
-        wanted &= Q(recommendations__codes__system=system)
+        codes = codes.filter(system=system)
+    wanted = Q(Exists(codes))
     if system in (None, CodeSystem.ICD10SE):  # the support's own conditions are ICD-10-SE
-        wanted |= Q(support__conditions__code__startswith=code)
+        wanted |= Q(Exists(SupportCondition.objects.filter(support=OuterRef("support_id"), code__startswith=code)))
     return wanted
 
 
-def _narrow_by_condition(entries: list[Entry], values: list[Token]) -> list[Entry]:
+def _where_condition(values: list[Token]) -> Q:
     """?condition=I50 finds I50 and everything below it (I50.1, I50.9) in the version's
     recommendations or among the support's conditions; a comma between codes is OR."""
     wanted = Q()
     for token in values:
         wanted |= _code_filter(token)
-    pks = set(SupportVersion.objects.filter(status__in=PUBLIC).filter(wanted).values_list("pk", flat=True))
+    return wanted
+
+
+def _narrow_by_condition(entries: list[Entry], values: list[Token]) -> list[Entry]:
+    if not entries:
+        return entries
+    pks = set(_public(_where_condition(values), pk__in={e.ref[1] for e in entries}).values_list("pk", flat=True))
     return [e for e in entries if e.ref[1] in pks]
+
+
+# -- searching in the database ----------------------------------------------------------------
+# The national PlanDefinitions are the public versions: each criterion is a condition on
+# SupportVersion, and the page is read with LIMIT/OFFSET. The regional ones (as many as the
+# additions reach) follow all national ones and are filtered in memory.
+
+
+def _where_id(values: list[str]) -> Q:
+    wanted = Q(pk__in=[])
+    for value in values:
+        match = ID.fullmatch(value)
+        if match and not match["county"] and int(match["number"]) <= INTEGER_MAX and int(match["support"]) < 2**63:
+            wanted |= Q(support_id=int(match["support"]), number=int(match["number"]))
+    return wanted
+
+
+def _changed_since(moment) -> Q:
+    """The version's last change (creation, publication or a transition) is at or after moment."""
+    transitions = VersionTransition.objects.filter(version=OuterRef("pk"), at__gte=moment)
+    return Q(created_at__gte=moment) | Q(published_at__gte=moment) | Q(Exists(transitions))
+
+
+def _where_last_updated(values: list[DateBound]) -> Q:
+    wanted = Q(pk__in=[])
+    for bound in values:
+        wanted |= {
+            "eq": lambda b: _changed_since(b.start) & ~_changed_since(b.end),
+            "ge": lambda b: _changed_since(b.start),
+            "gt": lambda b: _changed_since(b.end),
+            "le": lambda b: ~_changed_since(b.end),
+            "lt": lambda b: ~_changed_since(b.start),
+        }[bound.prefix](bound)
+    return wanted
+
+
+def _support_of_canonical(url: str) -> int | None:
+    """The support whose canonical url this is, or None."""
+    before, after = canonical(0).rsplit("0", 1)
+    digits = url.removeprefix(before).removesuffix(after) if url.startswith(before) and url.endswith(after) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18 and canonical(int(digits)) == url:
+        return int(digits)
+    return None
+
+
+def _where_url(values: list[str]) -> Q:
+    return Q(support_id__in=[pk for pk in map(_support_of_canonical, values) if pk is not None])
+
+
+def _where_version(values: list[str]) -> Q:
+    return Q(number__in=[int(v) for v in values if int(v) <= INTEGER_MAX])
+
+
+def _where_status(values: list[str]) -> Q:
+    return Q(status__in=[status for status, code in STATUS.items() if code in values])
+
+
+WHERE = {"_id": _where_id, "_lastUpdated": _where_last_updated, "url": _where_url, "version": _where_version,
+         "status": _where_status, "condition": _where_condition}
+
+
+def _search(query: Query) -> Page:
+    nationals = _public(*(WHERE[param.name](values) for param, values in query.criteria))
+    start, stop = query.window
+    entries = _national_entries(nationals[start:stop])
+    national_count = None
+    if len(entries) < stop - start:  # the national ones end here: what follows is regional
+        national_count = start + len(entries) if entries or not start else nationals.count()
+    regional = []
+    if national_count is not None or query.total:
+        regional = apply(_regional_entries(), query.criteria)
+    if national_count is not None:
+        skip = max(start - national_count, 0)
+        entries += regional[skip:skip + stop - start - len(entries)]
+    elif query.total:
+        national_count = nationals.count()
+    total = national_count + len(regional) if query.total else None
+    return Page(entries[:query.count], len(entries) > query.count, total)
 
 
 # -- building --------------------------------------------------------------------------------
@@ -354,4 +468,5 @@ PLAN_DEFINITION = ResourceType(
     entries=_entries,
     entry=_entry,
     build=_build,
+    search=_search,
 )

@@ -4,7 +4,7 @@ may see and how to build them. Each type's module makes one; registry.py lists t
 import dataclasses
 from collections.abc import Callable
 
-from .search import COMMON_PARAMS, Entry, SearchParam
+from .search import COMMON_PARAMS, Entry, Page, Query, SearchParam, page_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,6 +16,11 @@ class ResourceType:
     entries: Callable[[], list[Entry]]  # everything a reader may see, before any criteria
     entry: Callable[[str], Entry | None]  # one by id, or None
     build: Callable[[list[Entry]], list[dict]]  # the resources of these entries, in their order
+    # A type with many resources finds the page in the database; the others filter `entries`.
+    search: Callable[[Query], Page] | None = None
+
+    def page(self, query: Query) -> Page:
+        return self.search(query) if self.search else page_of(self.entries(), query)
 
     @property
     def search_params(self) -> dict[str, SearchParam]:

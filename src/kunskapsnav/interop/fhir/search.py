@@ -169,8 +169,9 @@ COMMON_PARAMS = (
                 matches=lambda e, values: any(b.matches(e.last_updated) for b in values)),
 )
 # Parameters of the result, not of a resource; stated in the CapabilityStatement as such.
-RESULT_PARAMS = {"_count", "_offset", "_summary", "_format"}
-FORMATS = ("json", "application/json", "application/fhir+json")
+RESULT_PARAMS = {"_count", "_offset", "_summary", "_format", "_pretty", "_total"}
+FORMATS = ("json", "application/json", "application/fhir+json", "application/json+fhir")
+TOTALS = ("none", "estimate", "accurate")
 
 
 @dataclasses.dataclass
@@ -179,6 +180,20 @@ class Query:
     count: int = DEFAULT_COUNT
     offset: int = 0
     summary: bool = False
+    pretty: bool = False
+    total: bool = True  # _total=none: no count, and the next link from one row beyond the page
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The rows to read for the page: one beyond it, to know whether there is a next page."""
+        return self.offset, self.offset + self.count + 1
+
+
+@dataclasses.dataclass
+class Page:
+    entries: list[Entry]  # the page's, in order
+    more: bool  # whether anything follows the page
+    total: int | None  # None when the query asked for no total
 
 
 def _check_raw(name: str, value: str):
@@ -203,7 +218,12 @@ def parse_result_param(query: Query, name: str, value: str):
         query.offset = _bounded_int(name, value, 0, MAX_OFFSET)
     elif name == "_summary":
         query.summary = one_of(("true", "false"))(value) == "true"
-    elif name == "_format" and value not in FORMATS:
+    elif name == "_pretty":
+        query.pretty = one_of(("true", "false"))(value) == "true"
+    elif name == "_total":
+        # estimate is answered exactly: the count is as cheap as an estimate here.
+        query.total = one_of(TOTALS)(value) != "none"
+    elif name == "_format" and value.split(";", 1)[0].strip() not in FORMATS:
         raise FhirError(406, "not-supported", _("Servern svarar bara med JSON (application/fhir+json)."))
 
 
@@ -224,8 +244,8 @@ def parse_query(items: list[tuple[str, str]], params: dict[str, SearchParam], *,
     return query
 
 
-def apply(entries: list[Entry], query: Query) -> list[Entry]:
-    for param, values in query.criteria:
+def apply(entries: list[Entry], criteria: list) -> list[Entry]:
+    for param, values in criteria:
         if param.narrow is not None:
             entries = param.narrow(entries, values)
         else:
@@ -233,7 +253,14 @@ def apply(entries: list[Entry], query: Query) -> list[Entry]:
     return entries
 
 
-def searchset(*, base: str, type_name: str, items: list[tuple[str, str]], query: Query, total: int,
+def page_of(entries: list[Entry], query: Query) -> Page:
+    """The page of a list already in memory (the types with few resources)."""
+    matched = apply(entries, query.criteria)
+    start, stop = query.window
+    return Page(matched[start:stop - 1], len(matched) > stop - 1, len(matched) if query.total else None)
+
+
+def searchset(*, base: str, type_name: str, items: list[tuple[str, str]], query: Query, page: Page,
               resources: list[dict]) -> dict:
     """The Bundle of one page, with self, first, previous and next links that keep the criteria."""
     kept = [(n, v) for n, v in items if n not in ("_count", "_offset")]
@@ -245,9 +272,11 @@ def searchset(*, base: str, type_name: str, items: list[tuple[str, str]], query:
     links = [link("self", query.offset), link("first", 0)]
     if query.offset > 0:
         links.append(link("previous", max(query.offset - max(query.count, 1), 0)))
-    if query.count and query.offset + query.count < total:
+    if query.count and page.more:
         links.append(link("next", query.offset + query.count))
-    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links}
+    bundle = {"resourceType": "Bundle", "type": "searchset", "link": links}
+    if page.total is not None:
+        bundle["total"] = page.total
     if resources:  # FHIR has no empty lists: an empty page has no entry at all
         bundle["entry"] = [{"fullUrl": f"{base}/{type_name}/{r['id']}", "resource": r, "search": {"mode": "match"}}
                            for r in resources]

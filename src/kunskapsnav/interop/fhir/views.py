@@ -15,7 +15,8 @@ from .registry import RESOURCE_TYPES
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 2000
-READ_PARAMS = {"_summary", "_format"}
+READ_PARAMS = {"_summary", "_format", "_pretty"}
+METADATA_PARAMS = {"_format", "_pretty"}
 
 
 def _query_items(request) -> list[tuple[str, str]]:
@@ -32,34 +33,32 @@ def _resource_type(name: str):
     return resource_type
 
 
-def _metadata(items) -> dict:
-    search.parse_query(items, {}, result_params={"_format"})
-    return capability_statement()
+def _metadata(items) -> tuple[dict, search.Query]:
+    return capability_statement(), search.parse_query(items, {}, result_params=METADATA_PARAMS)
 
 
-def _read(resource_type, resource_id: str, items) -> dict:
+def _read(resource_type, resource_id: str, items) -> tuple[dict, search.Query]:
     query = search.parse_query(items, {}, result_params=READ_PARAMS)
     entry = resource_type.entry(resource_id) if search.ID_PATTERN.fullmatch(resource_id) else None
     if entry is None:
         raise FhirError(404, "not-found", _("%(type)s/%(id)s finns inte.") % {
             "type": resource_type.name, "id": resource_id[:64]})
     resource = resource_type.validated(resource_type.build([entry])[0])
-    return resource_type.summary(resource) if query.summary else resource
+    return (resource_type.summary(resource) if query.summary else resource), query
 
 
-def _search(resource_type, items) -> dict:
+def _search(resource_type, items) -> tuple[dict, search.Query]:
     query = search.parse_query(items, resource_type.search_params)
-    matched = search.apply(resource_type.entries(), query)
-    page = matched[query.offset:query.offset + query.count]
-    resources = [resource_type.validated(r) for r in resource_type.build(page)]
+    page = resource_type.page(query)
+    resources = [resource_type.validated(r) for r in resource_type.build(page.entries)]
     if query.summary:
         resources = [resource_type.summary(r) for r in resources]
-    bundle = search.searchset(base=base(), type_name=resource_type.name, items=items, query=query,
-                              total=len(matched), resources=resources)
-    return Bundle.model_validate(bundle).model_dump(mode="json")
+    bundle = search.searchset(base=base(), type_name=resource_type.name, items=items, query=query, page=page,
+                              resources=resources)
+    return Bundle.model_validate(bundle).model_dump(mode="json"), query
 
 
-def _answer(request, rest: str) -> dict:
+def _answer(request, rest: str) -> tuple[dict, search.Query]:
     if request.method not in ("GET", "HEAD"):
         raise FhirError(405, "not-supported", _("Servern kan bara läsas (GET)."))
     items = _query_items(request)
@@ -76,7 +75,8 @@ def _answer(request, rest: str) -> dict:
 @csrf_exempt  # nothing here writes; a POST gets its 405 OperationOutcome, not a CSRF page
 def fhir(request, rest: str = ""):
     try:
-        return fhir_response(_answer(request, rest))
+        resource, query = _answer(request, rest)
+        return fhir_response(resource, pretty=query.pretty)
     except FhirError as error:
         logger.info("FHIR request refused with %s: %s", error.status, request.path)
         return outcome_response(error)

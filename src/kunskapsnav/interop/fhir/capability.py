@@ -12,7 +12,10 @@ RESULT_PARAMS = (
     ("_count", "number", "Antal träffar per sida, 0–100 (20 om inget anges)"),
     ("_offset", "number", "Var sidan börjar; sidornas länkar (next, previous) sätter det"),
     ("_summary", "token", "true: bara sammanfattande element"),
-    ("_format", "token", "json, application/json eller application/fhir+json"),
+    ("_format", "token", "json, application/json eller application/fhir+json (xml ger 406)"),
+    ("_pretty", "token", "true: JSON med indrag"),
+    ("_total", "token", "none: ingen total (och ingen räkning); estimate och accurate: exakt total, som utan "
+     "parametern"),
 )
 
 

@@ -3,7 +3,9 @@
 import datetime
 from urllib.parse import parse_qsl
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -184,6 +186,62 @@ class FhirTests(KnowledgeTestCase):
         self.assertEqual(set(self.ids(first)) | set(self.ids(second)),
                          {f"{self.pathway_id}-1", f"{self.pathway_id}-1-18", f"{self.pathway_id}-2",
                           f"{self.pathway_id}-2-18"})
+
+    def publish_next(self):
+        version = content.version_create_next(by=self.npo_editor, support=self.heart_pathway)
+        content.version_update(by=self.npo_editor, version=version, review_date=self.v1.review_date)
+        publish(version, by_editor=self.npo_editor, by_approver=self.sks_chair)
+
+    def queries(self, params) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            self.search("PlanDefinition", params)
+        return [q["sql"] for q in captured.captured_queries]
+
+    def test_a_search_page_costs_the_same_queries_whatever_its_size_and_the_number_of_versions(self):
+        self.publish_next()
+        self.publish_next()  # versions 1–4: four national PlanDefinitions before the regional ones
+        self.search("PlanDefinition")
+        one = self.queries({"_count": "1", "status": "active,retired"})
+        three = self.queries({"_count": "3", "status": "active,retired"})
+        self.assertEqual(len(one), len(three))
+        # The page is read from the database, not cut from every version read into memory.
+        self.assertTrue(any("supportversion" in sql and "LIMIT" in sql for sql in three))
+        self.publish_next()
+        self.assertEqual(len(self.queries({"_count": "1", "status": "active,retired"})), len(one))
+
+    def test_the_national_plan_definitions_come_before_the_regional_ones(self):
+        self.assertEqual(self.ids(self.search("PlanDefinition", {"_count": "100"})),
+                         [f"{self.pathway_id}-1", f"{self.pathway_id}-2",
+                          f"{self.pathway_id}-1-18", f"{self.pathway_id}-2-18"])
+
+    def test_total_none_makes_no_count_and_still_links_the_next_page(self):
+        with CaptureQueriesContext(connection) as captured:
+            first = self.search("PlanDefinition", {"_count": "3", "_total": "none"})
+        self.assertNotIn("total", first)
+        self.assertFalse(any("COUNT(" in q["sql"].upper() for q in captured.captured_queries))
+        self.assertEqual(len(first["entry"]), 3)
+        links = {link["relation"]: link["url"] for link in first["link"]}
+        last = self.search("PlanDefinition", dict(parse_qsl(links["next"].split("?", 1)[1])))
+        self.assertEqual((len(last["entry"]), "total" in last), (1, False))
+        self.assertNotIn("next", {link["relation"] for link in last["link"]})
+        self.assertEqual(self.search("PlanDefinition", {"_total": "accurate"})["total"], 4)
+        self.assertEqual(self.search("PlanDefinition", {"_total": "estimate", "_count": "1"})["total"], 4)
+        self.assertIn("Okänt värde", self.refused("PlanDefinition", {"_total": "maybe"}))
+
+    def test_pretty_and_json_formats_are_accepted_and_xml_is_not(self):
+        pretty = self.get("PlanDefinition", {"_pretty": "true", "_count": "1"})
+        self.assertIn('\n  "resourceType"', pretty.content.decode())
+        self.assertNotIn("\n", self.get("PlanDefinition", {"_pretty": "false", "_count": "1"}).content.decode())
+        for fhir_format in ("json", "application/json", "application/fhir+json; charset=utf-8"):
+            self.read(f"PlanDefinition/{self.pathway_id}-2", {"_format": fhir_format, "_pretty": "true"})
+        self.read("metadata", {"_format": "application/fhir+json", "_pretty": "true"})
+        self.refused("PlanDefinition", {"_format": "application/fhir+xml"}, status=406)
+        self.refused(f"PlanDefinition/{self.pathway_id}-2", {"_format": "xml"}, status=406)
+        self.assertIn("Okänt värde", self.refused("PlanDefinition", {"_pretty": "ja"}))
+        self.assertIn("Okänd sökparameter", self.refused(f"PlanDefinition/{self.pathway_id}-2", {"_total": "none"}))
+        _statement, data = self.read("metadata")
+        self.assertLessEqual({"_count", "_offset", "_summary", "_format", "_pretty", "_total"},
+                             {p["name"] for p in data["rest"][0]["searchParam"]})
 
     def test_summary_leaves_out_the_actions(self):
         bundle = self.search("PlanDefinition", {"_summary": "true", "_id": f"{self.pathway_id}-2"})

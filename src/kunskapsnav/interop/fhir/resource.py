@@ -18,6 +18,10 @@ class ResourceType:
     build: Callable[[list[Entry]], list[dict]]  # the resources of these entries, in their order
     # A type with many resources finds the page in the database; the others filter `entries`.
     search: Callable[[Query], Page] | None = None
+    # Whether every served resource is run through the model. A type with many and large
+    # resources (PlanDefinition) builds them exactly as the model writes them, which the tests
+    # check, because validating cost more than everything else in a page.
+    validate_each: bool = True
 
     def page(self, query: Query) -> Page:
         return self.search(query) if self.search else page_of(self.entries(), query)
@@ -29,6 +33,9 @@ class ResourceType:
     def validated(self, resource: dict) -> dict:
         """The resource checked against the R4B model, as the model writes it."""
         return self.model.model_validate(resource).model_dump(mode="json")
+
+    def served(self, resource: dict) -> dict:
+        return self.validated(resource) if self.validate_each else resource
 
     @property
     def summary_elements(self) -> frozenset[str]:

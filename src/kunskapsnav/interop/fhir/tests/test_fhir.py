@@ -209,6 +209,15 @@ class FhirTests(KnowledgeTestCase):
         self.publish_next()
         self.assertEqual(len(self.queries({"_count": "1", "status": "active,retired"})), len(one))
 
+    def test_plan_definitions_and_bundles_are_served_exactly_as_their_models_write_them(self):
+        # PlanDefinitions are not run through the model per request: what is built must be its output.
+        for path in (f"PlanDefinition/{self.pathway_id}-2", f"PlanDefinition/{self.pathway_id}-1-18"):
+            _plan, data = self.read(path)
+            self.assertEqual(PlanDefinition.model_validate(data).model_dump(mode="json"), data)
+        for type_name in ("PlanDefinition", "Organization"):
+            bundle = self.search(type_name, {"_count": "5"})
+            self.assertEqual(Bundle.model_validate(bundle).model_dump(mode="json"), bundle)
+
     def test_the_national_plan_definitions_come_before_the_regional_ones(self):
         self.assertEqual(self.ids(self.search("PlanDefinition", {"_count": "100"})),
                          [f"{self.pathway_id}-1", f"{self.pathway_id}-2",

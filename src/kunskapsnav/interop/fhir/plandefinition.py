@@ -4,6 +4,7 @@ region's additions. The mapping element by element is in docs/content-api.md, "F
 
 import re
 
+from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,13 +162,24 @@ def _code_filter(token: Token) -> Q:
             raise FhirError(400, "invalid", _("Okänt kodverk %(system)s: välj bland %(known)s.") % {
                 "system": token.system[:100], "known": ", ".join(systems.CODE_SYSTEMS.values())})
     code = token.code.upper()
-    codes = RecommendationCode.objects.filter(code__startswith=code)
+    codes = RecommendationCode.objects.filter(_prefixed(code))
     if system is not None:
         codes = codes.filter(system=system)
     wanted = Q(pk__in=codes.values("recommendation__version_id"))
     if system in (None, CodeSystem.ICD10SE):  # the support's own conditions are ICD-10-SE
-        wanted |= Q(support_id__in=SupportCondition.objects.filter(code__startswith=code).values("support_id"))
+        wanted |= Q(support_id__in=SupportCondition.objects.filter(_prefixed(code)).values("support_id"))
     return wanted
+
+
+def _prefixed(code: str) -> Q:
+    """Codes that start with code. SQLite's LIKE ignores case and so never uses the index on
+    the code; there a range does the same for the codes' characters (the stored codes are upper
+    case, and SQLite compares bytes). Elsewhere a range is not the same under a linguistic
+    collation, so LIKE it is."""
+    starts = Q(code__startswith=code)
+    if connection.vendor == "sqlite":
+        starts &= Q(code__gte=code, code__lt=code[:-1] + chr(ord(code[-1]) + 1))
+    return starts
 
 
 def _where_condition(values: list[Token]) -> Q:

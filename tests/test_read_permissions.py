@@ -254,6 +254,8 @@ NO_PERSONAL_DATA = {
     "indicators:indicator_list", "indicators:run_list", "indicators:run_start", "indicators:run_detail",
     "indicators:values_import", "indicators:indicator_detail", "indicators:values_csv",
     "indicators:indicator_analysis", "indicators:chart_download",
+    # FHIR R4: public versions of supports and the registry's regions, kommuner and bodies, no people
+    "fhir",
 }
 # Public by rule: people in their official roles (seats, contact persons, KSG members), whom
 # the public registry exists to show (docs/architecture.md, "Who the public finds").

@@ -275,6 +275,8 @@ SESSION_WRITES |= {"accounts:password_set"}
 # sign-in their account, without rights (kunskapsnav.sso.identities).
 SESSION_WRITES |= {"sso:start", "sso:callback"}
 READ_ONLY |= {"accounts:password_set_done"}
+# FHIR R4 (interop/fhir/): one route for the whole server, read-only; a POST is its 405 OperationOutcome.
+READ_ONLY |= {"fhir"}
 PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
 CASES += [
     Case("call for the heart NAG", "people:call_create", {"admin", "npo_editor"}, "page_call_create"),
@@ -1086,6 +1088,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "knowledge:attachment_download": [1],
             "knowledge:npo_feed": [self.heart_npo.pk],
             "knowledge:type_feed": ["vardforlopp"],
+            "fhir": ["PlanDefinition"],
             "organisation:body_detail": [self.orebro_lpo.pk],
             "organisation:person_detail": [self.orebro_person.pk],
             "organisation:region_detail": ["18"],

@@ -26,6 +26,7 @@ urlpatterns = [
     path("inforande/", include("kunskapsnav.implementation.urls")),
     path("uppfoljning/", include("kunskapsnav.indicators.urls")),
     path("api/v1/", api.urls),
+    path("fhir/", include("kunskapsnav.interop.fhir.urls")),
     # The language switch in every page's header needs no CSRF token: all it can do is set
     # the language cookie (and redirect within this site), so a forged request changes
     # nothing but the language someone reads in. Without the token, an anonymous page holds

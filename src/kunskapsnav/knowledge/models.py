@@ -157,6 +157,9 @@ class SupportVersion(models.Model):
                 violation_error_message=_("Ett kunskapsstöd kan bara ha en publicerad version åt gången."),
             ),
         ]
+        # The public versions (published, superseded, withdrawn) in the order of support and
+        # number: what the FHIR server counts and pages through for every search.
+        indexes = [models.Index(fields=["status", "support", "number"], name="version_status_idx")]
 
     def __str__(self):
         return _("%(support)s, version %(number)s") % {"support": self.support, "number": self.number}

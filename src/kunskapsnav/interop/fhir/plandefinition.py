@@ -2,11 +2,14 @@
 Guidelines IG (CPG-on-FHIR), and a derived PlanDefinition per region and version for the
 region's additions. The mapping element by element is in docs/content-api.md, "FHIR R4"."""
 
+import functools
 import re
+from collections import namedtuple
 
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.plandefinition import PlanDefinition
 
@@ -279,13 +282,35 @@ def _search(query: Query) -> Page:
 # -- building --------------------------------------------------------------------------------
 
 
+# A recommendation and a code as the building reads them: plain rows, since making model
+# instances of a page's recommendations and codes (and a queryset per .codes.all()) took
+# longer than everything else in a search page together.
+RecommendationRow = namedtuple("RecommendationRow", "pk key position section text priority strength direction codes")
+CodeRow = namedtuple("CodeRow", "system code")
+RECOMMENDATION_FIELDS = ("pk", "version_id", "key", "position", "section", "text", "priority", "strength", "direction")
+
+
 def _versions(pks) -> dict[int, SupportVersion]:
-    recommendations = Recommendation.objects.prefetch_related("codes").order_by("position")
     qs = (SupportVersion.objects.filter(pk__in=pks)
           .select_related("support__issuer_body", "support__issuer_region")
-          .prefetch_related("support__target_groups", "support__conditions", "attachments",
-                            Prefetch("recommendations", queryset=recommendations)))
+          .prefetch_related("support__target_groups", "support__conditions", "attachments"))
     return {v.pk: v for v in qs}
+
+
+def _recommendations(version_pks) -> dict[int, list[RecommendationRow]]:
+    """The versions' recommendations in order, each with its codes, in two queries whatever
+    the number of versions."""
+    codes: dict[int, list[CodeRow]] = {}
+    code_rows = (RecommendationCode.objects.filter(recommendation__version_id__in=version_pks)
+                 .order_by("system", "code").values_list("recommendation_id", "system", "code"))
+    for recommendation_id, system, code in code_rows:
+        codes.setdefault(recommendation_id, []).append(CodeRow(system, code))
+    found: dict[int, list[RecommendationRow]] = {}
+    rows = (Recommendation.objects.filter(version_id__in=version_pks).order_by("version_id", "position")
+            .values_list(*RECOMMENDATION_FIELDS))
+    for pk, version_id, *rest in rows:
+        found.setdefault(version_id, []).append(RecommendationRow(pk, *rest, codes.get(pk, [])))
+    return found
 
 
 def _predecessors(versions) -> dict[int, int]:
@@ -304,7 +329,13 @@ def _predecessors(versions) -> dict[int, int]:
 
 def _label(choices, value) -> str:
     """A choice's label: Django's get_FOO_display translates every choice of the field on each
-    call, which for the actions of a page of PlanDefinitions was a large part of the page."""
+    call, which for the actions of a page of PlanDefinitions was a large part of the page; the
+    labels are kept per language, as translating the same few anew for every action was too."""
+    return _label_in(choices, value, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _label_in(choices, value, language) -> str:
     return str(choices(value).label)
 
 
@@ -346,7 +377,7 @@ def _attachment_artifact(attachment) -> dict:
                          "size": attachment.size}}
 
 
-def _grade_extensions(recommendation: Recommendation) -> list[dict]:
+def _grade_extensions(recommendation: RecommendationRow) -> list[dict]:
     """Priority (Socialstyrelsen's scale 1–10) or strength as CPG's strengthOfRecommendation;
     do and do-not as CPG's directionOfRecommendation (research only has no code there)."""
     extensions = []
@@ -380,8 +411,8 @@ def _input(code) -> dict:
                                  "display": f"{_label(CodeSystem, code.system)} {code.code}"}]}]}
 
 
-def _action(recommendation: Recommendation) -> dict:
-    codes = list(recommendation.codes.all())
+def _action(recommendation: RecommendationRow) -> dict:
+    codes = recommendation.codes
     action = {
         "id": str(recommendation.key),
         "prefix": str(recommendation.position),
@@ -401,7 +432,8 @@ def _type(version: SupportVersion) -> dict:
                         "display": "Clinical Protocol"}], "text": version.support.get_type_display()}
 
 
-def _national(entry: Entry, version: SupportVersion, predecessor: int | None) -> dict:
+def _national(entry: Entry, version: SupportVersion, recommendations: list[RecommendationRow],
+              predecessor: int | None) -> dict:
     support = version.support
     url = canonical(support.pk)
     artifacts = []
@@ -424,18 +456,19 @@ def _national(entry: Entry, version: SupportVersion, predecessor: int | None) ->
         "useContext": _use_context(version) or None,
         "approvalDate": version.approved_at.date().isoformat() if version.approved_at else None,
         "relatedArtifact": artifacts or None,
-        "action": [_action(r) for r in version.recommendations.all()] or None,
+        "action": [_action(r) for r in recommendations] or None,
     }
     return {k: v for k, v in resource.items() if v is not None}
 
 
-def _regional(entry: Entry, version: SupportVersion, region: Region) -> dict:
+def _regional(entry: Entry, version: SupportVersion, recommendations: list[RecommendationRow],
+              region: Region) -> dict:
     """The region's additions as a PlanDefinition derived from the national one: an action
     per recommendation the region adds to, with the same id (the recommendation's identity)."""
     support = version.support
     additions = selectors.additions_by_key(version, region=region, show_all=False)
     actions = []
-    for recommendation in version.recommendations.all():
+    for recommendation in recommendations:
         for addition in additions.get(str(recommendation.key), []):
             action = {"id": str(recommendation.key), "prefix": str(recommendation.position),
                       "title": recommendation.section or None, "description": plain_text(addition.text)}
@@ -460,6 +493,7 @@ def _regional(entry: Entry, version: SupportVersion, region: Region) -> dict:
 
 def _build(entries: list[Entry]) -> list[dict]:
     versions = _versions({e.ref[1] for e in entries})
+    recommendations = _recommendations(list(versions))
     predecessors = _predecessors(versions.values())
     regions = {r.county_code: r for r in Region.objects.filter(
         county_code__in={e.ref[2] for e in entries if e.ref[0] == REGIONAL})}
@@ -467,9 +501,9 @@ def _build(entries: list[Entry]) -> list[dict]:
     for entry in entries:
         version = versions[entry.ref[1]]
         if entry.ref[0] == NATIONAL:
-            built.append(_national(entry, version, predecessors.get(version.pk)))
+            built.append(_national(entry, version, recommendations.get(version.pk, []), predecessors.get(version.pk)))
         else:
-            built.append(_regional(entry, version, regions[entry.ref[2]]))
+            built.append(_regional(entry, version, recommendations.get(version.pk, []), regions[entry.ref[2]]))
     return built
 
 

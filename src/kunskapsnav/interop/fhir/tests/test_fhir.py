@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -14,9 +14,10 @@ from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.plandefinition import PlanDefinition
 from fhir.resources.R4B.searchparameter import SearchParameter
 
-from kunskapsnav.interop.fhir import systems
+from kunskapsnav.interop.fhir import plandefinition, systems
 from kunskapsnav.interop.fhir.registry import RESOURCE_TYPES
 from kunskapsnav.knowledge import additions, content
+from kunskapsnav.knowledge.models import Direction
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase, publish
 
 SITE = "https://kunskapsnav.example"
@@ -208,6 +209,25 @@ class FhirTests(KnowledgeTestCase):
         self.assertTrue(any("supportversion" in sql and "LIMIT" in sql for sql in three))
         self.publish_next()
         self.assertEqual(len(self.queries({"_count": "1", "status": "active,retired"})), len(one))
+
+    def test_a_condition_search_costs_a_few_queries_whatever_its_page_size(self):
+        self.publish_next()  # versions 1–3 with the code: three national PlanDefinitions with actions
+        self.search("PlanDefinition", {"condition": "I50"})
+        one = self.queries({"_count": "1", "condition": "I50"})
+        two = self.queries({"_count": "2", "condition": "I50"})
+        # The recommendations and their codes are read once for the page, not per version or
+        # action (both pages end before the three national ones do: the same path through _search).
+        self.assertEqual(len(one), len(two), "\n".join(two))
+        self.assertLessEqual(len(two), 14, "\n".join(two))
+        actions = [a for e in self.search("PlanDefinition", {"_count": "3", "condition": "I50"})["entry"]
+                   for a in e["resource"].get("action", [])]
+        self.assertTrue(any(a.get("input") for a in actions))
+
+    def test_the_labels_of_actions_follow_the_language_once_kept(self):
+        with translation.override("sv"):
+            self.assertEqual(plandefinition._label(Direction, Direction.DO), "Gör")
+        with translation.override("en"):
+            self.assertEqual(plandefinition._label(Direction, Direction.DO), "Do")
 
     def test_plan_definitions_and_bundles_are_served_exactly_as_their_models_write_them(self):
         # PlanDefinitions are not run through the model per request: what is built must be its output.

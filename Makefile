@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make test` runs the suite on every core with pytest-xdist (conftest.py says how the tests
+# are handed out); PYTEST_WORKERS=0 runs it in this one process, PYTEST_WORKERS=3 on three.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test audit install lint clean
 
@@ -35,7 +38,7 @@ test: $(VENV)/.installed-dev
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/browser; fi
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/oidc; fi
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Fails on a known vulnerability in requirements.lock or requirements-dev.lock; warns and
 # passes when the advisory service cannot be asked (.ci/audit.py). A finding that cannot be

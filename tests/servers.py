@@ -30,7 +30,11 @@ def on_postgresql() -> bool:
 
 def fresh_database_url(tmp_path: Path, name: str) -> str:
     """An empty database called `name` of the kind the suite runs on: a SQLite file under
-    tmp_path, or a database beside the test database on the same PostgreSQL server."""
+    tmp_path, or a database beside the test database on the same PostgreSQL server.
+
+    Its name is taken from the test database's, which is the suite's own (one per xdist
+    worker) only once the test database is set up: a fixture that calls this requests
+    django_db_setup, also when its tests use no database themselves."""
     if not on_postgresql():
         return f"sqlite:///{tmp_path / (name + '.sqlite3')}"
     import psycopg

@@ -24,7 +24,7 @@ EXAMPLES = os.environ.get("KUNSKAPSNAV_CONTRACT_EXAMPLES", "10")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(django_db_setup, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("contract")
     env = {**os.environ, "DATABASE_URL": fresh_database_url(tmp_path, "contract"), "KUNSKAPSNAV_DEMO": "1",
            "DEBUG": "0", "KUNSKAPSNAV_DATA_DIR": str(tmp_path)}

@@ -139,7 +139,7 @@ def _task_status(database_url: str, task_id: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(django_db_setup, tmp_path_factory):
     """`kunskapsnav serve` with the documented production environment on a database of its own."""
     tmp_path = tmp_path_factory.mktemp("production")
     database_url = fresh_database_url(tmp_path, "production")

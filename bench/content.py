@@ -29,15 +29,15 @@ import http.client
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import free_port, log, percentile, production_env
 
 from kunskapsnav.lib.processes import child_command, child_start
 
@@ -47,16 +47,6 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "kunskapsnav_content_bench"
 GOALS_MS = {"fhir_read": 30, "fhir_search": 50, "not_modified": 5}
 CODES = ["I50", "I63", "E11", "J44", "F32", "I48", "C50", "J45", "N18", "M81"]
-
-
-def _log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url(database: str, folder: Path) -> str:
@@ -76,11 +66,6 @@ def _drop(database: str):
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 # --- the child: build the corpus in one database, in a process of its own ------------------
@@ -104,7 +89,7 @@ def build(args):
     reference_data_load()
 
     def progress(done, total, seconds):
-        _log(f"  {done}/{total} versions, {seconds:.0f} s")
+        log(f"  {done}/{total} versions, {seconds:.0f} s")
 
     report = corpus_generate(versions=args.size, recommendations_per_version=10, seed=args.seed, progress=progress)
     with connection.cursor() as cursor:
@@ -122,14 +107,9 @@ def build(args):
 
 
 def _environment(url: str, folder: Path, page_cache: bool) -> dict:
-    return {
-        **os.environ, "DATABASE_URL": url, "KUNSKAPSNAV_DATA_DIR": str(folder),
-        "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-        # The anonymous page cache would answer a repeated request without the view; off by
-        # default so that every figure is the application's own work.
-        **({} if page_cache else {"KUNSKAPSNAV_PAGE_CACHE_SECONDS": "0"}),
-    }
+    # The anonymous page cache would answer a repeated request without the view; off by
+    # default so that every figure is the application's own work.
+    return {**production_env(folder, url), **({} if page_cache else {"KUNSKAPSNAV_PAGE_CACHE_SECONDS": "0"})}
 
 
 def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes, float]:
@@ -187,9 +167,9 @@ def measure(port: int, targets: list, newest: int, count: int, seed: int) -> dic
             status, _headers, _body, seconds = _get(port, path, headers)
             samples.append(seconds * 1000)
             wrong += status != expected
-        results[kind] = {"p50": _percentile(samples, 0.5), "p95": _percentile(samples, 0.95),
+        results[kind] = {"p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95),
                          "max": max(samples), "wrong_status": wrong}
-        _log(f"  {kind:<14} p50 {results[kind]['p50']:6.1f} ms  p95 {results[kind]['p95']:6.1f} ms"
+        log(f"  {kind:<14} p50 {results[kind]['p50']:6.1f} ms  p95 {results[kind]['p95']:6.1f} ms"
              f"  wrong status {wrong}")
     return results
 
@@ -198,18 +178,18 @@ def run(database: str, args) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="kunskapsnav-content-"))
     url = _database_url(database, folder)
     try:
-        _log(f"[{database}] building the corpus of {args.size} versions …")
+        log(f"[{database}] building the corpus of {args.size} versions …")
         built = subprocess.run(child_command([sys.executable, __file__, "--build", "--url", url, "--size",
                                               str(args.size), "--seed", str(args.seed)]),
                                stdout=subprocess.PIPE, text=True, check=True,
                                env={**os.environ, "DATABASE_URL": url, "KUNSKAPSNAV_DATA_DIR": str(folder)})
         corpus = json.loads(built.stdout.strip().splitlines()[-1])
-        port = _free_port()
+        port = free_port()
         server = child_start([str(BIN / "kunskapsnav"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                              env=_environment(url, folder, args.page_cache), stdout=subprocess.DEVNULL)
         try:
             _wait(port, server)
-            _log(f"[{database}] measuring, {args.requests} requests per kind …")
+            log(f"[{database}] measuring, {args.requests} requests per kind …")
             results = measure(port, [tuple(t) for t in corpus["targets"]], corpus["newest_cursor"], args.requests,
                               args.seed)
         finally:

@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from common import log
+
 from kunskapsnav.indicators import engine, spec, synthetic
 from kunskapsnav.lib.processes import child_command
 from kunskapsnav.indicators.spec import Definition, EventMatch, Kind
@@ -48,10 +50,6 @@ GIB = 1024 ** 3
 GEO_COLUMNS = {engine.NATION: None, engine.HEALTHCARE_REGION: "healthcare_region", engine.REGION: "region",
                engine.MUNICIPALITY: "municipality", engine.CARE_UNIT: "care_unit"}
 STRATUM_COLUMNS = {engine.ALL: None, engine.SEX: "sex", engine.AGE: "age_band"}
-
-
-def _log(message: str):
-    print(message, file=sys.stderr, flush=True)
 
 
 def healthcare_regions() -> dict[str, str]:
@@ -97,9 +95,9 @@ def ensure_data(folder: Path, events: int) -> dict:
     if marker.exists():
         made = json.loads(marker.read_text())
         if made.get("events_asked") == events and made.get("seed") == SEED:
-            _log(f"[{events:,}] reusing the data in {folder}")
+            log(f"[{events:,}] reusing the data in {folder}")
             return made
-    _log(f"[{events:,}] generating {events:,} events into {folder} …")
+    log(f"[{events:,}] generating {events:,} events into {folder} …")
     # In a child process: generating holds a few GB of NumPy objects that the parent, which
     # lives through every measurement, should not keep.
     command = [sys.executable, __file__, "--worker", "generate", "--size", str(events), "--data", str(folder)]
@@ -553,11 +551,11 @@ def measure(events: int, args) -> dict:
     with tempfile.TemporaryDirectory(prefix="kunskapsnav-bench-indicators-") as out:
         for repeat in range(args.repeats):
             for way in ways:  # one round of every way, then the next, so drift hits all alike
-                _log(f"[{events:,}] {way}, run {repeat + 1}/{args.repeats} …")
+                log(f"[{events:,}] {way}, run {repeat + 1}/{args.repeats} …")
                 runs[way].append(run_way(way, folder, Path(out)))
             # Each round overwrites the results; check them every round, not only the last.
             rows = verify(ways, Path(out))
-            _log(f"[{events:,}] the ways agree on all {rows:,} rows")
+            log(f"[{events:,}] the ways agree on all {rows:,} rows")
     return {"events": events, "data": made, "ways": ways, "runs": runs, "rows": rows,
             "pandas_skipped": "pandas" not in ways}
 

@@ -18,31 +18,21 @@ import argparse
 import csv
 import json
 import os
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from common import free_port, log, production_env
+
 from kunskapsnav.lib.processes import child_start
 
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "kunskapsnav-demo"
-
-
-def _log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kunskapsnav_load"
@@ -58,22 +48,6 @@ def _postgres_recreate():
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS kunskapsnav_load WITH (FORCE)")
         conn.execute("CREATE DATABASE kunskapsnav_load")
-
-
-def _production_env(folder: Path, database_url: str) -> dict:
-    """The documented production environment, on plain HTTP on loopback (the reverse proxy's
-    side): a strong key, no debug, the proxy's forwarded scheme trusted."""
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "KUNSKAPSNAV_DATA_DIR": str(folder),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        # The load client speaks plain HTTP, and would not send back cookies marked Secure.
-        "SECURE_COOKIES": "0",
-    }
 
 
 def _wait(url: str, process: subprocess.Popen):
@@ -169,16 +143,16 @@ def main():
     if not args.reuse and folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    env = _production_env(folder, _database_url(args.database, folder))
+    env = production_env(folder, _database_url(args.database, folder))
     if not args.reuse:
         if args.database == "postgresql":
             _postgres_recreate()
-        _log("loading the demo data …")
+        log("loading the demo data …")
         subprocess.run([str(BIN / "kunskapsnav"), "demo", "--no-serve"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
 
     results = {}
-    floor_port, platform_port = _free_port(), _free_port()
+    floor_port, platform_port = free_port(), free_port()
     floor = _serve_floor(floor_port, args.workers)
     server = _serve_platform(platform_port, args.workers, env)
     try:
@@ -187,7 +161,7 @@ def main():
         base = f"http://127.0.0.1:{platform_port}"
         staff = {"LOAD_SESSION": _signed_in_session(base, "samordnare-orebro", DEMO_PASSWORD), "LOAD_REGION": "18"}
         targets = _targets(base)
-        _log(f"floor, then public and logged-in mixes: {args.users} users × {args.duration} s each, "
+        log(f"floor, then public and logged-in mixes: {args.users} users × {args.duration} s each, "
              f"{args.workers} workers, {args.database}")
         results["floor"] = _locust(f"http://127.0.0.1:{floor_port}", "Floor", "floor", args, folder, {})
         results["public"] = _locust(base, "Public", "public", args, folder, targets)

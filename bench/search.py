@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import log, percentile
+
 from kunskapsnav.lib.processes import child_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,21 +107,11 @@ def _drop(database: str, url: str):
         conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
-def _log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def _summary(samples: dict[str, list[float]]) -> dict:
     everything = [s for values in samples.values() for s in values]
     return {
-        "p50_ms": 1000 * _percentile(everything, 0.50),
-        "p95_ms": 1000 * _percentile(everything, 0.95),
+        "p50_ms": 1000 * percentile(everything, 0.50),
+        "p95_ms": 1000 * percentile(everything, 0.95),
         "max_ms": 1000 * max(everything),
         "per_query_median_ms": {q: 1000 * statistics.median(v) for q, v in samples.items()},
     }
@@ -286,10 +278,10 @@ def worker(args):
     try:
         call_command("migrate", verbosity=0, skip_checks=True)
         reference_data_load()
-        _log(f"[{args.database} {args.size}] building the corpus …")
+        log(f"[{args.database} {args.size}] building the corpus …")
 
         def progress(done, total, seconds):
-            _log(f"[{args.database} {args.size}]   {done}/{total} versions, {seconds:.1f} s")
+            log(f"[{args.database} {args.size}]   {done}/{total} versions, {seconds:.1f} s")
 
         report = corpus_generate(versions=args.size, recommendations_per_version=args.recommendations,
                                  seed=args.seed, progress=progress)
@@ -298,12 +290,12 @@ def worker(args):
         settle_seconds = time.perf_counter() - started
         published = SearchDocument.objects.filter(status="publicerad").count()
         load_before = os.getloadavg()[0]
-        _log(f"[{args.database} {args.size}] corpus in {report.seconds:.1f} s; "
+        log(f"[{args.database} {args.size}] corpus in {report.seconds:.1f} s; "
              f"running {len(QUERIES)} queries × {args.repeats} …")
         ours, our_totals = _run_ours(args.repeats)
-        _log(f"[{args.database} {args.size}] ours p50 {ours['p50_ms']:.2f} ms, p95 {ours['p95_ms']:.2f} ms; tantivy …")
+        log(f"[{args.database} {args.size}] ours p50 {ours['p50_ms']:.2f} ms, p95 {ours['p95_ms']:.2f} ms; tantivy …")
         theirs, their_totals, tantivy_index_seconds = _run_tantivy(args.repeats)
-        _log(f"[{args.database} {args.size}] tantivy p50 {theirs['p50_ms']:.2f} ms, p95 {theirs['p95_ms']:.2f} ms")
+        log(f"[{args.database} {args.size}] tantivy p50 {theirs['p50_ms']:.2f} ms, p95 {theirs['p95_ms']:.2f} ms")
         result = {
             "database": args.database, "database_version": _database_version(), "size": args.size,
             "recommendations": report.recommendations, "supports": report.supports, "published": published,

@@ -139,10 +139,6 @@ def _regional_entries(versions=None) -> list[Entry]:
     return sorted(entries, key=lambda e: (*map(int, e.id.split("-")[:2]), e.ref[2]))
 
 
-def _entries() -> list[Entry]:
-    return _national_entries(_public()) + _regional_entries()
-
-
 def _entry(resource_id: str) -> Entry | None:
     match = ID.fullmatch(resource_id)
     if not match or int(match["number"]) > INTEGER_MAX or int(match["support"]) >= 2**63:
@@ -524,7 +520,6 @@ PLAN_DEFINITION = ResourceType(
                     definition="PlanDefinition-condition",
                     expression="PlanDefinition.action.input.codeFilter.code | PlanDefinition.useContext.value"),
     ),
-    entries=_entries,
     entry=_entry,
     build=_build,
     search=_search,

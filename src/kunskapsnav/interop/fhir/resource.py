@@ -13,15 +13,21 @@ class ResourceType:
     model: type  # the fhir.resources R4B model every built resource is validated with
     documentation: str
     params: tuple[SearchParam, ...]
-    entries: Callable[[], list[Entry]]  # everything a reader may see, before any criteria
     entry: Callable[[str], Entry | None]  # one by id, or None
     build: Callable[[list[Entry]], list[dict]]  # the resources of these entries, in their order
-    # A type with many resources finds the page in the database; the others filter `entries`.
+    # How a search finds its page, one of the two: a type with few resources lists all a
+    # reader may see (`entries`, before any criteria) and the page is filtered from them; a
+    # type with many finds the page in the database (`search`).
+    entries: Callable[[], list[Entry]] | None = None
     search: Callable[[Query], Page] | None = None
     # Whether every served resource is run through the model. A type with many and large
     # resources (PlanDefinition) builds them exactly as the model writes them, which the tests
     # check, because validating cost more than everything else in a page.
     validate_each: bool = True
+
+    def __post_init__(self):
+        if (self.entries is None) == (self.search is None):
+            raise TypeError(f"{self.name}: give either entries or search")
 
     def page(self, query: Query) -> Page:
         return self.search(query) if self.search else page_of(self.entries(), query)

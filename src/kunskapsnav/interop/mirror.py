@@ -144,21 +144,17 @@ class Client:
 def _load_state(directory: Path, *, base: str, region: str | None) -> int:
     """The stored cursor (0 for a new directory); a directory that mirrors another server or
     region is refused, since its files would mix two views."""
+    unreadable = MirrorError(_("Filen %(file)s i %(dir)s går inte att läsa. Ta bort den för att spegla från början.")
+                             % {"file": STATE_FILE, "dir": directory})
     try:
         state = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return 0
     except (OSError, ValueError) as exc:
-        raise MirrorError(
-            _("Filen %(file)s i %(dir)s går inte att läsa. Ta bort den för att spegla från början.")
-            % {"file": STATE_FILE, "dir": directory}
-        ) from exc
+        raise unreadable from exc
     cursor = state.get("cursor") if isinstance(state, dict) else None
     if not isinstance(cursor, int) or cursor < 0:
-        raise MirrorError(
-            _("Filen %(file)s i %(dir)s går inte att läsa. Ta bort den för att spegla från början.")
-            % {"file": STATE_FILE, "dir": directory}
-        )
+        raise unreadable
     if state.get("source") != base or state.get("region") != region:
         raise MirrorError(
             _("%(dir)s speglar redan %(source)s (region %(region)s). Välj en annan katalog.")
@@ -215,12 +211,9 @@ class Mirror:
         self.region = None
 
     def _prepare(self) -> int:
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            (self.directory / CACHE_DIR).mkdir(exist_ok=True)
-        except OSError as exc:
-            raise MirrorError(_("Katalogen %(dir)s går inte att skapa eller skriva i: %(reason)s")
-                              % {"dir": self.directory, "reason": exc.strerror or exc}) from exc
+        # A directory that cannot be made stops the run with run()'s message for OSError.
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / CACHE_DIR).mkdir(exist_ok=True)
         cursor = _load_state(self.directory, base=self.base, region=self.region_code)
         if self.region_code:
             self.region = self.client.get(f"regions/{self.region_code}", missing_ok=True)

@@ -278,6 +278,9 @@ def split_query(query: str) -> tuple[str, list[str]]:
     return " ".join(text_terms), code_terms
 
 
+_CODE_KEY = re.compile(r"[A-Za-z0-9]{1,20}")
+
+
 def _code_key(code: str) -> str:
     # Codes are matched without their dot on both backends: FTS5's tokenizer splits at dots,
     # and I63.1 typed as I631 is the same code (no code system has a code that is another's
@@ -385,12 +388,47 @@ class _PostgreSQL:
         )
 
 
+def versions_with_codes(codes: list[str], statuses) -> tuple[str, list]:
+    """SQL and parameters selecting the version_id of every version in one of the statuses
+    whose recommendations or conditions carry one of the codes or one below it (I50 finds
+    I50.1), matched without dots as the search box matches them; for use as a subquery.
+
+    The search documents hold each version's codes and status in the inverted index, so this
+    reads only the matches: the FHIR server's code search answers from here (on PostgreSQL
+    inside planned_with_indexes(), for the reason given there)."""
+    keys = [_code_key(code) for code in codes]
+    if not keys or not all(_CODE_KEY.fullmatch(key) for key in keys):
+        raise ValueError("codes must be letters and digits, with dots")
+    if connection.vendor == "postgresql":
+        statuses_sql = " | ".join(f"'status:{s}'" for s in statuses)
+        codes_sql = " | ".join(f"'code:{key.upper()}':*" for key in keys)
+        return (f"SELECT d.version_id FROM {DOCUMENTS} d WHERE d.search_vector @@ %s::tsquery",
+                [f"({statuses_sql}) & ({codes_sql})"])
+    expression = ('codes : (' + " OR ".join(f'"{key.lower()}"*' for key in keys) + ') AND status : ('
+                  + " OR ".join(f'"{s}"' for s in statuses) + ")")
+    return (f"SELECT d.version_id FROM {FTS_TABLE} JOIN {DOCUMENTS} d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s", [expression])
+
+
+def version_ids_with_codes(codes: list[str], statuses, *, at_most: int) -> list[int] | None:
+    """The version ids versions_with_codes selects, read from the index, or None if there are
+    more than at_most of them."""
+    sql, params = versions_with_codes(codes, statuses)
+    with planned_with_indexes(), connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, at_most + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= at_most else None
+
+
 def _backend():
     return _PostgreSQL() if connection.vendor == "postgresql" else _SQLite()
 
 
+_PLANNING_FLAG = "kunskapsnav_planned_with_indexes"
+
+
 @contextmanager
-def _planned_with_indexes():
+def planned_with_indexes():
     """PostgreSQL only: plan the search statements without sequential scans, then restore.
 
     The planner costs a sequential scan of the (narrow) documents table as cheap, but each
@@ -398,16 +436,18 @@ def _planned_with_indexes():
     5 µs a row, while the GIN index answers without reading any vector. For a common word or
     a code prefix it would choose the scan and take 150–250 ms at 50 000 versions instead
     of 5–15 ms (docs/performance.md). The setting is restored even if a statement fails; in
-    a transaction that fails, the rollback restores it too."""
-    if connection.vendor != "postgresql":
+    a transaction that fails, the rollback restores it too. Inside another, it changes nothing."""
+    if connection.vendor != "postgresql" or getattr(connection, _PLANNING_FLAG, False):
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', false)")
         previous = cursor.fetchone()[0]
+    setattr(connection, _PLANNING_FLAG, True)
     try:
         yield
     finally:
+        setattr(connection, _PLANNING_FLAG, False)
         # In a failed transaction nothing can run until the rollback, which restores it.
         if connection.connection.info.transaction_status != _IN_FAILED_TRANSACTION:
             with connection.cursor() as cursor:
@@ -698,7 +738,7 @@ def search(
     filters = _Filters.parse(type=type, issuer=issuer, target_group=target_group, status=status)
     # Within what the database takes as LIMIT and OFFSET: a page far beyond the last is empty.
     limit, offset = min(max(0, limit), INTEGER_MAX), min(max(0, offset), INTEGER_MAX)
-    with _planned_with_indexes():
+    with planned_with_indexes():
         facets, total, rows = _facets_total_and_page(backend, parsed, filters, limit=limit, offset=offset)
         if rows and total <= RANK_LIMIT and parsed.stems:
             # A status filter narrows the match itself (in the index), not the rows after it.

@@ -2,6 +2,8 @@
 
 import json
 
+import pydantic_core
+
 from django.http import HttpResponse
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
@@ -19,7 +21,9 @@ class FhirError(Exception):
 
 
 def fhir_response(resource: dict, *, status: int = 200, pretty: bool = False) -> HttpResponse:
-    body = json.dumps(resource, ensure_ascii=False, indent=2 if pretty else None)
+    # pydantic-core (under fhir.resources and django-ninja) writes compact JSON in Rust, several
+    # times faster than the json module for a page of PlanDefinitions; the same JSON values.
+    body = json.dumps(resource, ensure_ascii=False, indent=2) if pretty else pydantic_core.to_json(resource)
     return HttpResponse(body, status=status, content_type=FHIR_JSON)
 
 

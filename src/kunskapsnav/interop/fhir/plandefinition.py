@@ -8,12 +8,13 @@ from collections import namedtuple
 
 from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.db.models.expressions import RawSQL
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.plandefinition import PlanDefinition
 
-from kunskapsnav.knowledge import selectors
+from kunskapsnav.knowledge import search, selectors
 from kunskapsnav.knowledge.models import (
     CodeSystem,
     Direction,
@@ -22,11 +23,13 @@ from kunskapsnav.knowledge.models import (
     RegionalAddition,
     Strength,
     SupportCondition,
+    SupportType,
     SupportVersion,
     VersionStatus,
     VersionTransition,
 )
 from kunskapsnav.lib.bounds import INTEGER_MAX
+from kunskapsnav.lib.idlists import id_subquery
 from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.organisation.models import Region
 
@@ -53,7 +56,7 @@ STATUS = {VersionStatus.PUBLISHED: "active", VersionStatus.SUPERSEDED: "retired"
 NATIONAL, REGIONAL = "national", "regional"
 # <support>-<version>, or <support>-<version>-<länskod> for a region's derived PlanDefinition.
 ID = re.compile(r"(?P<support>[1-9]\d{0,17})-(?P<number>[1-9]\d{0,9})(-(?P<county>\d{2}))?")
-CODE = re.compile(r"[A-Za-z0-9.\-]{1,20}")
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,19}")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -67,12 +70,23 @@ INPUT_OF_SYSTEM = {
     CodeSystem.KVA: ("Procedure", "code"),
     CodeSystem.ATC: ("MedicationStatement", "medication"),
 }
+# A code search's matches read from the search index as a list, at most (see _indexed).
+MATCHES_AS_LIST = 2000
 SYSTEM_OF_URI = {uri: system for system, uri in systems.CODE_SYSTEMS.items()}
 
 
 def canonical(support_id: int) -> str:
     """The support's canonical url: the same for all its versions, and its page on the site."""
-    return systems.site() + reverse("knowledge:support_detail", args=[support_id])
+    before, after = _canonical_parts(systems.site(), get_script_prefix())
+    return f"{before}{support_id}{after}"
+
+
+@functools.lru_cache(maxsize=8)
+def _canonical_parts(site: str, script_prefix: str) -> tuple[str, str]:
+    """What comes before and after the support's id in its canonical url: reversed once, not
+    for each of a page's PlanDefinitions (the prefix is part of the key, as reverse reads it)."""
+    before, after = (site + reverse("knowledge:support_detail", args=[0])).rsplit("0", 1)
+    return before, after
 
 
 def regional_canonical(support_id: int, county: str) -> str:
@@ -148,24 +162,26 @@ def _entry(resource_id: str) -> Entry | None:
     return next((e for e in found if e.id == resource_id), None)
 
 
-def _code_filter(token: Token) -> Q:
-    """The versions with the code or one below it, as a condition on SupportVersion: the codes
-    are looked up once (IN a subquery), not once per version as a correlated EXISTS would."""
+def _checked(token: Token) -> str | None:
+    """The token's code system (None: any), after checking the code and the system."""
     if not CODE.fullmatch(token.code):
         raise FhirError(400, "invalid",
                         _("En kod består av bokstäver, siffror och punkter, till exempel I50 eller I50.1."))
-    system = None
-    if token.system is not None:
-        system = SYSTEM_OF_URI.get(token.system)
-        if system is None:
-            raise FhirError(400, "invalid", _("Okänt kodverk %(system)s: välj bland %(known)s.") % {
-                "system": token.system[:100], "known": ", ".join(systems.CODE_SYSTEMS.values())})
-    code = token.code.upper()
-    codes = RecommendationCode.objects.filter(_prefixed(code))
-    if system is not None:
-        codes = codes.filter(system=system)
+    if token.system is None:
+        return None
+    system = SYSTEM_OF_URI.get(token.system)
+    if system is None:
+        raise FhirError(400, "invalid", _("Okänt kodverk %(system)s: välj bland %(known)s.") % {
+            "system": token.system[:100], "known": ", ".join(systems.CODE_SYSTEMS.values())})
+    return system
+
+
+def _in_system(code: str, system: str) -> Q:
+    """The versions with the code or one below it in the system, as a condition on
+    SupportVersion: the codes are looked up once (IN a subquery), not once per version."""
+    codes = RecommendationCode.objects.filter(_prefixed(code), system=system)
     wanted = Q(pk__in=codes.values("recommendation__version_id"))
-    if system in (None, CodeSystem.ICD10SE):  # the support's own conditions are ICD-10-SE
+    if system == CodeSystem.ICD10SE:  # the support's own conditions are ICD-10-SE
         wanted |= Q(support_id__in=SupportCondition.objects.filter(_prefixed(code)).values("support_id"))
     return wanted
 
@@ -181,19 +197,44 @@ def _prefixed(code: str) -> Q:
     return starts
 
 
-def _where_condition(values: list[Token]) -> Q:
+def _where_condition(values: list[Token], *, few: bool = False) -> Q:
     """?condition=I50 finds I50 and everything below it (I50.1, I50.9) in the version's
-    recommendations or among the support's conditions; a comma between codes is OR."""
-    wanted = Q()
+    recommendations or among the support's conditions; a comma between codes is OR.
+
+    The versions come from the search index, which holds each version's codes and status
+    (knowledge.search.versions_with_codes), so only the matches are read: joining codes to
+    recommendations to versions read all 50 000 versions to count a few hundred. The index
+    matches codes without their dots, as the search box does (I501 is I50.1). A code in a
+    named system is looked up among that system's codes too, within what the index found.
+    With few, the condition narrows a few versions given by key, and stays a subquery."""
+    anywhere = [token.code.upper() for token in values if _checked(token) is None]
+    wanted = Q(pk__in=[])
+    if anywhere:
+        wanted |= _indexed(anywhere, few=few)
     for token in values:
-        wanted |= _code_filter(token)
+        system = _checked(token)
+        if system is not None:
+            wanted |= _indexed([token.code.upper()], few=few) & _in_system(token.code.upper(), system)
     return wanted
+
+
+def _indexed(codes: list[str], *, few: bool) -> Q:
+    """The public versions with any of the codes. Up to MATCHES_AS_LIST of them are read from
+    the index and given to the database as one list, which it looks up by key; more, and they
+    stay a subquery, which the database joins to all versions (about 20 ms at 50 000) rather
+    than look up each one (docs/performance.md)."""
+    ids = None if few else search.version_ids_with_codes(codes, PUBLIC, at_most=MATCHES_AS_LIST)
+    if ids is not None:
+        return Q(pk__in=id_subquery(ids))
+    return Q(pk__in=RawSQL(*search.versions_with_codes(codes, PUBLIC)))
 
 
 def _narrow_by_condition(entries: list[Entry], values: list[Token]) -> list[Entry]:
     if not entries:
         return entries
-    pks = set(_public(_where_condition(values), pk__in={e.ref[1] for e in entries}).values_list("pk", flat=True))
+    with search.planned_with_indexes():
+        wanted = _public(_where_condition(values, few=True), pk__in={e.ref[1] for e in entries})
+        pks = set(wanted.values_list("pk", flat=True))
     return [e for e in entries if e.ref[1] in pks]
 
 
@@ -233,7 +274,7 @@ def _where_last_updated(values: list[DateBound]) -> Q:
 
 def _support_of_canonical(url: str) -> int | None:
     """The support whose canonical url this is, or None."""
-    before, after = canonical(0).rsplit("0", 1)
+    before, after = _canonical_parts(systems.site(), get_script_prefix())
     digits = url.removeprefix(before).removesuffix(after) if url.startswith(before) and url.endswith(after) else ""
     if digits.isascii() and digits.isdigit() and len(digits) <= 18 and canonical(int(digits)) == url:
         return int(digits)
@@ -257,7 +298,18 @@ WHERE = {"_id": _where_id, "_lastUpdated": _where_last_updated, "url": _where_ur
 
 
 def _search(query: Query) -> Page:
-    nationals = _public(*(WHERE[param.name](values) for param, values in query.criteria))
+    criteria = [WHERE[param.name](values) for param, values in query.criteria]
+    if any(param.name == "condition" for param, _values in query.criteria):
+        # The code match keeps to the public versions itself: said again as a condition on
+        # the versions, it makes PostgreSQL read every version to join them to the matches;
+        # and with many matches, the index subquery is read through its inverted index only
+        # with sequential scans off (knowledge.search.planned_with_indexes).
+        with search.planned_with_indexes():
+            return _page(SupportVersion.objects.filter(*criteria).order_by("support_id", "number"), query)
+    return _page(_public(*criteria), query)
+
+
+def _page(nationals: QuerySet, query: Query) -> Page:
     start, stop = query.window
     entries = _national_entries(nationals[start:stop])
     national_count = None
@@ -323,15 +375,11 @@ def _predecessors(versions) -> dict[int, int]:
     return found
 
 
-def _label(choices, value) -> str:
-    """A choice's label: Django's get_FOO_display translates every choice of the field on each
-    call, which for the actions of a page of PlanDefinitions was a large part of the page; the
-    labels are kept per language, as translating the same few anew for every action was too."""
-    return _label_in(choices, value, get_language())
-
-
 @functools.lru_cache(maxsize=256)
 def _label_in(choices, value, language) -> str:
+    """A choice's label in the active language, kept per language: Django's get_FOO_display
+    translates every choice of the field on each call, which for the actions of a page of
+    PlanDefinitions was a large part of the page. Called with get_language()."""
     return str(choices(value).label)
 
 
@@ -373,65 +421,88 @@ def _attachment_artifact(attachment) -> dict:
                          "size": attachment.size}}
 
 
-def _grade_extensions(recommendation: RecommendationRow) -> list[dict]:
+# The parts of an action that depend only on its grade, direction or code and the language
+# are made once per language and shared (they are only ever serialised, never changed): made
+# anew for each of a page's 200 actions, with a translation lookup each, they were a good
+# part of a search page's time.
+
+
+@functools.lru_cache(maxsize=64)
+def _grade_extensions(priority: int | None, strength: str, direction: str, language: str) -> tuple[dict, ...]:
     """Priority (Socialstyrelsen's scale 1–10) or strength as CPG's strengthOfRecommendation;
     do and do-not as CPG's directionOfRecommendation (research only has no code there)."""
     extensions = []
-    if recommendation.priority:
-        label = _("Prioritet %(p)s") % {"p": recommendation.priority}
+    if priority:
+        label = _("Prioritet %(p)s") % {"p": priority}
         extensions.append({"url": systems.STRENGTH_EXTENSION, "valueCodeableConcept": _codeable(
-            systems.local("socialstyrelsen-prioritet"), str(recommendation.priority), label, label)})
-    elif recommendation.strength:
-        code = "strong" if recommendation.strength == Strength.STRONG else "weak"
+            systems.local("socialstyrelsen-prioritet"), str(priority), label, label)})
+    elif strength:
+        code = "strong" if strength == Strength.STRONG else "weak"
         extensions.append({"url": systems.STRENGTH_EXTENSION, "valueCodeableConcept": _codeable(
-            systems.RECOMMENDATION_STRENGTH, code, code.capitalize(), _label(Strength, recommendation.strength))})
-    direction = {Direction.DO: "for", Direction.DO_NOT: "against"}.get(recommendation.direction)
-    if direction:
+            systems.RECOMMENDATION_STRENGTH, code, code.capitalize(), _label_in(Strength, strength, language))})
+    coded = {Direction.DO: "for", Direction.DO_NOT: "against"}.get(direction)
+    if coded:
         extensions.append({"url": systems.DIRECTION_EXTENSION, "valueCodeableConcept": _codeable(
-            systems.DIRECTION, direction, direction.capitalize(), _label(Direction, recommendation.direction))})
-    return extensions
+            systems.DIRECTION, coded, coded.capitalize(), _label_in(Direction, direction, language))})
+    return tuple(extensions)
 
 
-def _condition(code) -> dict:
+@functools.lru_cache(maxsize=16)
+def _direction_code(direction: str, language: str) -> dict:
+    label = _label_in(Direction, direction, language)
+    return _codeable(systems.local("riktning"), direction, label, label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition(code: str) -> dict:
     # The codes' formats are checked when they are saved (knowledge/codes.py): no quote in them.
     expression = (f"Condition.code.coding.where(system = '{systems.ICD10SE}' "
-                  f"and code.startsWith('{code.code}')).exists()")
+                  f"and code.startsWith('{code}')).exists()")
     return {"kind": "applicability", "expression": {
-        "language": "text/fhirpath", "expression": expression, "description": f"ICD-10-SE {code.code}"}}
+        "language": "text/fhirpath", "expression": expression, "description": f"ICD-10-SE {code}"}}
 
 
-def _input(code) -> dict:
-    resource_type, path = INPUT_OF_SYSTEM[code.system]
+@functools.lru_cache(maxsize=4096)
+def _input(system: str, code: str, language: str) -> dict:
+    resource_type, path = INPUT_OF_SYSTEM[system]
     return {"type": resource_type, "codeFilter": [
-        {"path": path, "code": [{"system": systems.CODE_SYSTEMS[code.system], "code": code.code,
-                                 "display": f"{_label(CodeSystem, code.system)} {code.code}"}]}]}
+        {"path": path, "code": [{"system": systems.CODE_SYSTEMS[system], "code": code,
+                                 "display": f"{_label_in(CodeSystem, system, language)} {code}"}]}]}
 
 
-def _action(recommendation: RecommendationRow) -> dict:
+@functools.lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    """A recommendation's words: the same texts recur in the versions of a support and on
+    page after page, and each costs a pass through the HTML cleaner."""
+    return plain_text(text)
+
+
+def _action(recommendation: RecommendationRow, language: str) -> dict:
     codes = recommendation.codes
+    grades = _grade_extensions(recommendation.priority, recommendation.strength, recommendation.direction, language)
     action = {
         "id": str(recommendation.key),
         "prefix": str(recommendation.position),
         "title": recommendation.section or None,
-        "description": plain_text(recommendation.text),
-        "extension": _grade_extensions(recommendation) or None,
-        "code": [_codeable(systems.local("riktning"), recommendation.direction,
-                           _label(Direction, recommendation.direction), _label(Direction, recommendation.direction))],
-        "condition": [_condition(c) for c in codes if c.system == CodeSystem.ICD10SE] or None,
-        "input": [_input(c) for c in codes] or None,
+        "description": _plain(recommendation.text),
+        "extension": list(grades) or None,
+        "code": [_direction_code(recommendation.direction, language)],
+        "condition": [_condition(c.code) for c in codes if c.system == CodeSystem.ICD10SE] or None,
+        "input": [_input(c.system, c.code, language) for c in codes] or None,
     }
     return {k: v for k, v in action.items() if v is not None}
 
 
-def _type(version: SupportVersion) -> dict:
+def _type(version: SupportVersion, language: str) -> dict:
     return {"coding": [{"system": systems.PLAN_DEFINITION_TYPE, "code": "clinical-protocol",
-                        "display": "Clinical Protocol"}], "text": version.support.get_type_display()}
+                        "display": "Clinical Protocol"}], "text": _label_in(SupportType, version.support.type, language)}
 
 
 def _national(entry: Entry, version: SupportVersion, recommendations: list[RecommendationRow],
               predecessor: int | None) -> dict:
     support = version.support
     url = canonical(support.pk)
+    language = get_language()
     artifacts = []
     if predecessor:
         artifacts.append({"type": "predecessor", "resource": f"{url}|{predecessor}",
@@ -444,7 +515,7 @@ def _national(entry: Entry, version: SupportVersion, recommendations: list[Recom
         "url": url,
         "version": str(version.number),
         "title": support.title,
-        "type": _type(version),
+        "type": _type(version, get_language()),
         "status": STATUS[version.status],
         "date": _instant(version.published_at or entry.last_updated),
         "publisher": str(support.issuer),
@@ -452,7 +523,7 @@ def _national(entry: Entry, version: SupportVersion, recommendations: list[Recom
         "useContext": _use_context(version) or None,
         "approvalDate": version.approved_at.date().isoformat() if version.approved_at else None,
         "relatedArtifact": artifacts or None,
-        "action": [_action(r) for r in recommendations] or None,
+        "action": [_action(r, language) for r in recommendations] or None,
     }
     return {k: v for k, v in resource.items() if v is not None}
 
@@ -476,7 +547,7 @@ def _regional(entry: Entry, version: SupportVersion, recommendations: list[Recom
         "url": entry.values["url"],
         "version": str(version.number),
         "title": _("%(title)s – tillägg från %(region)s") % {"title": support.title, "region": region.name},
-        "type": _type(version),
+        "type": _type(version, get_language()),
         "status": STATUS[version.status],
         "date": _instant(entry.last_updated),
         "publisher": region.name,

@@ -170,6 +170,13 @@ class FhirTests(KnowledgeTestCase):
         self.assertEqual(self.search("PlanDefinition", {"condition": "i50"})["total"], 4)
         self.assertEqual(self.search("PlanDefinition", {"condition": f"{systems.ICD10SE}|I50.9"})["total"], 4)
 
+    def test_a_changed_condition_of_the_support_is_found_at_once(self):
+        self.assertEqual(self.search("PlanDefinition", {"condition": "I63"})["total"], 0)
+        content.support_update(by=self.npo_editor, support=self.heart_pathway, conditions=["I63.9"])
+        found = self.search("PlanDefinition", {"condition": "I63"})
+        self.assertEqual(sorted(self.ids(found)), sorted([f"{self.pathway_id}-1", f"{self.pathway_id}-2",
+                                                          f"{self.pathway_id}-1-18", f"{self.pathway_id}-2-18"]))
+
     def test_a_code_is_letters_digits_and_dots(self):
         for code in (".", "I-50", "I50*", "I50 OR"):
             self.assertIn("En kod består av", self.refused("PlanDefinition", {"condition": code}), code)

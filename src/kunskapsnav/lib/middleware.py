@@ -48,6 +48,12 @@ class RefuseNulMiddleware:
     @staticmethod
     def _refuse(request):
         message = _("Adressen innehåller ett otillåtet tecken (NUL).")
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/cds-services")):
             return JsonResponse({"detail": message}, status=400)
+        if request.path.startswith("/fhir/"):
+            # A FHIR client reads an OperationOutcome, as for every other refusal there.
+            outcome = {"resourceType": "OperationOutcome",
+                       "issue": [{"severity": "error", "code": "invalid", "diagnostics": str(message)}]}
+            return JsonResponse(outcome, status=400, content_type="application/fhir+json; charset=utf-8",
+                                json_dumps_params={"ensure_ascii": False})
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

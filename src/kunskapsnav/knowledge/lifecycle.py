@@ -81,10 +81,13 @@ def _check_ready(version: SupportVersion, to: str):
 
 
 def _record(version: SupportVersion, new: str, *, by, note: str = ""):
+    """Write the move (and, for a version that stops being valid, its entry in the change feed)."""
     VersionTransition.objects.create(version=version, old_status=version.status, new_status=new, by=by, note=note)
     version.status = new
     version._history_user = by
     version.save()
+    if new in (S.SUPERSEDED, S.WITHDRAWN):
+        changes.version_ended(version)
 
 
 @transaction.atomic
@@ -102,8 +105,6 @@ def version_transition(*, version: SupportVersion, to: str, by, note: str = "") 
         if to == S.DRAFT:
             version.approved_at = None
         _record(version, to, by=by, note=note)
-        if to == S.WITHDRAWN:
-            changes.version_ended(version)
     search.index_version(version)
     return version
 
@@ -112,7 +113,6 @@ def _publish(version: SupportVersion, *, by, note: str):
     previous = list(SupportVersion.objects.filter(support_id=version.support_id, status=S.PUBLISHED))
     for old in previous:
         _record(old, S.SUPERSEDED, by=by, note=_("Ersatt av version %(n)s") % {"n": version.number})
-        changes.version_ended(old)
         search.index_version(old)
     version.published_at = timezone.now()
     try:

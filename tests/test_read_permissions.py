@@ -49,6 +49,8 @@ from kunskapsnav.organisation.tests.personas import make_person, make_user
 from kunskapsnav.people import chain, compensation, declarations, nominations, participation
 from kunskapsnav.people.models import NominationStatus
 from kunskapsnav.people.tests.personas import PeopleTestCase, open_call
+from kunskapsnav.reports import making
+from kunskapsnav.reports.models import ReportKind
 
 READ_ROLES = ROLES + ["orebro_assessor", "rmks_member", "nominee", "representative"]
 LOGGED_IN = frozenset(READ_ROLES) - {"anonymous"}
@@ -62,6 +64,8 @@ MEASURES = "Tantalstudien"        # the measures of the NPO editor's assessed de
 SELF_NOMINEE = "Quistberg"        # a self-nominee from Örebro to the heart NAG
 CHAIN_MOTIVATION = "Koboltstudien"  # the motivation of the nominee's nomination
 REPRESENTATIVE = "Zetterqvist"    # a representative in Örebro's pool, with no seat
+REPORT_ASSESSMENT = "Vanadinbedomning"  # Örebro's assessment in its draft annual report
+REPORT_DRAFT_READERS = frozenset({"orebro_coordinator", "admin", "analyst"})
 PAYEE = "ARV-4242"                # the representative's reference in the salary system
 ASSIGNMENT = "Niobuppdraget"      # the representative's assignment
 CLAIM = "Vanadinresa"             # a note on the representative's claim
@@ -93,6 +97,13 @@ class Case:
 
 
 CASES = [
+    # --- annual reports: a region's draft for its makers, published reports for all -----------
+    Case("Örebro's draft annual report", "reports:report_detail", "page_region_report", REPORT_DRAFT_READERS,
+         REPORT_ASSESSMENT),
+    Case("Örebro's draft annual report as a document", "reports:report_document", "page_region_report_document",
+         REPORT_DRAFT_READERS, REPORT_ASSESSMENT),
+    Case("the list of annual reports", "reports:report_list", "page_reports", REPORT_DRAFT_READERS,
+         "region-report-link", served=EVERYONE),
     # --- declarations -------------------------------------------------------------------
     Case("the nominee's declaration (seated in Örebro's LPO by the chain)", "people:declaration_detail",
          "page_nominee_declaration", NOMINEE_DECLARATION_READERS, NOMINEE_TIE),
@@ -273,6 +284,7 @@ POST_ONLY = {
     "knowledge:npo_subscription_toggle",
     "consultation:invitation_add", "consultation:assignment_add", "consultation:comment_add",
     "consultation:answer_submit", "consultation:answer_withdraw", "consultation:response_save",
+    "reports:report_request", "reports:report_move", "reports:assessment_save",
     "consultation:compilation_publish",
     "implementation:adoption_move", "implementation:participant_add", "implementation:decision_record",
     "implementation:care_field_set", "implementation:action_add", "implementation:action_update",
@@ -326,6 +338,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         cls.remiss_setup()
         cls.implementation_setup()
         cls.escalation_setup()
+        cls.reports_setup()
         cls.tokens = {role: ApiToken.issue(user=getattr(cls, role), name="matrix")[1] for role in LOGGED_IN}
 
     # --- setup ---------------------------------------------------------------------
@@ -415,6 +428,16 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
                                signed_by="HSD", items=[{"text": "Punkt", "from_comments": [comment]}])
 
     @classmethod
+    def reports_setup(cls):
+        """Örebro's annual report, a draft with the region's assessment."""
+        with cls.captureOnCommitCallbacks(execute=False):
+            report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
+                                           period_start=datetime.date(cls.today.year, 1, 1), period_end=cls.today)
+        cls.region_report = making.generate(report.pk)
+        making.assessment_save(report=cls.region_report, section="struktur", by=cls.orebro_coordinator,
+                               text=f"<p>{REPORT_ASSESSMENT}</p>")
+
+    @classmethod
     def implementation_setup(cls):
         """Örebro's adoption of the heart pathway: the gap analysis filled in, a representative
         taking part, in beslut with a decision and its protocol; not shared. Uppsala's adoption,
@@ -487,6 +510,15 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
             by=attacker, body=cls.uppsala_lpo, region=cls.orebro))
 
     # --- URLs ----------------------------------------------------------------------
+
+    def page_region_report(self):
+        return reverse("reports:report_detail", args=[self.region_report.pk])
+
+    def page_region_report_document(self):
+        return reverse("reports:report_document", args=[self.region_report.pk])
+
+    def page_reports(self):
+        return reverse("reports:report_list")
 
     def page_nominee_declaration(self):
         return reverse("people:declaration_detail", args=[self.nominee_declaration.pk])
@@ -702,6 +734,8 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         if case.shows == "matrix-stage":
             cells = [cell for row in _rows(body) for cell in row["cells"]]
             return any(cell["adoption"] == self.adoption.pk and cell["stage"] == Stage.DECISION for cell in cells)
+        if case.shows == "region-report-link":
+            return f'href="{self.page_region_report()}"' in body
         return case.shows in body
 
     # --- running a case ------------------------------------------------------------
@@ -763,6 +797,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         samples = {name: [] for name in POST_ONLY}
         samples |= {name: [1] for name in POST_ONLY if name.split(":")[0] in (
             "people", "knowledge", "consultation", "implementation")}
+        samples |= {"reports:report_move": [1], "reports:assessment_save": [1]}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1]}
         for name in POST_ONLY:

@@ -28,6 +28,8 @@ from kunskapsnav.knowledge.models import SupportType
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation.models import Membership, Role
 from kunskapsnav.organisation.tests.personas import make_person
+from kunskapsnav.reports import making
+from kunskapsnav.reports.models import ReportKind, ReportStatus
 
 INDICATOR_CSV = "indicator;geography;period;stratum;numerator;denominator\nHS-RAS;region:18;2024;alla;40;50\n"
 
@@ -225,6 +227,12 @@ CASES = [
          "api_sharing_set", api=True),
     Case("API Örebro's decision order", "PUT /api/v1/regions/{county_code}/decision-rules",
          {"admin", "orebro_coordinator"}, "api_decision_order", api=True),
+    Case("make Örebro's annual report", "reports:report_request", {"admin", "analyst", "orebro_coordinator"},
+         "page_report_request"),
+    Case("assess Örebro's draft annual report", "reports:assessment_save", {"admin", "orebro_coordinator"},
+         "page_report_assess"),
+    Case("lock Örebro's draft annual report", "reports:report_move", {"admin", "orebro_coordinator"},
+         "page_report_freeze"),
     Case("run indicators", "indicators:run_start", {"admin", "analyst"}, "page_run_start"),
     Case("import indicator values", "indicators:values_import", {"admin", "analyst"}, "page_values_import"),
     Case("API run indicators", "POST /api/v1/indicator-runs", {"admin", "analyst"}, "api_run_start", api=True),
@@ -277,6 +285,7 @@ SESSION_WRITES |= {"sso:start", "sso:callback"}
 READ_ONLY |= {"accounts:password_set_done"}
 # FHIR R4 (interop/fhir/): one route for the whole server, read-only; a POST is its 405 OperationOutcome.
 READ_ONLY |= {"fhir"}
+READ_ONLY |= {"reports:report_list", "reports:report_detail", "reports:report_document"}
 PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
 CASES += [
     Case("call for the heart NAG", "people:call_create", {"admin", "npo_editor"}, "page_call_create"),
@@ -391,6 +400,11 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.implementation_setup()
         cls.indicators_setup()
         cls.people_setup()
+        cls.today = timezone.localdate()
+        with cls.captureOnCommitCallbacks(execute=False):
+            report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
+                                           period_start=datetime.date(cls.today.year, 1, 1), period_end=cls.today)
+        cls.region_report = making.generate(report.pk)
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
@@ -536,6 +550,18 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             by=cls.representative_user, assignment=cls.participation, worked_on=today, hours=Decimal("3")))
 
     # --- requests ------------------------------------------------------------------
+
+    def page_report_request(self):
+        return "post", reverse("reports:report_request"), {
+            "kind": ReportKind.REGION, "region": self.orebro.pk,
+            "period_start": datetime.date(self.today.year, 1, 1).isoformat(), "period_end": self.today.isoformat()}
+
+    def page_report_assess(self):
+        return "post", reverse("reports:assessment_save", args=[self.region_report.pk]), {
+            "section": "struktur", "text": "Alla programområden täcks."}
+
+    def page_report_freeze(self):
+        return "post", reverse("reports:report_move", args=[self.region_report.pk]), {"to": ReportStatus.FROZEN}
 
     def page_run_start(self):
         return "post", reverse("indicators:run_start"), {
@@ -1089,6 +1115,8 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "knowledge:npo_feed": [self.heart_npo.pk],
             "knowledge:type_feed": ["vardforlopp"],
             "fhir": ["PlanDefinition"],
+            "reports:report_detail": [self.region_report.pk],
+            "reports:report_document": [self.region_report.pk],
             "organisation:body_detail": [self.orebro_lpo.pk],
             "organisation:person_detail": [self.orebro_person.pk],
             "organisation:region_detail": ["18"],

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kunskapsnav.consultation",
     "kunskapsnav.implementation",
     "kunskapsnav.indicators",
+    "kunskapsnav.reports",
     "kunskapsnav.interop",
     "kunskapsnav.operations",
 ]

@@ -1,0 +1,61 @@
+"""A report's sections. Each collects its facts for a scope and a period into plain JSON
+blocks (tables and key figures), with every label already in words, so that the report is
+rendered from its snapshot alone: what it shows never depends on the data of the day it is
+read. The same blocks make the HTML, the PDF and the spreadsheet."""
+
+import dataclasses
+import datetime
+
+from django.utils.translation import gettext as _
+
+from kunskapsnav.organisation.models import HealthcareRegion, Region
+
+# The kinds of a column's values, for alignment and formatting (templatetags/reports.py).
+TEXT, INTEGER, PERCENT, DAYS, DECIMAL = "text", "integer", "percent", "days", "decimal"
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """What a report covers: the nation, a sjukvårdsregion or a region, over a period."""
+
+    period_start: datetime.date
+    period_end: datetime.date
+    region: Region | None = None
+    healthcare_region: HealthcareRegion | None = None
+
+    @property
+    def regions(self) -> list[Region]:
+        if self.region is not None:
+            return [self.region]
+        regions = Region.objects.select_related("healthcare_region").order_by("name")
+        if self.healthcare_region is not None:
+            regions = regions.filter(healthcare_region=self.healthcare_region)
+        return list(regions)
+
+    @property
+    def is_national(self) -> bool:
+        return self.region is None and self.healthcare_region is None
+
+
+def table(key: str, caption: str, columns: list[tuple[str, str]], rows: list[list], *, note: str = "") -> dict:
+    """columns: (label, kind) pairs; rows: lists of values in the same order."""
+    return {"type": "table", "key": key, "caption": caption, "note": note,
+            "columns": [{"label": label, "kind": kind} for label, kind in columns], "rows": rows}
+
+
+def figures(key: str, caption: str, items: list[tuple[str, object, str]]) -> dict:
+    """Key figures: (label, value, kind)."""
+    return {"type": "figures", "key": key, "caption": caption,
+            "items": [{"label": label, "value": value, "kind": kind} for label, value, kind in items]}
+
+
+def section(key: str, title: str, blocks: list[dict], *, lead: str = "") -> dict:
+    return {"key": key, "title": title, "lead": lead, "blocks": blocks}
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def no_data(text: str | None = None) -> str:
+    return text or _("Inga uppgifter för perioden.")

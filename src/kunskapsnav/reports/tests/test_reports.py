@@ -1,0 +1,223 @@
+"""Annual reports: asked for, made by the worker, read, assessed, locked and published; a
+report renders to the same bytes however the data change after it was made."""
+
+import datetime
+from unittest import mock
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
+from kunskapsnav.organisation import bodies
+from kunskapsnav.organisation.models import BodyKind
+from kunskapsnav.reports import making, permissions, rendering, selectors
+from kunskapsnav.reports.models import Report, ReportKind, ReportStatus
+
+
+class ReportTestCase(KnowledgeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.today = timezone.localdate()
+        cls.start = datetime.date(cls.today.year, 1, 1)
+
+    def request(self, *, by=None, kind=ReportKind.NATIONAL, **scope) -> Report:
+        with self.captureOnCommitCallbacks(execute=False):
+            return making.report_request(by=by or self.admin, kind=kind, period_start=scope.pop("start", self.start),
+                                         period_end=scope.pop("end", self.today), **scope)
+
+    def made(self, **kwargs) -> Report:
+        return making.generate(self.request(**kwargs).pk)
+
+    def table(self, report: Report, key: str) -> dict:
+        return next(block for section in report.snapshot["sections"] for block in section["blocks"]
+                    if block["key"] == key)
+
+
+class MakingTests(ReportTestCase):
+    def test_a_report_is_queued_then_made_section_by_section_into_a_draft(self):
+        report = self.request()
+        self.assertEqual((report.status, report.number, report.snapshot), (ReportStatus.QUEUED, 1, {}))
+        report = making.generate(report.pk)
+        self.assertEqual((report.status, report.progress), (ReportStatus.DRAFT, 100))
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion"])
+        self.assertEqual(report.snapshot["period"], str(self.today.year) if self.today == datetime.date(
+            self.today.year, 12, 31) else f"{self.start.isoformat()} – {self.today.isoformat()}")
+        self.assertEqual([t.new_status for t in report.transitions.all()], [ReportStatus.GENERATING, ReportStatus.DRAFT])
+        self.assertEqual(self.request().number, 2)
+
+    def test_the_structure_counts_bodies_seats_and_the_npos_each_region_covers(self):
+        report = self.made()
+        kinds = {row[1]: row[2] for row in self.table(report, "organ")["rows"]}
+        self.assertEqual(kinds["Lokalt programområde (LPO)"], 2)
+        self.assertEqual(kinds["Kunskapsstödsgrupp"], 2)
+        coverage = {row[0]: row for row in self.table(report, "tackning")["rows"]}
+        self.assertEqual(len(coverage), 21)
+        orebro = coverage["Region Örebro län"]
+        self.assertEqual(orebro[1], 1)  # LPO hjärta mirrors NPO hjärt- och kärlsjukdomar
+        self.assertNotIn("Hjärt- och kärlsjukdomar", orebro[4])
+        self.assertIn("Hjärt- och kärlsjukdomar", coverage["Region Skåne"][4])
+        local = next(row for row in self.table(report, "uppdrag")["rows"] if row[0] == "Regional nivå")
+        self.assertEqual(local[1:5], [4, 4, 3, 75.0])  # 4 local bodies, 4 seats, 3 with a chair
+
+    def test_production_counts_what_was_published_and_withdrawn_in_the_period(self):
+        report = self.made()
+        figures = {item["label"]: item["value"] for item in self.table(report, "produktion-summa")["items"]}
+        self.assertEqual(figures["Publicerade för första gången"], 1)
+        self.assertEqual(figures["Reviderade"], 0)
+        last_year = self.made(start=datetime.date(self.today.year - 1, 1, 1),
+                              end=datetime.date(self.today.year - 1, 12, 31))
+        figures = {item["label"]: item["value"] for item in self.table(last_year, "produktion-summa")["items"]}
+        self.assertEqual(figures["Publicerade för första gången"], 0)
+        self.assertEqual(last_year.snapshot["period"], str(self.today.year - 1))
+
+    def test_a_regions_report_covers_its_own_bodies_and_its_row_of_the_coverage(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        self.assertEqual([row[0] for row in self.table(report, "tackning")["rows"]], ["Region Örebro län"])
+        kinds = {row[1]: row[2] for row in self.table(report, "organ")["rows"]}
+        self.assertEqual(kinds, {"Kunskapsstödsgrupp": 1, "Lokalt programområde (LPO)": 1})
+
+    def test_a_report_reads_the_same_after_the_data_change(self):
+        report = self.made()
+        first = rendering.html(report)
+        bodies.body_create(by=self.admin, kind=BodyKind.LPO, name="LPO lunga Örebro", region=self.orebro,
+                           mirrors=self.lung_npo)
+        report.refresh_from_db()
+        self.assertEqual(rendering.html(report), first)
+        again = self.made()
+        self.assertNotEqual(self.table(again, "organ")["rows"], self.table(report, "organ")["rows"])
+
+    def test_the_same_snapshot_renders_to_the_same_bytes(self):
+        report = self.made()
+        copy = Report.objects.get(pk=report.pk)
+        self.assertEqual(rendering.html(copy).encode(), rendering.html(report).encode())
+        self.assertIn("Region Örebro län", rendering.html(report))
+
+    def test_a_failed_report_says_so_and_keeps_nothing_of_what_it_had_collected(self):
+        def broken(scope):
+            raise RuntimeError("the registry could not be read")
+
+        report = self.request()
+        sections = [*making.SECTIONS[ReportKind.NATIONAL], ("trasig", "Trasig", broken)]
+        with mock.patch.dict(making.SECTIONS, {ReportKind.NATIONAL: sections}), \
+                self.assertLogs("kunskapsnav.reports.making", "ERROR") as logged, self.assertRaises(RuntimeError):
+            making.generate(report.pk)
+        report.refresh_from_db()
+        self.assertEqual((report.status, report.snapshot, report.generated_at), (ReportStatus.FAILED, {}, None))
+        self.assertIn("Ingenting sparades", report.message)
+        self.assertIn(f"report {report.pk} failed", logged.output[0])
+        self.assertEqual(making.generate(report.pk).status, ReportStatus.FAILED)  # not taken up again
+
+    def test_a_request_is_checked(self):
+        future = self.today + datetime.timedelta(days=1)
+        for scope, field in ((dict(end=future), "period_end"), (dict(kind=ReportKind.REGION), "region"),
+                             (dict(start=self.today, end=self.start - datetime.timedelta(days=1)), "period_end"),
+                             (dict(start=datetime.date(self.today.year - 5, 1, 1)), "period_end"),
+                             (dict(region=self.orebro, healthcare_region=self.mellansverige), "healthcare_region")):
+            with self.subTest(scope=scope), self.assertRaises(ValidationError) as caught:
+                self.request(**scope)
+            self.assertIn(field, caught.exception.message_dict)
+        self.assertFalse(Report.objects.exists())
+
+
+class PermissionTests(ReportTestCase):
+    def test_who_makes_which_report(self):
+        self.assertTrue(permissions.can_make(self.analyst, region_id=None))
+        self.assertTrue(permissions.can_make(self.orebro_coordinator, region_id=self.orebro.pk))
+        for user in (self.orebro_coordinator, self.uppsala_coordinator, self.chair, self.outsider, AnonymousUser()):
+            self.assertFalse(permissions.can_make(user, region_id=None), user)
+        with self.assertRaises(PermissionDenied):
+            self.request(by=self.uppsala_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        with self.assertRaises(PermissionDenied):
+            self.request(by=self.chair, kind=ReportKind.REGION, region=self.orebro)
+
+    def test_a_draft_is_read_by_its_makers_and_a_published_report_by_everyone(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        for user, sees in ((self.orebro_coordinator, True), (self.admin, True), (self.analyst, True),
+                           (self.uppsala_coordinator, False), (self.outsider, False), (AnonymousUser(), False)):
+            self.assertEqual(permissions.can_read(user, report), sees, user)
+            self.assertEqual(report in selectors.reports_visible_to(user), sees, user)
+        making.report_move(report=report, to=ReportStatus.FROZEN, by=self.orebro_coordinator)
+        making.report_move(report=report, to=ReportStatus.PUBLISHED, by=self.orebro_coordinator)
+        report.refresh_from_db()
+        for user in (self.uppsala_coordinator, self.outsider, AnonymousUser()):
+            self.assertTrue(permissions.can_read(user, report))
+            self.assertIn(report, selectors.reports_visible_to(user))
+
+    def test_assessments_are_written_in_a_draft_by_the_region_and_the_secretariat_then_locked(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        own = making.assessment_save(report=report, section="struktur", by=self.orebro_coordinator,
+                                     text="Alla programområden har <b>ett</b> lokalt organ.<script>x()</script>")
+        self.assertEqual(own.author_label, "Region Örebro län")
+        self.assertNotIn("<script>", own.text)
+        national = making.assessment_save(report=report, section="struktur", by=self.admin, text="Bra.")
+        self.assertEqual(national.author_label, "Nationella kansliet")
+        with self.assertRaises(PermissionDenied):
+            making.assessment_save(report=report, section="struktur", by=self.uppsala_coordinator, text="Nej.")
+        with self.assertRaises(ValidationError):
+            making.assessment_save(report=report, section="finns-inte", by=self.admin, text="Nej.")
+        with self.assertRaises(ValidationError):
+            making.assessment_save(report=report, section="struktur", by=self.admin, text="x" * 20_001)
+        html = rendering.html(report)
+        self.assertIn("Bedömning: Region Örebro län", html)
+        frozen = making.report_move(report=report, to=ReportStatus.FROZEN, by=self.admin)
+        self.assertEqual((frozen.frozen_by, frozen.status), (self.admin, ReportStatus.FROZEN))
+        self.assertEqual(report.transitions.last().by, self.admin)
+        with self.assertRaises(PermissionDenied):
+            making.assessment_save(report=report, section="struktur", by=self.orebro_coordinator, text="Ändrat.")
+        with self.assertRaises(ValidationError):
+            making.report_move(report=report, to=ReportStatus.FROZEN, by=self.admin)
+        self.assertEqual(report.assessments.count(), 2)
+
+    def test_only_the_secretariat_locks_and_publishes_a_national_report(self):
+        report = self.made(by=self.analyst)
+        for user in (self.analyst, self.orebro_coordinator):
+            with self.assertRaises(PermissionDenied):
+                making.report_move(report=report, to=ReportStatus.FROZEN, by=user)
+        with self.assertRaises(ValidationError):
+            making.report_move(report=report, to=ReportStatus.PUBLISHED, by=self.admin)  # a draft is locked first
+        making.report_move(report=report, to=ReportStatus.FROZEN, by=self.admin)
+        published = making.report_move(report=report, to=ReportStatus.PUBLISHED, by=self.admin)
+        self.assertIsNotNone(published.published_at)
+
+
+class PageTests(ReportTestCase):
+    def test_a_report_is_asked_for_on_the_page_and_followed_while_it_is_made(self):
+        self.client.force_login(self.orebro_coordinator)
+        response = self.client.get("/arlig-uppfoljning/")
+        self.assertContains(response, "Ta fram en rapport")
+        with self.captureOnCommitCallbacks(execute=False):
+            response = self.client.post("/arlig-uppfoljning/ny/", {
+                "kind": ReportKind.REGION, "region": self.orebro.pk, "period_start": self.start.isoformat(),
+                "period_end": self.today.isoformat()})
+        report = Report.objects.get()
+        self.assertRedirects(response, report.get_absolute_url())
+        progress = self.client.get(report.get_absolute_url(), headers={"HX-Request": "true"})
+        self.assertContains(progress, 'hx-trigger="every 2s"')
+        self.assertContains(progress, "<progress")
+        making.generate(report.pk)
+        done = self.client.get(report.get_absolute_url(), headers={"HX-Request": "true"})
+        self.assertNotContains(done, "hx-trigger")
+        document = self.client.get(f"/arlig-uppfoljning/{report.pk}/rapport/")
+        self.assertEqual(document["Content-Language"], "sv")
+        self.assertContains(document, "<caption>Täckning av de nationella programområdena</caption>", html=False)
+
+    def test_a_bad_request_is_refused_in_swedish_and_nothing_is_stored(self):
+        self.client.force_login(self.orebro_coordinator)
+        response = self.client.post("/arlig-uppfoljning/ny/", {
+            "kind": ReportKind.REGION, "region": self.orebro.pk, "period_start": self.start.isoformat(),
+            "period_end": (self.today + datetime.timedelta(days=3)).isoformat()})
+        self.assertContains(response, "Perioden kan inte sluta i framtiden.", status_code=400)
+        response = self.client.post("/arlig-uppfoljning/ny/", {"kind": "okänd", "period_start": "igår"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Report.objects.exists())
+
+    def test_a_draft_of_another_region_is_not_found(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        self.client.force_login(self.uppsala_coordinator)
+        self.assertEqual(self.client.get(report.get_absolute_url()).status_code, 404)
+        self.assertEqual(self.client.get(f"/arlig-uppfoljning/{report.pk}/rapport/").status_code, 404)
+        response = self.client.post(f"/arlig-uppfoljning/{report.pk}/bedomning/", {"section": "struktur", "text": "x"})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(report.assessments.exists())

@@ -298,6 +298,12 @@ WHERE = {"_id": _where_id, "_lastUpdated": _where_last_updated, "url": _where_ur
 
 
 def _search(query: Query) -> Page:
+    codes = _only_codes(query)
+    if codes is not None:
+        ids = search.version_ids_with_codes(codes, PUBLIC, at_most=MATCHES_AS_LIST)
+        if ids is not None:  # the matches are all there is to count
+            nationals = SupportVersion.objects.filter(pk__in=id_subquery(ids)).order_by("support_id", "number")
+            return _page(nationals, query, national_count=len(ids))
     criteria = [WHERE[param.name](values) for param, values in query.criteria]
     if any(param.name == "condition" for param, _values in query.criteria):
         # The code match keeps to the public versions itself: said again as a condition on
@@ -309,12 +315,25 @@ def _search(query: Query) -> Page:
     return _page(_public(*criteria), query)
 
 
-def _page(nationals: QuerySet, query: Query) -> Page:
+def _only_codes(query: Query) -> list[str] | None:
+    """The codes of a search by condition codes in any system and nothing else (the common
+    search of a journal system), else None."""
+    if len(query.criteria) != 1 or query.criteria[0][0].name != "condition":
+        return None
+    tokens = query.criteria[0][1]
+    return None if any(_checked(t) is not None for t in tokens) else [t.code.upper() for t in tokens]
+
+
+def _page(nationals: QuerySet, query: Query, *, national_count: int | None = None) -> Page:
+    """The page of national then regional entries; national_count, when known, spares the
+    count of the national ones."""
     start, stop = query.window
     entries = _national_entries(nationals[start:stop])
+    known = national_count
     national_count = None
     if len(entries) < stop - start:  # the national ones end here: what follows is regional
-        national_count = start + len(entries) if entries or not start else nationals.count()
+        national_count = start + len(entries) if entries or not start else (
+            known if known is not None else nationals.count())
     regional = []
     if national_count is not None or query.total:
         regional = apply(_regional_entries(), query.criteria)
@@ -322,7 +341,7 @@ def _page(nationals: QuerySet, query: Query) -> Page:
         skip = max(start - national_count, 0)
         entries += regional[skip:skip + stop - start - len(entries)]
     elif query.total:
-        national_count = nationals.count()
+        national_count = known if known is not None else nationals.count()
     total = national_count + len(regional) if query.total else None
     return Page(entries[:query.count], len(entries) > query.count, total)
 

@@ -17,7 +17,7 @@ from kunskapsnav.organisation.models import HealthcareRegion, Region
 
 from . import permissions
 from .models import Assessment, Report, ReportKind, ReportStatus, ReportTransition
-from .sections import Scope, production, structure
+from .sections import Scope, chain, consultation, production, structure
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -26,11 +26,13 @@ SCHEMA = 1
 FAILURE_MESSAGE = gettext_noop("Rapporten kunde inte tas fram. Ingenting sparades; försök igen eller kontakta "
                                "förvaltningen om felet består.")
 # The sections of each kind of report, in order: (key, what the progress line says, collector).
+_ANNUAL = [("struktur", gettext_noop("Strukturen"), structure.collect),
+           ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect),
+           ("remiss", gettext_noop("Remisserna"), consultation.collect),
+           ("inforande", gettext_noop("Införandet i regionerna"), chain.collect)]
 SECTIONS = {
-    ReportKind.NATIONAL: [("struktur", gettext_noop("Strukturen"), structure.collect),
-                          ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect)],
-    ReportKind.REGION: [("struktur", gettext_noop("Strukturen"), structure.collect),
-                        ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect)],
+    ReportKind.NATIONAL: _ANNUAL,
+    ReportKind.REGION: _ANNUAL,
     ReportKind.STRUCTURE: [("struktur", gettext_noop("Strukturen"), structure.collect)],
 }
 # The moves people make; the worker's own (queued → in the making → draft or failed) are in generate().

@@ -5,6 +5,7 @@ read. The same blocks make the HTML, the PDF and the spreadsheet."""
 
 import dataclasses
 import datetime
+import statistics
 
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,10 @@ def figures(key: str, caption: str, items: list[tuple[str, object, str]]) -> dic
 
 def section(key: str, title: str, blocks: list[dict], *, lead: str = "") -> dict:
     return {"key": key, "title": title, "lead": lead, "blocks": blocks}
+
+
+def median(values: list) -> float | None:
+    return float(statistics.median(values)) if values else None
 
 
 def share(part: int, whole: int) -> float | None:

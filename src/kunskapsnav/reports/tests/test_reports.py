@@ -8,6 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kunskapsnav.consultation import answers
+from kunskapsnav.consultation.rounds import round_open
+from kunskapsnav.implementation import stages, work
+from kunskapsnav.implementation.models import Adoption, Stage
+from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation import bodies
 from kunskapsnav.organisation.models import BodyKind
@@ -41,7 +46,7 @@ class MakingTests(ReportTestCase):
         self.assertEqual((report.status, report.number, report.snapshot), (ReportStatus.QUEUED, 1, {}))
         report = making.generate(report.pk)
         self.assertEqual((report.status, report.progress), (ReportStatus.DRAFT, 100))
-        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion"])
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande"])
         self.assertEqual(report.snapshot["period"], str(self.today.year) if self.today == datetime.date(
             self.today.year, 12, 31) else f"{self.start.isoformat()} – {self.today.isoformat()}")
         self.assertEqual([t.new_status for t in report.transitions.all()], [ReportStatus.GENERATING, ReportStatus.DRAFT])
@@ -71,6 +76,50 @@ class MakingTests(ReportTestCase):
         figures = {item["label"]: item["value"] for item in self.table(last_year, "produktion-summa")["items"]}
         self.assertEqual(figures["Publicerade för första gången"], 0)
         self.assertEqual(last_year.snapshot["period"], str(self.today.year - 1))
+
+    def test_remiss_counts_the_rounds_that_closed_and_who_answered(self):
+        version = self.heart_guideline.versions.get()
+        content.recommendation_create(by=self.npo_editor, version=version, text="R", priority=2)
+        lifecycle.version_transition(version=version, to="remiss", by=self.npo_editor)
+        round_ = round_open(by=self.npo_editor, version=version, opens_on=self.start, closes_on=self.today)
+        invitation = round_.invitations.get(region=self.orebro)
+        answers.answer_compose(by=self.orebro_coordinator, invitation=invitation, summary="Vi tillstyrker.",
+                               signed_by="HSD", items=[])
+        answers.answer_submit(by=self.orebro_coordinator, invitation=invitation,
+                              at=timezone.make_aware(datetime.datetime.combine(self.today, datetime.time(8))))
+        report = self.made()
+        asked = round_.invitations.count()
+        rows = self.table(report, "remiss-omgangar")["rows"]
+        self.assertEqual(rows, [["Kliniskt kunskapsstöd förmaksflimmer", self.today.isoformat(), asked, 1,
+                                 round(100 / asked, 1), None]])
+        regions = {row[0]: row[1:] for row in self.table(report, "remiss-regioner")["rows"]}
+        self.assertEqual(regions["Region Örebro län"], [1, 1, 100.0])
+        self.assertEqual(regions["Region Uppsala"], [1, 0, 0.0])
+
+    def test_the_chain_counts_stages_at_the_periods_end_and_the_days_to_a_decision(self):
+        orebro = Adoption.objects.get(region=self.orebro, version=self.v1)
+        for row in orebro.gap_rows.all():
+            work.gap_row_save(by=self.orebro_coordinator, row=row, based_on=row.row_version,
+                              values={"current_practice": "Som i dag", "gap": "litet", "within_unit_budget": True})
+        stages.adoption_move(by=self.orebro_coordinator, adoption=orebro, to=Stage.DECISION)
+        work.decision_record(by=self.orebro_coordinator, adoption=orebro, decided_by="Hälso- och sjukvårdsdirektören",
+                             decided_on=self.today, outcome="bifall")
+        uppsala = Adoption.objects.get(region=self.uppsala, version=self.v1)
+        work.sharing_set(by=self.uppsala_coordinator, adoption=uppsala, public=True)
+        report = self.made()
+        per_support = self.table(report, "inforande-stod")
+        self.assertEqual([c["label"] for c in per_support["columns"]][1:3], ["Kartläggning", "Beslut"])
+        self.assertEqual(per_support["rows"], [["Hjärtsvikt – nydebuterad", 20, 1, 0, 0, 0, 0]])
+        regions = {row[0]: row[1:] for row in self.table(report, "inforande-regioner")["rows"]}
+        published = timezone.localtime(self.v1.published_at).date()
+        self.assertEqual(regions["Region Örebro län"], [1, 1, float((self.today - published).days), 0, None])
+        self.assertEqual(regions["Region Uppsala"], [1, 0, None, 0, None])
+        matrix = self.table(report, "inforande-matris")
+        cells = dict(zip([c["label"] for c in matrix["columns"]][1:], matrix["rows"][0][1:], strict=True))
+        self.assertEqual(cells["Region Örebro län"], "ej delat")
+        self.assertEqual(cells["Region Uppsala"], "Kartläggning")
+        before = self.made(start=datetime.date(self.today.year - 1, 1, 1), end=datetime.date(self.today.year - 1, 12, 31))
+        self.assertEqual(self.table(before, "inforande-stod")["rows"], [])
 
     def test_a_regions_report_covers_its_own_bodies_and_its_row_of_the_coverage(self):
         report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)

@@ -102,6 +102,10 @@ CASES = [
          REPORT_ASSESSMENT),
     Case("Örebro's draft annual report as a document", "reports:report_document", "page_region_report_document",
          REPORT_DRAFT_READERS, REPORT_ASSESSMENT),
+    Case("Örebro's draft annual report's tables", "reports:report_xlsx", "page_region_report_xlsx",
+         REPORT_DRAFT_READERS, None),
+    Case("Örebro's draft annual report as PDF", "reports:report_pdf", "page_region_report_pdf",
+         REPORT_DRAFT_READERS, None),
     Case("the list of annual reports", "reports:report_list", "page_reports", REPORT_DRAFT_READERS,
          "region-report-link", served=EVERYONE),
     # --- declarations -------------------------------------------------------------------
@@ -516,6 +520,12 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
 
     def page_region_report_document(self):
         return reverse("reports:report_document", args=[self.region_report.pk])
+
+    def page_region_report_xlsx(self):
+        return reverse("reports:report_xlsx", args=[self.region_report.pk])
+
+    def page_region_report_pdf(self):
+        return reverse("reports:report_pdf", args=[self.region_report.pk])
 
     def page_reports(self):
         return reverse("reports:report_list")

@@ -285,7 +285,8 @@ SESSION_WRITES |= {"sso:start", "sso:callback"}
 READ_ONLY |= {"accounts:password_set_done"}
 # FHIR R4 (interop/fhir/): one route for the whole server, read-only; a POST is its 405 OperationOutcome.
 READ_ONLY |= {"fhir"}
-READ_ONLY |= {"reports:report_list", "reports:report_detail", "reports:report_document"}
+READ_ONLY |= {"reports:report_list", "reports:report_detail", "reports:report_document", "reports:report_pdf",
+              "reports:report_xlsx"}
 PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
 CASES += [
     Case("call for the heart NAG", "people:call_create", {"admin", "npo_editor"}, "page_call_create"),
@@ -1117,6 +1118,8 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "fhir": ["PlanDefinition"],
             "reports:report_detail": [self.region_report.pk],
             "reports:report_document": [self.region_report.pk],
+            "reports:report_pdf": [self.region_report.pk],
+            "reports:report_xlsx": [self.region_report.pk],
             "organisation:body_detail": [self.orebro_lpo.pk],
             "organisation:person_detail": [self.orebro_person.pk],
             "organisation:region_detail": ["18"],

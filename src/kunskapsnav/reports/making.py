@@ -5,6 +5,7 @@ commented, locked and published. Each status change is written with who made it
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -109,6 +110,8 @@ def snapshot_collect(report: Report, *, progress=None) -> dict:
             "period_start": report.period_start.isoformat(),
             "period_end": report.period_end.isoformat(),
             "number": report.number,
+            # Made from the demo's invented data: said on the report, which outlives the demo.
+            "synthetic": bool(getattr(settings, "KUNSKAPSNAV_DEMO", False)),
             "sections": collected,
         }
 

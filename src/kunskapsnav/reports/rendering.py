@@ -20,11 +20,13 @@ def own_assessments(report: Report, user) -> dict[str, str]:
     return dict(report.assessments.filter(author=user).values_list("section", "text"))
 
 
-def html(report: Report) -> str:
-    """The report as a document of its own (no page chrome, nothing of the reader's)."""
+def html(report: Report, *, for_print: bool = False) -> str:
+    """The report as a document of its own (no page chrome, nothing of the reader's). For
+    print (the PDF) the stylesheet is given to WeasyPrint rather than linked."""
     with translation.override("sv"):
         return render_to_string("reports/document.html", {
-            "report": report, "snapshot": report.snapshot, "sections": sections_with_assessments(report)})
+            "report": report, "snapshot": report.snapshot, "sections": sections_with_assessments(report),
+            "for_print": for_print})
 
 
 def html_response(report: Report) -> HttpResponse:

@@ -4,14 +4,14 @@ assessing, locking and publishing it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kunskapsnav.lib.forms import attach_errors
 
-from . import making, permissions, rendering, selectors
+from . import exports, making, permissions, rendering, selectors
 from .forms import AssessmentForm, MoveForm, ReportRequestForm
 from .models import Report, ReportStatus
 
@@ -74,6 +74,32 @@ def report_document(request, pk):
     if not report.is_made:
         raise Http404
     return rendering.html_response(report)
+
+
+def _download(report: Report, content: bytes, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, extension)}"'
+    return response
+
+
+@require_GET
+def report_pdf(request, pk):
+    report = _visible(request, pk)
+    if not report.is_made:
+        raise Http404
+    try:
+        return _download(report, exports.as_pdf(report), exports.PDF, "pdf")
+    except exports.ExportUnavailable as error:
+        messages.error(request, str(error))
+        return redirect(report)
+
+
+@require_GET
+def report_xlsx(request, pk):
+    report = _visible(request, pk)
+    if not report.is_made:
+        raise Http404
+    return _download(report, exports.as_xlsx(report), exports.XLSX, "xlsx")
 
 
 @login_required

@@ -2,7 +2,11 @@
 report renders to the same bytes however the data change after it was made."""
 
 import datetime
+import io
 from unittest import mock
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +20,8 @@ from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation import bodies
 from kunskapsnav.organisation.models import BodyKind
-from kunskapsnav.reports import making, permissions, rendering, selectors
+from kunskapsnav.consultation.tests.test_pages import require_pdf
+from kunskapsnav.reports import exports, making, permissions, rendering, selectors
 from kunskapsnav.reports.models import Report, ReportKind, ReportStatus
 
 
@@ -168,6 +173,43 @@ class MakingTests(ReportTestCase):
                 self.request(**scope)
             self.assertIn(field, caught.exception.message_dict)
         self.assertFalse(Report.objects.exists())
+
+
+class ExportTests(ReportTestCase):
+    def test_the_pdf_has_the_reports_text_and_reads_the_same_when_made_again(self):
+        require_pdf()
+        report = self.made()
+        making.assessment_save(report=report, section="struktur", by=self.admin, text="Strukturen håller.")
+        first, second = exports.as_pdf(report), exports.as_pdf(Report.objects.get(pk=report.pk))
+        text = [page.extract_text() for page in PdfReader(io.BytesIO(first)).pages]
+        self.assertEqual(text, [page.extract_text() for page in PdfReader(io.BytesIO(second)).pages])
+        joined = " ".join(text)
+        for expected in ("Nationell årlig uppföljning", "Täckning av de nationella programområdena",
+                         "Region Örebro län", "Bedömning: Nationella kansliet", "Strukturen håller."):
+            self.assertIn(expected, joined)
+        self.assertGreater(len(text), 3)  # each section on a page of its own, after the contents
+        reader = PdfReader(io.BytesIO(first))
+        self.assertIn("/StructTreeRoot", reader.trailer["/Root"])  # tagged
+        self.assertEqual(reader.trailer["/Root"].get("/Lang"), "sv")
+
+    def test_the_tables_as_a_spreadsheet(self):
+        report = self.made()
+        book = load_workbook(io.BytesIO(exports.as_xlsx(report)))
+        self.assertEqual(book.sheetnames[:4], ["rapport", "organ", "uppdrag", "tackning"])
+        coverage = [[cell.value for cell in row] for row in book["tackning"].iter_rows()]
+        self.assertEqual(coverage[1], ["Region", "Med lokalt organ", "Med kontaktperson", "Saknas",
+                                       "Programområden som saknas"])
+        self.assertEqual(len(coverage), 2 + 21 + 2)  # caption, header, 21 regions, a blank line and the note
+
+    def test_the_downloads_are_for_those_who_may_read_the_report(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        self.client.force_login(self.orebro_coordinator)
+        response = self.client.get(f"/arlig-uppfoljning/{report.pk}/tabeller.xlsx")
+        self.assertEqual(response["Content-Type"], exports.XLSX)
+        self.assertIn('filename="regionens-arsrapport-region-orebro-lan-', response["Content-Disposition"])
+        self.client.force_login(self.uppsala_coordinator)
+        self.assertEqual(self.client.get(f"/arlig-uppfoljning/{report.pk}/tabeller.xlsx").status_code, 404)
+        self.assertEqual(self.client.get(f"/arlig-uppfoljning/{report.pk}/rapport.pdf").status_code, 404)
 
 
 class PermissionTests(ReportTestCase):

@@ -106,6 +106,10 @@ CASES = [
          REPORT_DRAFT_READERS, None),
     Case("Örebro's draft annual report as PDF", "reports:report_pdf", "page_region_report_pdf",
          REPORT_DRAFT_READERS, None),
+    Case("API Örebro's draft annual report", "GET /api/v1/reports/{report_id}", "api_region_report",
+         REPORT_DRAFT_READERS, REPORT_ASSESSMENT, api=True),
+    Case("API the annual reports", "GET /api/v1/reports", "api_reports", REPORT_DRAFT_READERS,
+         "region-report-id", served=EVERYONE, api=True),
     Case("the list of annual reports", "reports:report_list", "page_reports", REPORT_DRAFT_READERS,
          "region-report-link", served=EVERYONE),
     # --- declarations -------------------------------------------------------------------
@@ -527,6 +531,12 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
     def page_region_report_pdf(self):
         return reverse("reports:report_pdf", args=[self.region_report.pk])
 
+    def api_region_report(self):
+        return f"/api/v1/reports/{self.region_report.pk}"
+
+    def api_reports(self):
+        return "/api/v1/reports"
+
     def page_reports(self):
         return reverse("reports:report_list")
 
@@ -744,6 +754,8 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         if case.shows == "matrix-stage":
             cells = [cell for row in _rows(body) for cell in row["cells"]]
             return any(cell["adoption"] == self.adoption.pk and cell["stage"] == Stage.DECISION for cell in cells)
+        if case.shows == "region-report-id":
+            return any(row.get("id") == self.region_report.pk for row in _rows(body))
         if case.shows == "region-report-link":
             return f'href="{self.page_region_report()}"' in body
         return case.shows in body

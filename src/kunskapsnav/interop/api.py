@@ -124,9 +124,10 @@ def _register_routers():
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
     from kunskapsnav.interop.people_api import router as people_router
+    from kunskapsnav.interop.reports_api import router as reports_router
 
     routers = [organisation_router, knowledge_router, changes_router, consultation_router, implementation_router,
-               indicators_router, people_router]
+               indicators_router, people_router, reports_router]
     document_errors(routers)
     for router in routers:
         api.add_router("/", router)

@@ -312,3 +312,22 @@ class PageTests(ReportTestCase):
         response = self.client.post(f"/arlig-uppfoljning/{report.pk}/bedomning/", {"section": "struktur", "text": "x"})
         self.assertEqual(response.status_code, 403)
         self.assertFalse(report.assessments.exists())
+
+
+class ApiTests(ReportTestCase):
+    def test_a_published_report_with_its_numbers_is_read_by_anyone_through_the_api(self):
+        report = self.made()
+        self.assertEqual(self.client.get(f"/api/v1/reports/{report.pk}").status_code, 404)
+        self.assertEqual(self.client.get("/api/v1/reports").json(), [])
+        making.assessment_save(report=report, section="remiss", by=self.admin, text="Svarsfrekvensen steg.")
+        making.report_move(report=report, to=ReportStatus.FROZEN, by=self.admin)
+        making.report_move(report=report, to=ReportStatus.PUBLISHED, by=self.admin)
+        listed = self.client.get("/api/v1/reports").json()
+        self.assertEqual([(r["id"], r["status"], r["scope"]) for r in listed],
+                         [(report.pk, "publicerad", "hela landet")])
+        detail = self.client.get(f"/api/v1/reports/{report.pk}").json()
+        self.assertEqual(detail["snapshot"], report.snapshot)
+        self.assertEqual(detail["assessments"], [{"section": "remiss", "author": "Nationella kansliet",
+                                                  "text": "<p>Svarsfrekvensen steg.</p>"}])
+        self.assertTrue(detail["pdf_url"].endswith(f"/arlig-uppfoljning/{report.pk}/rapport.pdf"))
+        self.assertEqual(self.client.get(detail["xlsx_url"]).status_code, 200)

@@ -292,7 +292,7 @@ POST_ONLY = {
     "knowledge:npo_subscription_toggle",
     "consultation:invitation_add", "consultation:assignment_add", "consultation:comment_add",
     "consultation:answer_submit", "consultation:answer_withdraw", "consultation:response_save",
-    "reports:report_request", "reports:report_move", "reports:assessment_save",
+    "reports:report_request", "reports:report_move", "reports:assessment_save", "organisation:mandate_adopt",
     "consultation:compilation_publish",
     "implementation:adoption_move", "implementation:participant_add", "implementation:decision_record",
     "implementation:care_field_set", "implementation:action_add", "implementation:action_update",
@@ -819,7 +819,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         samples = {name: [] for name in POST_ONLY}
         samples |= {name: [1] for name in POST_ONLY if name.split(":")[0] in (
             "people", "knowledge", "consultation", "implementation")}
-        samples |= {"reports:report_move": [1], "reports:assessment_save": [1]}
+        samples |= {"reports:report_move": [1], "reports:assessment_save": [1], "organisation:mandate_adopt": [1]}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1]}
         for name in POST_ONLY:

@@ -227,6 +227,8 @@ CASES = [
          "api_sharing_set", api=True),
     Case("API Örebro's decision order", "PUT /api/v1/regions/{county_code}/decision-rules",
          {"admin", "orebro_coordinator"}, "api_decision_order", api=True),
+    Case("adopt Örebro LPO's mandate", "organisation:mandate_adopt", {"admin", "orebro_coordinator"},
+         "page_mandate_adopt"),
     Case("make Örebro's annual report", "reports:report_request", {"admin", "analyst", "orebro_coordinator"},
          "page_report_request"),
     Case("assess Örebro's draft annual report", "reports:assessment_save", {"admin", "orebro_coordinator"},
@@ -551,6 +553,10 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             by=cls.representative_user, assignment=cls.participation, worked_on=today, hours=Decimal("3")))
 
     # --- requests ------------------------------------------------------------------
+
+    def page_mandate_adopt(self):
+        return "post", reverse("organisation:mandate_adopt", args=[self.orebro_lpo.pk]), {
+            "text": "Leder införandet.", "valid_from": self.today.isoformat()}
 
     def page_report_request(self):
         return "post", reverse("reports:report_request"), {

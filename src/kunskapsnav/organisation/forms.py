@@ -120,3 +120,10 @@ class PersonForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class MandateForm(forms.Form):
+    text = forms.CharField(label=_("Uppdragsbeskrivning"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}))
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DateInput)
+    adopted_by = forms.CharField(label=_("Fastställd av"), max_length=200, required=False,
+                                 help_text=_("Till exempel RMKS 2025-03-12 § 4."))

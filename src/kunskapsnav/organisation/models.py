@@ -419,3 +419,26 @@ class Membership(models.Model):
     @property
     def represents(self):
         return self.represents_region or self.represents_healthcare_region
+
+
+class BodyMandate(models.Model):
+    """Uppdragsbeskrivning: what a body is asked to do, as adopted. A changed mandate is a
+    new version; the earlier ones stay, so that what held on a given day can be read."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("organ"))
+    version = models.PositiveIntegerField(_("version"), validators=between(1, 1_000_000))
+    text = models.TextField(_("uppdragsbeskrivning"), help_text=_("Sanerad rik text."))
+    valid_from = models.DateField(_("gäller från"))
+    adopted_by = models.CharField(_("fastställd av"), max_length=200, blank=True,
+                                  help_text=_("Till exempel RMKS 2025-03-12 § 4."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uppdragsbeskrivning")
+        verbose_name_plural = _("uppdragsbeskrivningar")
+        ordering = ["body", "-version"]
+        constraints = [models.UniqueConstraint(name="mandate_version_once", fields=["body", "version"])]
+
+    def __str__(self):
+        return f"{self.body} v{self.version}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organ/nytt/", views.body_create, name="body_create"),
     path("organ/<int:pk>/", views.body_detail, name="body_detail"),
     path("organ/<int:pk>/andra/", views.body_update, name="body_update"),
+    path("organ/<int:pk>/uppdragsbeskrivning/", views.mandate_adopt, name="mandate_adopt"),
     path("organ/<int:body_pk>/uppdrag/nytt/", views.membership_create, name="membership_create"),
     path("uppdrag/<int:pk>/andra/", views.membership_update, name="membership_update"),
     path("personer/ny/", views.person_create, name="person_create"),

@@ -7,13 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kunskapsnav.lib.forms import attach_errors
 from kunskapsnav.lib.redirects import next_url
 from kunskapsnav.lib.spreadsheets import csv_writer
-from . import bodies, coverage, extensions, memberships, people, permissions, selectors
-from .forms import BodyFilterForm, BodyForm, MembershipForm, PersonForm
+from . import bodies, coverage, extensions, mandates, memberships, people, permissions, selectors
+from .forms import BodyFilterForm, BodyForm, MandateForm, MembershipForm, PersonForm
 from .models import Body, HealthcareRegion, Membership, Person, Region
 
 
@@ -83,8 +83,31 @@ def body_detail(request, pk):
             "hide_authors": not permissions.can_see_change_authors(request.user),
             "can_edit": permissions.can_edit_body(request.user, body),
             "show_contact": permissions.can_see_contact_details(request.user),
+            "mandates": list(body.mandates.all()),
+            "current_mandate": mandates.mandate_on(body.pk, timezone.localdate()),
+            "mandate_form": MandateForm(initial={"valid_from": timezone.localdate()})
+            if permissions.can_edit_body(request.user, body) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def mandate_adopt(request, pk):
+    body = get_object_or_404(Body, pk=pk)
+    if not permissions.can_edit_body(request.user, body):
+        raise PermissionDenied(_("Du får inte ändra det här organets uppdragsbeskrivning."))
+    form = MandateForm(request.POST)
+    if form.is_valid():
+        try:
+            mandates.mandate_adopt(by=request.user, body=body, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Uppdragsbeskrivningen är sparad som en ny version."))
+            return redirect(f"{body.get_absolute_url()}#uppdragsbeskrivning")
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{body.get_absolute_url()}#uppdragsbeskrivning")
 
 
 @login_required

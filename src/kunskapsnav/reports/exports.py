@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.lib.spreadsheets import xlsx_append
 
 from . import rendering
@@ -57,6 +58,7 @@ def as_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Font
 
     snapshot = report.snapshot
+    sections = rendering.sections_with_assessments(report)
     book = Workbook()
     about = book.active
     about.title = "rapport"
@@ -64,7 +66,7 @@ def as_xlsx(report: Report) -> bytes:
                 [f"Rapport nr {snapshot.get('number', '')}"]):
         xlsx_append(about, row)
     taken = {"rapport"}
-    for section in snapshot.get("sections", []):
+    for section in sections:
         for block in section["blocks"]:
             sheet = book.create_sheet(_sheet_title(block["key"], taken))
             xlsx_append(sheet, [f"{section['title']}: {block['caption']}"])[0].font = Font(bold=True)
@@ -76,6 +78,8 @@ def as_xlsx(report: Report) -> bytes:
                 if block.get("note"):
                     xlsx_append(sheet, [])
                     xlsx_append(sheet, [block["note"]])
+                for comment in block.get("comments", []):
+                    xlsx_append(sheet, [comment["row"], comment["author"], plain_text(comment["text"])])
             else:
                 for item in block["items"]:
                     xlsx_append(sheet, [item["label"], item["value"]])

@@ -31,6 +31,7 @@ class ReportRequestForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     section = forms.SlugField(max_length=40, widget=forms.HiddenInput)
+    item = forms.CharField(max_length=80, required=False)
     text = forms.CharField(label=_("Bedömning"), required=False, max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 5}))
 

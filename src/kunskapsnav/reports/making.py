@@ -18,7 +18,7 @@ from kunskapsnav.organisation.models import HealthcareRegion, Region
 
 from . import permissions
 from .models import Assessment, Report, ReportKind, ReportStatus, ReportTransition
-from .sections import Scope, chain, consultation, production, structure
+from .sections import Scope, chain, consultation, followup, production, structure
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -34,7 +34,7 @@ _ANNUAL = [("struktur", gettext_noop("Strukturen"), structure.collect),
 SECTIONS = {
     ReportKind.NATIONAL: _ANNUAL,
     ReportKind.REGION: _ANNUAL,
-    ReportKind.STRUCTURE: [("struktur", gettext_noop("Strukturen"), structure.collect)],
+    ReportKind.STRUCTURE: [("struktur-uppfoljning", gettext_noop("Strukturen i regionerna"), followup.collect)],
 }
 # The moves people make; the worker's own (queued → in the making → draft or failed) are in generate().
 TRANSITIONS = {
@@ -172,22 +172,41 @@ ASSESSMENT_MAX_LENGTH = 20_000
 
 
 @transaction.atomic
-def assessment_save(*, report: Report, section: str, text: str, by) -> Assessment | None:
-    """Write (or, with an empty text, remove) the author's assessment of a section of a draft."""
+def items_of(report: Report, section: str) -> dict[str, str]:
+    """The rows of the section one can comment on, by key, with the label each is shown by."""
+    found = {}
+    for candidate in report.snapshot.get("sections", []):
+        if candidate["key"] == section:
+            for block in candidate["blocks"]:
+                for key, row in zip(block.get("row_keys", []), block.get("rows", []), strict=False):
+                    found[key] = str(row[0])
+    return found
+
+
+def assessment_save(*, report: Report, section: str, text: str, by, item: str = "") -> Assessment | None:
+    """Write (or, with an empty text, remove) the author's assessment of a section of a draft,
+    or their comment on one of its rows."""
+    with transaction.atomic():
+        return _assessment_save(report=report, section=section, text=text, by=by, item=item)
+
+
+def _assessment_save(*, report: Report, section: str, text: str, by, item: str) -> Assessment | None:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not permissions.can_assess(by, report):
         raise PermissionDenied(_("Bedömningar skrivs i ett utkast, av regionens samordnare eller det nationella "
                                  "kansliet."))
     if section not in {s["key"] for s in report.snapshot.get("sections", [])}:
         raise ValidationError({"section": [_("Rapporten har inget sådant avsnitt.")]})
+    if item and item not in items_of(report, section):
+        raise ValidationError({"item": [_("Avsnittet har ingen sådan rad att kommentera.")]})
     if len(text or "") > ASSESSMENT_MAX_LENGTH or "\x00" in (text or ""):
         raise ValidationError({"text": [_("Bedömningen får vara högst %(n)s tecken.") % {"n": ASSESSMENT_MAX_LENGTH}]})
     cleaned = from_editor(text or "")
     if not plain_text(cleaned):
-        Assessment.objects.filter(report=report, section=section, author=by).delete()
+        Assessment.objects.filter(report=report, section=section, item=item, author=by).delete()
         return None
     label = report.region.name if report.region_id and not permissions.is_national_admin(by) else \
         str(_("Nationella kansliet"))
     assessment, _created = Assessment.objects.update_or_create(
-        report=report, section=section, author=by, defaults={"text": cleaned, "author_label": label})
+        report=report, section=section, item=item, author=by, defaults={"text": cleaned, "author_label": label})
     return assessment

@@ -112,11 +112,14 @@ class ReportTransition(models.Model):
 
 
 class Assessment(models.Model):
-    """A written assessment of one section (bedömning), by a region's coordinator or the
-    national secretariat, entered before the report is locked; one per section and author."""
+    """A written assessment of one section (bedömning), or a comment on one row of it, by a
+    region's coordinator or the national secretariat, entered before the report is locked;
+    one per section or row and author."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assessments")
     section = models.SlugField(_("avsnitt"), max_length=40)
+    # A row of one of the section's tables (an NPO, a body, a region), or blank for the section.
+    item = models.CharField(_("rad"), max_length=80, blank=True)
     text = models.TextField(_("bedömning"), help_text=_("Sanerad rik text."))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_label = models.CharField(_("skriven av"), max_length=200,
@@ -126,5 +129,6 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = _("bedömning")
         verbose_name_plural = _("bedömningar")
-        ordering = ["section", "author_label", "pk"]
-        constraints = [models.UniqueConstraint(name="assessment_once_per_author", fields=["report", "section", "author"])]
+        ordering = ["section", "item", "author_label", "pk"]
+        constraints = [models.UniqueConstraint(name="assessment_once_per_author",
+                                               fields=["report", "section", "item", "author"])]

@@ -9,15 +9,33 @@ from .models import Assessment, Report
 
 
 def sections_with_assessments(report: Report) -> list[dict]:
+    """The snapshot's sections, each with its assessments, and each table with the comments on
+    its rows (in the table's order), labelled by the row's first cell."""
     by_section: dict[str, list[Assessment]] = {}
+    by_item: dict[tuple[str, str], list[Assessment]] = {}
     for assessment in report.assessments.order_by("author_label", "pk"):
-        by_section.setdefault(assessment.section, []).append(assessment)
-    return [{**section, "assessments": by_section.get(section["key"], [])}
-            for section in report.snapshot.get("sections", [])]
+        if assessment.item:
+            by_item.setdefault((assessment.section, assessment.item), []).append(assessment)
+        else:
+            by_section.setdefault(assessment.section, []).append(assessment)
+    sections = []
+    for section in report.snapshot.get("sections", []):
+        blocks = []
+        for block in section["blocks"]:
+            comments = [{"row": row[0], "author": a.author_label, "text": a.text}
+                        for key, row in zip(block.get("row_keys", []), block.get("rows", []), strict=False)
+                        for a in by_item.get((section["key"], key), [])]
+            blocks.append({**block, "comments": comments})
+        items = [(key, str(row[0])) for block in section["blocks"]
+                 for key, row in zip(block.get("row_keys", []), block.get("rows", []), strict=False)]
+        sections.append({**section, "blocks": blocks, "items": items,
+                         "assessments": by_section.get(section["key"], [])})
+    return sections
 
 
 def own_assessments(report: Report, user) -> dict[str, str]:
-    return dict(report.assessments.filter(author=user).values_list("section", "text"))
+    """The user's assessments of whole sections, by section."""
+    return dict(report.assessments.filter(author=user, item="").values_list("section", "text"))
 
 
 def html(report: Report, *, for_print: bool = False) -> str:

@@ -130,7 +130,7 @@ def assessment_save(request, pk):
         return redirect(report)
     try:
         making.assessment_save(report=report, section=form.cleaned_data["section"], text=form.cleaned_data["text"],
-                               by=request.user)
+                               item=form.cleaned_data["item"], by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -38,10 +38,15 @@ class Scope:
         return self.region is None and self.healthcare_region is None
 
 
-def table(key: str, caption: str, columns: list[tuple[str, str]], rows: list[list], *, note: str = "") -> dict:
-    """columns: (label, kind) pairs; rows: lists of values in the same order."""
-    return {"type": "table", "key": key, "caption": caption, "note": note,
-            "columns": [{"label": label, "kind": kind} for label, kind in columns], "rows": rows}
+def table(key: str, caption: str, columns: list[tuple[str, str]], rows: list[list], *, note: str = "",
+          row_keys: list[str] | None = None) -> dict:
+    """columns: (label, kind) pairs; rows: lists of values in the same order. row_keys name
+    the rows a region can comment on one by one (the structure follow-up)."""
+    block = {"type": "table", "key": key, "caption": caption, "note": note,
+             "columns": [{"label": label, "kind": kind} for label, kind in columns], "rows": rows}
+    if row_keys is not None:
+        block["row_keys"] = row_keys
+    return block
 
 
 def figures(key: str, caption: str, items: list[tuple[str, object, str]]) -> dict:

@@ -18,8 +18,9 @@ from kunskapsnav.implementation import stages, work
 from kunskapsnav.implementation.models import Adoption, Stage
 from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
-from kunskapsnav.organisation import bodies
-from kunskapsnav.organisation.models import BodyKind
+from kunskapsnav.organisation import bodies, mandates
+from kunskapsnav.organisation.models import BodyKind, Role
+from kunskapsnav.organisation.tests.personas import make_person, seat
 from kunskapsnav.consultation.tests.test_pages import require_pdf
 from kunskapsnav.reports import exports, making, permissions, rendering, selectors
 from kunskapsnav.reports.models import Report, ReportKind, ReportStatus
@@ -173,6 +174,56 @@ class MakingTests(ReportTestCase):
                 self.request(**scope)
             self.assertIn(field, caught.exception.message_dict)
         self.assertFalse(Report.objects.exists())
+
+
+class StructureFollowUpTests(ReportTestCase):
+    def test_a_regions_structure_follow_up_has_a_row_per_npo_and_per_body(self):
+        mandates.mandate_adopt(by=self.orebro_coordinator, body=self.orebro_lpo, text="Leder införandet.",
+                               valid_from=self.start)
+        contact = make_person(by=self.admin, region=self.orebro, given="Karin", family="Kontakt")
+        seat(by=self.admin, body=self.lung_npo, person=contact, role=Role.CONTACT, represents_region=self.orebro)
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.STRUCTURE, region=self.orebro)
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur-uppfoljning"])
+        npos = self.table(report, "programomraden")
+        by_npo = {row[0]: row[1:] for row in npos["rows"]}
+        self.assertEqual(by_npo[self.heart_npo.name], ["Lokalt organ", "LPO hjärta"])
+        self.assertEqual(by_npo[self.lung_npo.name], ["Kontaktperson", "Karin Kontakt"])
+        self.assertIn(f"npo-{self.heart_npo.pk}", npos["row_keys"])
+        bodies = {row[0]: row[1:] for row in self.table(report, "lokala-organ")["rows"]}
+        self.assertEqual(bodies["LPO hjärta"], ["Lokalt programområde (LPO)", "ja", 2, 0.0, "ja", 0,
+                                                "ingen registrerad aktivitet"])
+        self.assertEqual(bodies["Kunskapsstödsgrupp Örebro"][4], "nej")
+        declarations = self.table(report, "jav")["rows"]
+        self.assertEqual(declarations, [["Region Örebro län", 0, 0, None]])
+
+    def test_the_nations_structure_follow_up_has_a_row_per_region(self):
+        report = self.made(kind=ReportKind.STRUCTURE)
+        regions = self.table(report, "regioner")
+        self.assertEqual(len(regions["rows"]), 21)
+        orebro = next(row for row in regions["rows"] if row[0] == "Region Örebro län")
+        self.assertEqual(orebro[1], 1)  # one NPO mirrored
+        self.assertEqual(orebro[3:5], [2, 2])  # two local bodies, both with a chair
+        self.assertIn("region-18", regions["row_keys"])
+
+    def test_the_region_comments_on_a_row_before_the_report_is_locked(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.STRUCTURE, region=self.orebro)
+        key = f"organ-{self.orebro_lpo.pk}"
+        making.assessment_save(report=report, section="struktur-uppfoljning", item=key, by=self.orebro_coordinator,
+                               text="Uppdragsbeskrivningen beslutas i mars.")
+        making.assessment_save(report=report, section="struktur-uppfoljning", by=self.orebro_coordinator,
+                               text="Strukturen är på plats.")
+        with self.assertRaises(ValidationError):
+            making.assessment_save(report=report, section="struktur-uppfoljning", item="organ-0",
+                                   by=self.orebro_coordinator, text="Finns inte.")
+        html = rendering.html(report)
+        self.assertIn("LPO hjärta (Region Örebro län)", html)
+        self.assertIn("Uppdragsbeskrivningen beslutas i mars.", html)
+        self.assertIn("Strukturen är på plats.", html)
+        sheet = load_workbook(io.BytesIO(exports.as_xlsx(report)))["lokala-organ"]
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        self.assertIn(["LPO hjärta", "Region Örebro län", "Uppdragsbeskrivningen beslutas i mars."],
+                      [row[:3] for row in rows])
+        self.assertEqual(report.assessments.count(), 2)
 
 
 class ExportTests(ReportTestCase):

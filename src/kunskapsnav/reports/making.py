@@ -18,7 +18,7 @@ from kunskapsnav.organisation.models import HealthcareRegion, Region
 
 from . import permissions
 from .models import Assessment, Report, ReportKind, ReportStatus, ReportTransition
-from .sections import Scope, chain, consultation, followup, production, structure
+from .sections import Scope, chain, changes, consultation, followup, production, structure
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -36,6 +36,8 @@ SECTIONS = {
     ReportKind.REGION: _ANNUAL,
     ReportKind.STRUCTURE: [("struktur-uppfoljning", gettext_noop("Strukturen i regionerna"), followup.collect)],
 }
+# The annual reports end with their key figures beside the year before's.
+COMPARED_WITH_THE_YEAR_BEFORE = frozenset({ReportKind.NATIONAL, ReportKind.REGION})
 # The moves people make; the worker's own (queued → in the making → draft or failed) are in generate().
 TRANSITIONS = {
     S.DRAFT: {S.FROZEN: permissions.can_freeze},
@@ -97,11 +99,17 @@ def snapshot_collect(report: Report, *, progress=None) -> dict:
     scope = _scope(report)
     sections = SECTIONS[report.kind]
     collected = []
+    compared = report.kind in COMPARED_WITH_THE_YEAR_BEFORE
+    steps = len(sections) + compared
     with translation.override("sv"):
         for done, (key, label, collect) in enumerate(sections):
             if progress:
-                progress(round(100 * done / len(sections)), _(label))
+                progress(round(100 * done / steps), _(label))
             collected.append(collect(scope))
+        if compared:
+            if progress:
+                progress(round(100 * len(sections) / steps), _("Jämförelsen med året före"))
+            collected.append(changes.collect_for(scope, collected, [collect for _key, _label, collect in sections]))
         return {
             "schema": SCHEMA,
             "title": str(ReportKind(report.kind).label),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.implementation.models import STAGE_ORDER, Adoption, Decision, Stage, StageTransition
 
-from . import DAYS, INTEGER, TEXT, Scope, median, section, table
+from . import DAYS, INTEGER, TEXT, Scope, figures, median, section, table
 
 NOT_SHARED = "ej delat"
 
@@ -39,7 +39,14 @@ def collect(scope: Scope) -> dict:
                      .values_list("pk", "region_id", "support_id", "support__title", "version__published_at",
                                   "is_public"))
     stage_of = _stages_at([a[0] for a in adoptions], end)
+    reached = Counter(stage_of.get(a[0], Stage.MAPPING) for a in adoptions)
+    done = reached[Stage.FOLLOW_UP] + reached[Stage.CLOSED]
     return section("inforande", _("Kedjans framsteg: införande"), [
+        figures("inforande-summa", _("Vid periodens slut"), [
+            (_("Pågående och avslutade införanden"), len(adoptions), INTEGER),
+            (_("Förbi beslut (implementering eller senare)"), reached[Stage.IMPLEMENTATION] + done, INTEGER),
+            (_("Införda (uppföljning eller avslutade)"), done, INTEGER),
+            (_("Ej aktuella"), reached[Stage.NOT_RELEVANT], INTEGER)]),
         _per_support(adoptions, stage_of),
         _per_region(adoptions, regions, end),
         _matrix(adoptions, stage_of, regions),

@@ -36,10 +36,15 @@ def collect(scope: Scope) -> dict:
     level_of_body = {b.id: LEVEL_OF_KIND.get(b.kind) for b in bodies}
     memberships = list(Membership.objects.active_on(scope.period_end).filter(body_id__in=body_ids)
                        .values_list("body_id", "role", "time_share"))
+    coverage = _coverage(scope)
+    holes = sum(row[3] for row in coverage["rows"])
     return section("struktur", _("Strukturen"), [
+        figures("struktur-summa", _("Vid periodens slut"), [
+            (_("Aktiva organ"), len(bodies), INTEGER), (_("Uppdrag"), len(memberships), INTEGER),
+            (_("Programområden utan lokalt organ eller kontaktperson (region × NPO)"), holes, INTEGER)]),
         _bodies_by_kind(bodies),
         _seats_by_level(bodies, memberships, level_of_body),
-        _coverage(scope),
+        coverage,
     ], lead=_("Organ, uppdrag och täckning den %(day)s.") % {"day": scope.period_end.isoformat()})
 
 

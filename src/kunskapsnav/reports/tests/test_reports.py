@@ -52,7 +52,7 @@ class MakingTests(ReportTestCase):
         self.assertEqual((report.status, report.number, report.snapshot), (ReportStatus.QUEUED, 1, {}))
         report = making.generate(report.pk)
         self.assertEqual((report.status, report.progress), (ReportStatus.DRAFT, 100))
-        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande"])
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande", "forandringar"])
         self.assertEqual(report.snapshot["period"], str(self.today.year) if self.today == datetime.date(
             self.today.year, 12, 31) else f"{self.start.isoformat()} – {self.today.isoformat()}")
         self.assertEqual([t.new_status for t in report.transitions.all()], [ReportStatus.GENERATING, ReportStatus.DRAFT])
@@ -126,6 +126,15 @@ class MakingTests(ReportTestCase):
         self.assertEqual(cells["Region Uppsala"], "Kartläggning")
         before = self.made(start=datetime.date(self.today.year - 1, 1, 1), end=datetime.date(self.today.year - 1, 12, 31))
         self.assertEqual(self.table(before, "inforande-stod")["rows"], [])
+
+    def test_the_key_figures_beside_the_year_before(self):
+        report = self.made()
+        changes = {row[0]: row[1:] for row in self.table(report, "forandringar")["rows"]}
+        self.assertEqual(changes["Publicerade för första gången"], ["1", "0", 1.0])
+        self.assertEqual(changes["Pågående och avslutade införanden"], ["21", "0", 21.0])
+        self.assertEqual(changes["Svarsfrekvens"], ["–", "–", None])
+        structure_only = self.made(kind=ReportKind.STRUCTURE)
+        self.assertNotIn("forandringar", [s["key"] for s in structure_only.snapshot["sections"]])
 
     def test_a_regions_report_covers_its_own_bodies_and_its_row_of_the_coverage(self):
         report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
@@ -246,7 +255,7 @@ class ExportTests(ReportTestCase):
     def test_the_tables_as_a_spreadsheet(self):
         report = self.made()
         book = load_workbook(io.BytesIO(exports.as_xlsx(report)))
-        self.assertEqual(book.sheetnames[:4], ["rapport", "organ", "uppdrag", "tackning"])
+        self.assertEqual(book.sheetnames[:5], ["rapport", "struktur-summa", "organ", "uppdrag", "tackning"])
         coverage = [[cell.value for cell in row] for row in book["tackning"].iter_rows()]
         self.assertEqual(coverage[1], ["Region", "Med lokalt organ", "Med kontaktperson", "Saknas",
                                        "Programområden som saknas"])

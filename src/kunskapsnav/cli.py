@@ -70,6 +70,7 @@ def _demo_data():
     _manage("load_implementation_demo_data")
     _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
+    _manage("load_reports_demo_data")
 
 
 # What production turns on unless the environment says otherwise (docs/security.md): each

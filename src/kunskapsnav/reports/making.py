@@ -69,9 +69,10 @@ def _checked_scope(*, kind: str, region: Region | None, healthcare_region: Healt
 
 @transaction.atomic
 def report_request(*, by, kind: str, period_start: datetime.date, period_end: datetime.date,
-                   region: Region | None = None, healthcare_region: HealthcareRegion | None = None) -> Report:
+                   region: Region | None = None, healthcare_region: HealthcareRegion | None = None,
+                   queue: bool = True) -> Report:
     """Check the request and queue the report for the worker, with the next number for its
-    kind, scope and period."""
+    kind, scope and period (queue=False: the caller makes it with generate() itself)."""
     if not permissions.can_make(by, region_id=region.pk if region else None):
         raise PermissionDenied(_("Du får inte ta fram den här rapporten."))
     _checked_scope(kind=kind, region=region, healthcare_region=healthcare_region, period_start=period_start,
@@ -81,10 +82,11 @@ def report_request(*, by, kind: str, period_start: datetime.date, period_end: da
     number = (same.aggregate(n=Max("number"))["n"] or 0) + 1
     report = Report.objects.create(kind=kind, region=region, healthcare_region=healthcare_region,
                                    period_start=period_start, period_end=period_end, number=number, requested_by=by)
-    from .tasks import make_report
+    if queue:
+        from .tasks import make_report
 
-    report_id = report.pk
-    transaction.on_commit(lambda: make_report.enqueue(report_id))
+        report_id = report.pk
+        transaction.on_commit(lambda: make_report.enqueue(report_id))
     return report
 
 

@@ -36,6 +36,7 @@ DEMO_COMMANDS = [
     "load_implementation_demo_data",
     "load_people_demo_data",
     "load_indicator_demo_data",
+    "load_reports_demo_data",
 ]
 ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 # Uploaded files as the apps lay them out, a name with Swedish letters, an empty file and an
@@ -95,6 +96,7 @@ def test_the_demo_data_fills_most_tables_and_the_media_folder(demo_backup):
     filled = [table for table, (rows, _hash) in tables.items() if rows]
     assert len(filled) >= 0.6 * len(tables), sorted(set(tables) - set(filled))
     assert "indikatordata/demo/events.parquet" in files
+    assert tables["reports_report"][0] == 3  # the national and Örebro's reports, Örebro's structure follow-up
     assert set(UPLOADS) <= set(files) and files["tom-mapp"] == "<dir>"
 
 

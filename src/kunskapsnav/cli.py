@@ -44,7 +44,7 @@ def demo(argv: list[str]) -> int:
     parser.add_argument("--no-data", action="store_true",
                         help="ladda inte referens- och demodata (databasen används som den är)")
     args = parser.parse_args(argv)
-    _django({"KUNSKAPSNAV_DEMO": "1"})
+    _django({"KUNSKAPSNAV_DEMO": "1", "KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS": "1"})
     _manage("migrate", "--no-input", "--verbosity", "0")
     if not args.no_data:
         _demo_data()

@@ -13,9 +13,10 @@ def time_budget(milliseconds: int):
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # SET LOCAL for this transaction only; a rollback to the savepoint undoes it
+                # SET LOCAL for this transaction only; a rollback to the savepoint undoes it.
+                # At least 1 ms: 0 would mean no limit.
                 cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
-                               [f"{int(milliseconds)}ms"])
+                               [f"{max(1, int(milliseconds))}ms"])
                 previous = cursor.fetchone()[0]
             yield
             with connection.cursor() as cursor:
@@ -23,7 +24,7 @@ def time_budget(milliseconds: int):
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             deadline = time.monotonic() + milliseconds / 1000
-            connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+            connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 100)
             try:
                 yield
             finally:

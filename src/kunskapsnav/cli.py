@@ -57,7 +57,11 @@ def demo(argv: list[str]) -> int:
     # ends with it, however this process is stopped (kunskapsnav.lib.processes).
     with ChildProcesses() as children:
         children.start([sys.executable, "-m", "kunskapsnav.cli", "manage", "db_worker", "--no-reload"])
+        from kunskapsnav.interop.cds.demo import demo_curl
+
         print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
+        print("Beslutsstöd i journalen (CDS Hooks), en demopatient med stroke som tar ASA:\n"
+              f"{demo_curl(f'http://{args.host}:{args.port}')}\n", flush=True)
         _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
     return 0
 
@@ -70,6 +74,7 @@ def _demo_data():
     _manage("load_implementation_demo_data")
     _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
+    _manage("load_cds_demo_data")
 
 
 # What production turns on unless the environment says otherwise (docs/security.md): each

@@ -10,7 +10,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from .models import CardFeedback, FeedbackOutcome, OverrideReason
+from .models import CardFeedback, FeedbackOutcome
 
 # The namespace of card identities, uuid5(NAMESPACE_URL, "kunskapsnav:cds-card"): fixed for
 # good, so that a card keeps its uuid across releases and installations.
@@ -46,5 +46,3 @@ def feedback_record(*, card: uuid.UUID, region_code: str, care_unit: str, day: d
     except IntegrityError:
         cell.update(count=F("count") + 1)
 
-
-__all__ = ["CARD_NAMESPACE", "OverrideReason", "card_uuid", "feedback_record", "support_card_uuid"]

@@ -5,7 +5,6 @@ the time budget gets an empty card list, never a 500."""
 from django.db import connection
 from django.test import override_settings
 
-
 from .base import ORDER_SELECT, PATIENT_VIEW, CdsTestCase, bundle, condition, medication, order_call, patient_view
 
 

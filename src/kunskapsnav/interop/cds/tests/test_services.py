@@ -150,8 +150,10 @@ class CdsServicesTest(CdsTestCase):
         with CaptureQueriesContext(connection) as queries:
             self.cards(PATIENT_VIEW, body)
         statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-        # the client, the jti, and five reads: an index lookup each, whatever the corpus's size
-        self.assertLessEqual(len(statements), 7, [s[:120] for s in statements])
+        # the client, the jti, and five reads: an index lookup each, whatever the corpus's size;
+        # on PostgreSQL two more set the time budget and restore it
+        budget = 2 if connection.vendor == "postgresql" else 0
+        self.assertLessEqual(len(statements), 7 + budget, [s[:120] for s in statements])
 
     # -- order-select / order-sign -----------------------------------------------------------
 

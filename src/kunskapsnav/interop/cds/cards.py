@@ -34,6 +34,7 @@ from kunskapsnav.knowledge.codes import covering
 from kunskapsnav.knowledge.models import CodeSystem, Direction, OverrideReason, Recommendation, Strength
 from kunskapsnav.knowledge.uptake import card_uuid, support_card_uuid
 from kunskapsnav.lib.richtext import plain_text
+from kunskapsnav.organisation.models import BodyKind
 
 from .request import HookCall, Order
 
@@ -67,9 +68,17 @@ def _summary(text: str) -> str:
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1].rstrip() + "…"
 
 
+def _body_label(body) -> str:
+    """An NPO or NSG as clinicians name it: "NPO hjärt- och kärlsjukdomar"."""
+    if body.kind in (BodyKind.NPO, BodyKind.NSG) and not body.name.startswith(body.kind):
+        return f"{body.kind} {body.name[:1].lower()}{body.name[1:]}"
+    return body.name
+
+
 def _source(support) -> dict:
     if support.issuer_body_id:
-        return {"label": support.issuer_body.name, "url": systems.site() + support.issuer_body.get_absolute_url()}
+        return {"label": _body_label(support.issuer_body),
+                "url": systems.site() + support.issuer_body.get_absolute_url()}
     return {"label": support.get_issuer_agency_display(),
             "url": AGENCY_URLS.get(support.issuer_agency, systems.site() + "/")}
 

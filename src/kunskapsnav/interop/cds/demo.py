@@ -6,6 +6,7 @@ supports' recommendations are coded with."""
 
 import json
 import shlex
+import uuid
 
 from django.db import transaction
 from joserfc.jwk import ECKey
@@ -33,20 +34,30 @@ def demo_client_load() -> bool:
     return True
 
 
-def demo_request() -> dict:
+def demo_request(*, conditions=("I63.9",), medications=("B01AC06",), patient_id: str = "demo-1") -> dict:
+    """A patient-view call for a made-up patient with the given ICD-10-SE (or SNOMED CT, all
+    digits) conditions and ATC medications, as a journal sends it."""
     system = {code_system: uri for uri, code_system in cds_request.SYSTEM_OF_URI.items()}
-    patient = {"reference": "Patient/demo-1"}
+    patient = {"reference": f"Patient/{patient_id}"}
+
+    def condition(code):
+        uri = system["snomed"] if code.isdigit() else system["icd10se"]
+        return {"resource": {"resourceType": "Condition", "subject": patient,
+                             "code": {"coding": [{"system": uri, "code": code}]}}}
+
+    def medication(code):
+        return {"resource": {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                             "subject": patient,
+                             "medicationCodeableConcept": {"coding": [{"system": system["atc"], "code": code}]}}}
+
     return {
         "hook": SERVICES[DEMO_SERVICE].hook,
-        "hookInstance": "0b8f7d2e-6a2b-4c1e-9d6f-3f1a2b4c5d6e",
-        "context": {"userId": "Practitioner/demo", "patientId": "demo-1"},
+        "hookInstance": str(uuid.uuid4()),
+        "context": {"userId": "Practitioner/demo", "patientId": patient_id},
         "prefetch": {
-            "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
-                "resourceType": "Condition", "subject": patient,
-                "code": {"coding": [{"system": system["icd10se"], "code": "I63.9"}]}}}]},
-            "medications": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {
-                "resourceType": "MedicationRequest", "status": "active", "intent": "order", "subject": patient,
-                "medicationCodeableConcept": {"coding": [{"system": system["atc"], "code": "B01AC06"}]}}}]},
+            "conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [condition(c) for c in conditions]},
+            "medications": {"resourceType": "Bundle", "type": "searchset",
+                            "entry": [medication(m) for m in medications]},
         },
     }
 

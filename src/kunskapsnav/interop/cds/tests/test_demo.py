@@ -4,10 +4,11 @@ knowledge supports and its registered demo journal, with anonymous calls opened 
 
 import json
 import subprocess
+from io import StringIO
 from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import LiveServerTestCase, override_settings
 
 from kunskapsnav.interop.cds.demo import DEMO_ISSUER, demo_curl
@@ -46,6 +47,19 @@ class CdsDemoTest(LiveServerTestCase):
         self.assertIn("Personer med misstänkt stroke eller TIA ska utredas akut, med datortomografi inom en timme "
                       "från ankomst.", summaries)
         self.assertTrue(any("Stroke och TIA" in s for s in summaries), summaries)
+
+    def test_the_simulator_shows_the_cards_of_a_patient_profile(self):
+        out = StringIO()
+        call_command("cds_simulate", "--profile", "stroke", "--url", self.live_server_url, stdout=out)
+        text = out.getvalue()
+        self.assertIn("Patient: Stroke, behandlas med ASA", text)
+        self.assertIn("[VARNING] Gör inte: Ge inte behandling utan dokumenterad effekt vid stroke och tia", text)
+        self.assertIn("Källa: NPO nervsystemets sjukdomar (", text)
+        self.assertIn("[INFO] Kunskapsstöd: Stroke och TIA", text)
+
+    def test_the_simulator_says_when_the_server_does_not_answer(self):
+        with self.assertRaisesMessage(CommandError, "svarar inte"):
+            call_command("cds_simulate", "--url", "http://127.0.0.1:9", stdout=StringIO())
 
     def test_the_demo_journal_is_registered_once(self):
         call_command("load_cds_demo_data", stdout=open("/dev/null", "w"))

@@ -80,7 +80,7 @@ class CdsServicesTest(CdsTestCase):
         dont = recommendation_cards[0]
         self.assertEqual(dont["indicator"], "warning")
         self.assertEqual(dont["summary"], "Gör inte: Ge inte NSAID till personer med hjärtsvikt.")
-        self.assertEqual(dont["source"], {"label": self.heart_npo.name,
+        self.assertEqual(dont["source"], {"label": "NPO hjärt- och kärlsjukdomar",
                                           "url": systems.site() + self.heart_npo.get_absolute_url()})
         self.assertEqual(dont["links"][0]["url"], systems.site() + self.v1.get_absolute_url())
         self.assertEqual([r["code"] for r in dont["overrideReasons"]],
@@ -164,7 +164,7 @@ class CdsServicesTest(CdsTestCase):
         warning, alternative = cards
         self.assertEqual(warning["indicator"], "warning")
         self.assertEqual(warning["uuid"], str(card_uuid(key=self.rec_dont.key, version_number=1)))
-        self.assertEqual(warning["source"]["label"], self.heart_npo.name)
+        self.assertEqual(warning["source"]["label"], "NPO hjärt- och kärlsjukdomar")
         self.assertIn("Ge inte NSAID", warning["summary"])
         self.assertEqual(warning["suggestions"][0]["actions"],
                          [{"type": "delete", "description": "Ta bort beställningen MedicationRequest/ibuprofen",

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kunskapsnav.organisation.models import Region
@@ -15,6 +15,7 @@ from .models import (
     Recommendation,
     RecommendationCode,
     RegionalAddition,
+    Strength,
     SupportCondition,
     SupportVersion,
     VersionStatus,
@@ -185,33 +186,44 @@ def _national_valid(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": VersionStatus.PUBLISHED, f"{prefix}support__issuer_region__isnull": True})
 
 
-def valid_recommendations_for(*, codes) -> list[Recommendation]:
+# The order in which recommendations are shown: prioritised ones by priority (1 first), then
+# strong ones, then the rest; within a rank by support title and position.
+RECOMMENDATION_RANK = (
+    F("priority").asc(nulls_last=True),
+    Case(When(strength=Strength.STRONG, then=Value(0)), default=Value(1)),
+    "version__support__title", "version__support_id", "position",
+)
+
+
+def valid_recommendations_for(*, codes, direction: str | None = None, limit: int | None = None) -> list[Recommendation]:
     """The recommendations of valid national versions with one of the codes, or a broader code
-    covering one (codes.covering), with their codes and their support's conditions; never a
-    draft, a replaced or a withdrawn version. `codes` is (system, stored code) pairs."""
+    covering one (codes.covering), in RECOMMENDATION_RANK order (at most `limit`), with their
+    codes and their support's conditions; never a draft, a replaced or a withdrawn version.
+    `codes` is (system, stored code) pairs."""
     lookup = _covering_lookup(codes)
     if lookup is None:
         return []
     matched = RecommendationCode.objects.filter(lookup).values("recommendation_id")
-    return list(
-        Recommendation.objects.filter(_national_valid("version__"), pk__in=matched)
-        .select_related("version__support__issuer_body")
-        .prefetch_related("codes", "version__support__conditions")
-    )
+    qs = Recommendation.objects.filter(_national_valid("version__"), pk__in=matched)
+    if direction is not None:
+        qs = qs.filter(direction=direction)
+    qs = (qs.select_related("version__support__issuer_body")
+          .prefetch_related("codes", "version__support__conditions")
+          .order_by(*RECOMMENDATION_RANK))
+    return list(qs[:limit] if limit is not None else qs)
 
 
-def valid_versions_for_conditions(*, codes) -> list[SupportVersion]:
+def valid_versions_for_conditions(*, codes, limit: int | None = None) -> list[SupportVersion]:
     """The valid versions of national supports whose conditions (ICD-10-SE) are one of the
     codes or cover one; `codes` is (system, stored code) pairs, of which only ICD-10-SE counts."""
     icd = sorted({c for system, code in codes if system == CodeSystem.ICD10SE for c in covering(system, code)})
     if not icd:
         return []
     supports = SupportCondition.objects.filter(code__in=icd).values("support_id")
-    return list(
-        SupportVersion.objects.filter(_national_valid(), support_id__in=supports)
-        .select_related("support__issuer_body")
-        .order_by("support__title", "support_id")
-    )
+    qs = (SupportVersion.objects.filter(_national_valid(), support_id__in=supports)
+          .select_related("support__issuer_body")
+          .order_by("support__title", "support_id"))
+    return list(qs[:limit] if limit is not None else qs)
 
 
 def recommendations_in(*, version_ids, direction: str) -> list[Recommendation]:

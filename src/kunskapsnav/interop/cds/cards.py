@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kunskapsnav.interop.fhir import systems
 from kunskapsnav.knowledge import selectors
 from kunskapsnav.knowledge.codes import covering
-from kunskapsnav.knowledge.models import CodeSystem, Direction, OverrideReason, Recommendation, Strength
+from kunskapsnav.knowledge.models import CodeSystem, Direction, OverrideReason, Recommendation
 from kunskapsnav.knowledge.uptake import card_uuid, support_card_uuid
 from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.organisation.models import BodyKind
@@ -39,6 +39,11 @@ from kunskapsnav.organisation.models import BodyKind
 from .request import HookCall, Order
 
 SUMMARY_MAX = 139  # the specification: "<140-character summary"
+# A journal shows a handful of cards, not a guideline: the highest ranked recommendations and
+# the supports they come from. The limits also bound each call's work whatever the corpus.
+MAX_RECOMMENDATION_CARDS = 10
+MAX_LINK_CARDS = 5
+MAX_WARNINGS = 5
 OVERRIDE_REASON_SYSTEM_NAME = "cds-override-reason"
 
 AGENCY_URLS = {
@@ -88,11 +93,6 @@ def _support_link(version) -> dict:
             "url": systems.site() + version.get_absolute_url(), "type": "absolute"}
 
 
-def _rank(rec: Recommendation):
-    return (rec.priority is None, rec.priority or 0, rec.strength != Strength.STRONG,
-            rec.version.support.title, rec.version.support_id, rec.position)
-
-
 def _detail(rec: Recommendation, addition) -> str:
     lines = [_markdown(plain_text(rec.text))]
     grade = rec.grade
@@ -139,7 +139,7 @@ def _with_region(recommendations, region):
 
 def patient_view_cards(call: HookCall, *, region) -> list[dict]:
     codes = call.conditions + call.medications
-    recommendations = sorted(selectors.valid_recommendations_for(codes=codes), key=_rank)
+    recommendations = selectors.valid_recommendations_for(codes=codes, limit=MAX_RECOMMENDATION_CARDS)
     additions = _with_region(recommendations, region)
     cards = []
     for rec in recommendations:
@@ -147,9 +147,9 @@ def patient_view_cards(call: HookCall, *, region) -> list[dict]:
         prefix = _("Gör inte: ") if rec.direction == Direction.DO_NOT else ""
         cards.append(_recommendation_card(rec, additions.get(str(rec.key)), indicator=indicator, summary_prefix=prefix))
     versions = {rec.version_id: rec.version for rec in recommendations}
-    for version in selectors.valid_versions_for_conditions(codes=call.conditions):
+    for version in selectors.valid_versions_for_conditions(codes=call.conditions, limit=MAX_LINK_CARDS):
         versions.setdefault(version.pk, version)
-    for version in sorted(versions.values(), key=lambda v: (v.support.title, v.support_id)):
+    for version in sorted(versions.values(), key=lambda v: (v.support.title, v.support_id))[:MAX_LINK_CARDS]:
         cards.append(_link_card(version))
     return cards
 
@@ -208,11 +208,10 @@ def order_cards(call: HookCall, *, region) -> list[dict]:
             order_of.setdefault(code, order)
     if not order_of:
         return []
-    matched = [r for r in selectors.valid_recommendations_for(codes=list(order_of))
-               if r.direction == Direction.DO_NOT]
+    matched = selectors.valid_recommendations_for(codes=list(order_of), direction=Direction.DO_NOT,
+                                                  limit=MAX_WARNINGS)
     if not matched:
         return []
-    matched.sort(key=_rank)
     alternatives = selectors.recommendations_in(version_ids={r.version_id for r in matched}, direction=Direction.DO)
     additions = _with_region(matched + alternatives, region)
     cards, suggested = [], set()

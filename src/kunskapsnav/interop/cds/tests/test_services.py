@@ -100,6 +100,23 @@ class CdsServicesTest(CdsTestCase):
         self.assertIn(str(card_uuid(key=self.rec_spirometry.key, version_number=1)), cards_for("13645005"))
         self.assertEqual(cards_for("84114007"), set())
 
+    def test_at_most_ten_recommendation_cards_the_highest_ranked(self):
+        support = content.support_create(
+            by=self.npo_editor, type=SupportType.CARE_PATHWAY, title="Hjärtsvikt – uppföljning", review_date=REVIEW,
+            issuer_body=self.heart_npo, owning_body=self.heart_npo, conditions=["I50"],
+        )
+        version = support.versions.get(number=1)
+        weak = [content.recommendation_create(by=self.npo_editor, version=version, text=f"<p>Svag råd {n}.</p>",
+                                              strength="svag", codes=[(CodeSystem.ICD10SE, "I50")]) for n in range(3)]
+        ranked = [content.recommendation_create(by=self.npo_editor, version=version, text=f"<p>Råd {p}.</p>",
+                                                priority=p, codes=[(CodeSystem.ICD10SE, "I50")]) for p in range(3, 11)]
+        publish(version, by_editor=self.npo_editor, by_approver=self.sks_chair)
+        cards = self.cards(PATIENT_VIEW, patient_view(conditions=["I50.9"], medications=["M01AE01"]))
+        recommendation_cards = [c["uuid"] for c in cards if "overrideReasons" in c]
+        expected = [self.rec_dont, self.rec_echo] + ranked  # priorities 1, 2, 3 … 10; the weak ones left out
+        self.assertEqual(recommendation_cards, [str(card_uuid(key=r.key, version_number=1)) for r in expected])
+        self.assertNotIn(str(card_uuid(key=weak[0].key, version_number=1)), json.dumps(cards))
+
     def test_the_regions_addition_is_on_the_same_card(self):
         cards = self.cards(PATIENT_VIEW, patient_view(medications=["M01AE01"]))
         dont = next(c for c in cards if c["uuid"] == str(card_uuid(key=self.rec_dont.key, version_number=1)))

@@ -203,8 +203,12 @@ def valid_recommendations_for(*, codes, direction: str | None = None, limit: int
     lookup = _covering_lookup(codes)
     if lookup is None:
         return []
-    matched = RecommendationCode.objects.filter(lookup).values("recommendation_id")
-    qs = Recommendation.objects.filter(_national_valid("version__"), pk__in=matched)
+    # Every condition inside the subquery, which the code index answers and which reaches the
+    # recommendations and versions by their keys: a condition on the version outside would let
+    # SQLite start from all published versions instead.
+    matched = RecommendationCode.objects.filter(lookup, _national_valid("recommendation__version__")).values(
+        "recommendation_id")
+    qs = Recommendation.objects.filter(pk__in=matched)
     if direction is not None:
         qs = qs.filter(direction=direction)
     qs = (qs.select_related("version__support__issuer_body")

@@ -275,6 +275,9 @@ NO_PERSONAL_DATA = {
     "indicators:indicator_analysis", "indicators:chart_download",
     # FHIR R4: public versions of supports and the registry's regions, kommuner and bodies, no people
     "fhir",
+    # CDS Hooks: the list of services; the cards of valid national recommendations (to a
+    # registered journal only), and a count of feedback, answered with its number
+    "cds:discovery", "cds:service", "cds:feedback",
 }
 # Public by rule: people in their official roles (seats, contact persons, KSG members), whom
 # the public registry exists to show (docs/architecture.md, "Who the public finds").

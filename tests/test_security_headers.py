@@ -244,6 +244,11 @@ class HttpsAndContentSecurityPolicyTests(TestCase):
 
         self.assertEqual(self._check_ids(settings.DEFAULT_SECRET_KEY), ["kunskapsnav.E001"])
 
+    def test_serve_refuses_anonymous_calls_to_the_cds_services(self):
+        with override_settings(SECRET_KEY=secrets.token_urlsafe(50), DEBUG=False, KUNSKAPSNAV_DEMO=False,
+                               CDS_ALLOW_ANONYMOUS=True):
+            self.assertEqual([error.id for error in production_settings(None)], ["kunskapsnav.E005"])
+
     def test_serve_accepts_a_generated_key(self):
         self.assertEqual(self._check_ids(secrets.token_urlsafe(50)), [])
 

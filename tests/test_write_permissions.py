@@ -289,6 +289,12 @@ READ_ONLY |= {"accounts:password_set_done"}
 READ_ONLY |= {"fhir"}
 READ_ONLY |= {"reports:report_list", "reports:report_detail", "reports:report_document", "reports:report_pdf",
               "reports:report_xlsx"}
+# CDS Hooks (interop/cds/): the discovery document only reads. The hook services and their
+# feedback are called by registered journals with a signed JWT, never with a session: every
+# role here is refused (test_journal_writes_refuse_every_session below), and the journal's
+# side is tested in interop/cds/tests/test_auth.py and test_feedback.py.
+READ_ONLY |= {"cds:discovery"}
+JOURNAL_WRITES = {"cds:service", "cds:feedback"}
 PEOPLE_WITH_A_PERSON = {"member", "chair", "npo_editor", "sks_chair", "orebro_coordinator", "uppsala_coordinator"}
 CASES += [
     Case("call for the heart NAG", "people:call_create", {"admin", "npo_editor"}, "page_call_create"),
@@ -1097,9 +1103,25 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
 
     def test_every_page_is_classified(self):
         names = set(_route_names(get_resolver().url_patterns))
-        classified = READ_ONLY | SESSION_WRITES | {c.route for c in CASES if not c.api}
+        classified = READ_ONLY | SESSION_WRITES | JOURNAL_WRITES | {c.route for c in CASES if not c.api}
         self.assertEqual(names - classified, set(), "new URL: add it to READ_ONLY or give it write cases")
         self.assertEqual(classified - names, set(), "classified URL no longer exists")
+
+    def test_journal_writes_refuse_every_session(self):
+        from kunskapsnav.knowledge.models import CardFeedback
+
+        feedback = {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "overridden",
+                                  "outcomeTimestamp": "2026-12-01T00:00:00Z"}]}
+        for role in ROLES:
+            for name in sorted(JOURNAL_WRITES):
+                with self.subTest(role=role, route=name):
+                    self.client.logout()
+                    if role != "anonymous":
+                        self.client.force_login(getattr(self, role))
+                    response = self.client.post(reverse(name, args=["kunskapsstod-patient-view"]),
+                                                data=json.dumps(feedback), content_type="application/json")
+                    self.assertEqual(response.status_code, 401)
+        self.assertEqual(CardFeedback.objects.count(), 0)
 
     def test_every_api_write_operation_has_cases(self):
         document = self.client.get("/api/v1/openapi.json").json()

@@ -42,4 +42,9 @@ def production_settings(app_configs, **kwargs):
         errors.append(
             Error("KUNSKAPSNAV_DEMO is on in production.", hint="Unset KUNSKAPSNAV_DEMO.", id="kunskapsnav.E003")
         )
+    if settings.CDS_ALLOW_ANONYMOUS:
+        errors.append(
+            Error("KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS is on in production: anyone may call the CDS Hooks services.",
+                  hint="Unset it and register each journal in the admin (docs/cds-hooks.md).", id="kunskapsnav.E005")
+        )
     return errors

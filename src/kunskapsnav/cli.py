@@ -44,7 +44,7 @@ def demo(argv: list[str]) -> int:
     parser.add_argument("--no-data", action="store_true",
                         help="ladda inte referens- och demodata (databasen används som den är)")
     args = parser.parse_args(argv)
-    _django({"KUNSKAPSNAV_DEMO": "1"})
+    _django({"KUNSKAPSNAV_DEMO": "1", "KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS": "1"})
     _manage("migrate", "--no-input", "--verbosity", "0")
     if not args.no_data:
         _demo_data()
@@ -57,7 +57,11 @@ def demo(argv: list[str]) -> int:
     # ends with it, however this process is stopped (kunskapsnav.lib.processes).
     with ChildProcesses() as children:
         children.start([sys.executable, "-m", "kunskapsnav.cli", "manage", "db_worker", "--no-reload"])
+        from kunskapsnav.interop.cds.demo import demo_curl
+
         print(f"\nKunskapsnav körs på http://{args.host}:{args.port}/  (avsluta med Ctrl+C)\n", flush=True)
+        print("Beslutsstöd i journalen (CDS Hooks), en demopatient med stroke som tar ASA:\n"
+              f"{demo_curl(f'http://{args.host}:{args.port}')}\n", flush=True)
         _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
     return 0
 
@@ -70,6 +74,7 @@ def _demo_data():
     _manage("load_implementation_demo_data")
     _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
+    _manage("load_cds_demo_data")
     _manage("load_reports_demo_data")
 
 

@@ -273,6 +273,13 @@ AXES_DISABLE_ACCESS_LOG = True
 # The address of the site, for links in e-mail.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
+# Decision support in the journal (CDS Hooks, docs/cds-hooks.md). Calls without a signed JWT
+# from a registered journal are refused unless this is on (the demo turns it on). The time
+# budget bounds the database work of one hook call: past it the journal gets an empty card
+# list, never an error.
+CDS_ALLOW_ANONYMOUS = envbool("KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS", False)
+CDS_TIME_BUDGET_MS = envint("KUNSKAPSNAV_CDS_TIME_BUDGET_MS", 300, minimum=1)
+
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(WORK_DIR / "media")))
 MEDIA_URL = "/media/"
 # Indicator runs read patient-level data only from folders under these directories (a comma-

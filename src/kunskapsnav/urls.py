@@ -28,6 +28,8 @@ urlpatterns = [
     path("arlig-uppfoljning/", include("kunskapsnav.reports.urls")),
     path("api/v1/", api.urls),
     path("fhir/", include("kunskapsnav.interop.fhir.urls")),
+    # CDS Hooks 2.0: decision support in the journal (docs/cds-hooks.md)
+    path("", include("kunskapsnav.interop.cds.urls")),
     # The language switch in every page's header needs no CSRF token: all it can do is set
     # the language cookie (and redirect within this site), so a forged request changes
     # nothing but the language someone reads in. Without the token, an anonymous page holds

@@ -64,3 +64,17 @@ def guess_system(raw: str) -> str | None:
     if _SNOMED.match(code):
         return CodeSystem.SNOMED
     return None
+
+
+def covering(system: str, code: str) -> list[str]:
+    """The code and the broader codes that cover it, in the stored form: a recommendation for
+    I50 concerns a patient with I50.1 too, and one for C09A a patient on C09AA05. ICD-10-SE
+    narrows after the category (three characters) one character at a time; ATC by its five
+    levels. KVÅ and SNOMED CT codes are not hierarchical in their characters (a SNOMED CT
+    concept's parents are other numbers), so they cover only themselves."""
+    if system == CodeSystem.ICD10SE:
+        category, _dot, rest = code.partition(".")
+        return [category] + [f"{category}.{rest[:n]}" for n in range(1, len(rest) + 1)]
+    if system == CodeSystem.ATC:
+        return [code[:n] for n in (1, 3, 4, 5, 7) if n <= len(code)]
+    return [code]

@@ -467,3 +467,54 @@ class ContentChange(models.Model):
 
     def __str__(self):
         return f"{self.pk} {self.kind} {self.support_id}"
+
+
+class FeedbackOutcome(models.TextChoices):
+    """What a clinician did with a card in the journal (CDS Hooks 2.0, "Feedback")."""
+
+    ACCEPTED = "accepted", _("Följd")
+    OVERRIDDEN = "overridden", _("Åsidosatt")
+
+
+class OverrideReason(models.TextChoices):
+    """Why a card was set aside: the reasons the decision-support service offers on every
+    card. The codes are the contract with the journals: never rename one."""
+
+    NOT_APPLICABLE = "not-applicable", _("Gäller inte patienten")
+    PATIENT_DECLINES = "patient-declines", _("Patienten avböjer")
+    CONTRAINDICATED = "contraindicated", _("Kontraindicerat")
+    OTHER = "other", _("Annat skäl")
+
+
+class CardFeedback(models.Model):
+    """Uptake (följsamhet): how many times a card shown in a journal was followed or set aside,
+    counted per card, region, care unit, day, outcome and reason. Never per patient or
+    clinician: the count is all there is. A card's uuid names one recommendation in one
+    version (knowledge.uptake.card_uuid)."""
+
+    card = models.UUIDField(_("kort"))
+    # The länskod rather than a key, as in the change feed: the count outlives any registry edit.
+    region_code = models.CharField(_("länskod"), max_length=2, blank=True)
+    care_unit = models.CharField(_("vårdenhet (HSA-id)"), max_length=31, blank=True)
+    day = models.DateField(_("dag"))
+    outcome = models.CharField(_("utfall"), max_length=12, choices=FeedbackOutcome.choices)
+    override_reason = models.CharField(_("skäl"), max_length=20, choices=OverrideReason.choices, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=0, validators=between(0, INTEGER_MAX))
+
+    class Meta:
+        verbose_name = _("återkoppling från journalen")
+        verbose_name_plural = _("återkoppling från journalen")
+        ordering = ["-day", "card"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "region_code", "care_unit", "day", "outcome", "override_reason"],
+                name="card_feedback_one_count_per_cell",
+            ),
+            models.CheckConstraint(
+                name="card_feedback_reason_only_when_overridden",
+                condition=Q(outcome="overridden") | Q(override_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.card} {self.day} {self.outcome} {self.override_reason}: {self.count}"

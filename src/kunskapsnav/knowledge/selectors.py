@@ -2,16 +2,21 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kunskapsnav.organisation.models import Region
 
 from . import permissions
+from .codes import covering
 from .models import (
+    CodeSystem,
     KnowledgeSupport,
     Recommendation,
+    RecommendationCode,
     RegionalAddition,
+    Strength,
+    SupportCondition,
     SupportVersion,
     VersionStatus,
     VersionTransition,
@@ -155,3 +160,99 @@ def public_events(*, npo=None, type: str | None = None, limit: int = 50) -> list
     if type:
         qs = qs.filter(version__support__type=type)
     return list(qs.order_by("-at", "-pk")[:limit])
+
+
+# -- recommendations for a patient's codes (the decision support in the journal) --------------
+
+
+def _covering_lookup(codes) -> Q | None:
+    """A condition on a code row (system, code) that holds for the codes given and for every
+    broader code that covers one of them (codes.covering): an IN list per code system, which
+    the index on the code answers."""
+    by_system: dict[str, set[str]] = {}
+    for system, code in codes:
+        by_system.setdefault(system, set()).update(covering(system, code))
+    if not by_system:
+        return None
+    wanted = Q()
+    for system, values in sorted(by_system.items()):
+        wanted |= Q(system=system, code__in=sorted(values))
+    return wanted
+
+
+def _national_valid(prefix: str = "") -> Q:
+    """The valid version of a national support: regional and local routines are the region's
+    own and reach the journal through the region's own channels."""
+    return Q(**{f"{prefix}status": VersionStatus.PUBLISHED, f"{prefix}support__issuer_region__isnull": True})
+
+
+# The order in which recommendations are shown: prioritised ones by priority (1 first), then
+# strong ones, then the rest; within a rank by support title and position.
+RECOMMENDATION_RANK = (
+    F("priority").asc(nulls_last=True),
+    Case(When(strength=Strength.STRONG, then=Value(0)), default=Value(1)),
+    "version__support__title", "version__support_id", "position",
+)
+
+
+def valid_recommendations_for(*, codes, direction: str | None = None, limit: int | None = None) -> list[Recommendation]:
+    """The recommendations of valid national versions with one of the codes, or a broader code
+    covering one (codes.covering), in RECOMMENDATION_RANK order (at most `limit`), with their
+    codes and their support's conditions; never a draft, a replaced or a withdrawn version.
+    `codes` is (system, stored code) pairs."""
+    lookup = _covering_lookup(codes)
+    if lookup is None:
+        return []
+    # Every condition inside the subquery, which the code index answers and which reaches the
+    # recommendations and versions by their keys: a condition on the version outside would let
+    # SQLite start from all published versions instead.
+    matched = RecommendationCode.objects.filter(lookup, _national_valid("recommendation__version__")).values(
+        "recommendation_id")
+    qs = Recommendation.objects.filter(pk__in=matched)
+    if direction is not None:
+        qs = qs.filter(direction=direction)
+    qs = (qs.select_related("version__support__issuer_body")
+          .prefetch_related("codes", "version__support__conditions")
+          .order_by(*RECOMMENDATION_RANK))
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def valid_versions_for_conditions(*, codes, limit: int | None = None) -> list[SupportVersion]:
+    """The valid versions of national supports whose conditions (ICD-10-SE) are one of the
+    codes or cover one; `codes` is (system, stored code) pairs, of which only ICD-10-SE counts."""
+    icd = sorted({c for system, code in codes if system == CodeSystem.ICD10SE for c in covering(system, code)})
+    if not icd:
+        return []
+    supports = SupportCondition.objects.filter(code__in=icd).values("support_id")
+    qs = (SupportVersion.objects.filter(_national_valid(), support_id__in=supports)
+          .select_related("support__issuer_body")
+          .order_by("support__title", "support_id"))
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def recommendations_in(*, version_ids, direction: str) -> list[Recommendation]:
+    """The recommendations of the given versions in one direction (do, do not), with their
+    codes and their support's conditions."""
+    return list(
+        Recommendation.objects.filter(version_id__in=version_ids, direction=direction)
+        .select_related("version__support__issuer_body")
+        .prefetch_related("codes", "version__support__conditions")
+        .order_by("version_id", "position")
+    )
+
+
+def regional_additions_for(*, recommendations, region: Region | None) -> dict[str, RegionalAddition]:
+    """The region's addition to each recommendation, by recommendation identity (key): the
+    one written for the same version, else the latest written for an earlier version of the
+    same recommendation, as additions_by_key shows them on the support's page."""
+    if region is None or not recommendations:
+        return {}
+    supports = {r.version.support_id for r in recommendations}
+    keys = {r.key for r in recommendations}
+    qs = RegionalAddition.objects.filter(
+        region=region, recommendation__key__in=keys, recommendation__version__support_id__in=supports,
+    ).select_related("recommendation__version").order_by("recommendation__version__number")
+    latest: dict[str, RegionalAddition] = {}
+    for addition in qs:
+        latest[str(addition.recommendation.key)] = addition
+    return latest

@@ -1,0 +1,158 @@
+"""Who is calling (CDS Hooks 2.0, "Trusting CDS Clients"): a journal registered by an
+administrator (interop.models.CdsClient) signs each call with a JWT in the Authorization
+header. The JWT is verified against the journal's registered public keys (RS384 or ES384 as
+the specification recommends; the other RSA and EC sizes too, never `none` or a shared
+secret), and its claims are checked: iss names an active registered journal, aud is the
+address called, exp has not passed and lies at most MAX_LIFETIME ahead, iat is not in the
+future, and the jti has not been used before. The jti is kept (hashed) until the JWT expires,
+in the database, so that a replay is refused by every worker process.
+
+Calls without a JWT are refused, unless settings.CDS_ALLOW_ANONYMOUS opens the services (the
+demo): such a call has no region.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
+
+from kunskapsnav.interop.fhir import systems
+from kunskapsnav.interop.models import CdsClient, UsedTokenId
+from kunskapsnav.organisation.hsa import hsa_id_problem
+
+from .errors import CdsError
+
+logger = logging.getLogger(__name__)
+
+ALGORITHMS = ["RS384", "ES384", "RS256", "ES256", "RS512", "ES512", "PS256", "PS384", "PS512"]
+MAX_LIFETIME = 300  # seconds: a call's JWT is short-lived, which also bounds the jti table
+LEEWAY = 60  # seconds of clock difference tolerated between the journal and this server
+PRUNE_ONE_IN = 100  # every so many calls, the expired jti rows are deleted
+
+
+class Caller:
+    """The verified caller: the registered journal (None for an anonymous demo call), its
+    region and the care unit the JWT names (its tenant claim, when that is an HSA-id)."""
+
+    def __init__(self, client: CdsClient | None, care_unit: str = ""):
+        self.client = client
+        self.region = client.region if client else None
+        self.care_unit = care_unit
+
+    @property
+    def region_code(self) -> str:
+        return self.region.county_code if self.region else ""
+
+
+def _refuse(reason: str) -> CdsError:
+    return CdsError(401, _("Anropet kunde inte autentiseras: %(reason)s") % {"reason": reason},
+                    log=f"CDS call refused: {reason}")
+
+
+def _bearer(request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _space, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _refuse(_("ange JWT:n som Authorization: Bearer <JWT>"))
+    return token.strip()
+
+
+def _unverified_issuer(token: str) -> str:
+    try:
+        claims = json.loads(extract_compact(token.encode()).payload)
+    except (JoseError, ValueError, UnicodeDecodeError):
+        raise _refuse(_("JWT:n kan inte läsas")) from None
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    if not isinstance(issuer, str) or not issuer:
+        raise _refuse(_("JWT:n saknar iss"))
+    return issuer
+
+
+def _audience_ok(aud, audiences: set[str]) -> bool:
+    values = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    return any(isinstance(v, str) and v.rstrip("/") in audiences for v in values)
+
+
+def _check_claims(claims: dict, *, client: CdsClient, audiences: set[str]):
+    now = time.time()
+    for name in ("iss", "aud", "exp", "iat", "jti"):
+        if name not in claims:
+            raise _refuse(_("JWT:n saknar %(claim)s") % {"claim": name})
+    if claims["iss"] != client.issuer:
+        raise _refuse(_("fel iss"))
+    if not _audience_ok(claims["aud"], audiences):
+        raise _refuse(_("aud ska vara tjänstens adress, %(url)s") % {"url": sorted(audiences)[0]})
+    exp, iat = claims["exp"], claims["iat"]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (exp, iat)):
+        raise _refuse(_("exp och iat ska vara sekunder sedan 1970"))
+    if exp < now - LEEWAY:
+        raise _refuse(_("JWT:n har gått ut"))
+    if exp > now + MAX_LIFETIME + LEEWAY:
+        raise _refuse(_("JWT:n får gälla högst %(s)s sekunder") % {"s": MAX_LIFETIME})
+    if iat > now + LEEWAY:
+        raise _refuse(_("iat ligger i framtiden"))
+    if not isinstance(claims["jti"], str) or not claims["jti"] or len(claims["jti"]) > 512:
+        raise _refuse(_("jti ska vara en textsträng"))
+
+
+def used_token_ids_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the jti rows of JWTs that have expired (they are refused by exp anyway)."""
+    deleted, _detail = UsedTokenId.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
+
+
+def _spend(client: CdsClient, jti: str, exp: float):
+    digest = hashlib.sha256(f"{client.issuer}\0{jti}".encode()).hexdigest()
+    expires_at = datetime.datetime.fromtimestamp(exp + LEEWAY, tz=datetime.UTC)
+    try:
+        with transaction.atomic():
+            UsedTokenId.objects.create(digest=digest, expires_at=expires_at)
+    except IntegrityError:
+        raise _refuse(_("JWT:n har redan använts (jti)")) from None
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        used_token_ids_prune()
+
+
+def audiences_for(path: str, *, service_path: str | None = None) -> set[str]:
+    found = {systems.site() + path.rstrip("/")}
+    if service_path:
+        found.add(systems.site() + service_path.rstrip("/"))
+    return found
+
+
+def caller(request, *, audiences: set[str]) -> Caller:
+    token = _bearer(request)
+    if token is None:
+        if settings.CDS_ALLOW_ANONYMOUS:
+            return Caller(None)
+        raise _refuse(_("en JWT från ett registrerat journalsystem krävs"))
+    issuer = _unverified_issuer(token)
+    client = CdsClient.objects.filter(issuer=issuer, active=True).select_related("region").first()
+    if client is None:
+        raise _refuse(_("okänt eller inaktivt journalsystem (iss)"))
+    try:
+        verified = jwt.decode(token, KeySet.import_key_set(client.jwks), algorithms=ALGORITHMS)
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        logger.info("CDS JWT from %s not verified: %s", issuer, error)
+        raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar")) from None
+    if not verified.header.get("kid"):
+        raise _refuse(_("JWT:ns huvud saknar kid"))
+    claims = verified.claims
+    _check_claims(claims, client=client, audiences=audiences)
+    _spend(client, claims["jti"], claims["exp"])
+    tenant = claims.get("tenant")
+    care_unit = tenant.upper() if isinstance(tenant, str) and hsa_id_problem(tenant) is None else ""
+    return Caller(client, care_unit)

@@ -1,0 +1,93 @@
+"""What the services refuse, and what they do when the database fails: a refused call gets
+its status and a Swedish message in JSON; a hook call whose database work fails or runs past
+the time budget gets an empty card list, never a 500."""
+
+from django.db import connection
+from django.test import override_settings
+
+from .base import ORDER_SELECT, PATIENT_VIEW, CdsTestCase, bundle, condition, medication, order_call, patient_view
+
+
+class CdsErrorsTest(CdsTestCase):
+    def assertRefused(self, response, status: int, words: str):
+        self.assertEqual(response.status_code, status, response.content)
+        self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+        self.assertIn(words, response.json()["error"])
+
+    def test_an_unknown_service_is_404(self):
+        self.assertRefused(self.post("/cds-services/okand", patient_view()), 404, "finns inte")
+
+    def test_a_get_on_a_service_is_405(self):
+        response = self.client.get(PATIENT_VIEW)
+        self.assertRefused(response, 405, "GET")
+        self.assertEqual(response["Allow"], "POST")
+
+    def test_a_hook_the_service_does_not_answer_is_400(self):
+        body = patient_view()
+        body["hook"] = "encounter-start"
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "svarar på hooken patient-view, inte encounter-start")
+
+    def test_a_body_that_is_not_json_is_400(self):
+        self.assertRefused(self.post(PATIENT_VIEW, "{inte json"), 400, "inte JSON")
+
+    def test_a_context_without_the_patient_is_400(self):
+        body = patient_view()
+        del body["context"]["patientId"]
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "patientId")
+        body["context"] = ["not", "an", "object"]
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "context")
+
+    def test_a_prefetch_of_the_wrong_resource_type_is_400(self):
+        body = patient_view(prefetch={"conditions": bundle(medication("M01AE01"))})
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "ska bara innehålla Condition, inte MedicationRequest")
+        body = patient_view(prefetch={"conditions": {"resourceType": "Patient", "id": "1288992"}})
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "ska vara en FHIR Bundle, inte Patient")
+
+    def test_an_invalid_fhir_resource_in_the_prefetch_is_400(self):
+        broken = condition("I50.9")
+        del broken["subject"]
+        body = patient_view(prefetch={"conditions": bundle(broken)})
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "ingen giltig FHIR R4 Bundle")
+
+    def test_a_selection_not_among_the_draft_orders_is_400(self):
+        body = order_call("order-select", orders=[medication("M01AE01", status="draft", id="a")],
+                          selections=["MedicationRequest/b"])
+        self.assertRefused(self.post(ORDER_SELECT, body), 400, "MedicationRequest/b")
+
+    def test_a_failing_database_answers_an_empty_card_list(self):
+        body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
+        self.assertNotEqual(self.cards(PATIENT_VIEW, body), [])
+        # The codes' table is gone for real (inside the test's transaction, rolled back after).
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE knowledge_recommendationcode RENAME TO knowledge_recommendationcode_gone")
+        with self.assertLogs("kunskapsnav.interop.cds.views", "ERROR"):
+            response = self.post(PATIENT_VIEW, body)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"cards": []})
+
+    @override_settings(CDS_TIME_BUDGET_MS=200)
+    def test_past_the_budget_the_database_stops_the_statement_and_the_answer_is_empty(self):
+        # The codes' table is made slow for real: a view in its place that takes a second or
+        # more to read (PostgreSQL sleeps; SQLite counts to ten million). Inside the test's
+        # transaction, rolled back after.
+        slow = {
+            "postgresql": "SELECT c.* FROM codes_behind c, pg_sleep(1)",
+            "sqlite": "SELECT c.* FROM codes_behind c, (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL "
+                      "SELECT x + 1 FROM n WHERE x < 10000000) SELECT max(x) FROM n)",
+        }[connection.vendor]
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE knowledge_recommendationcode RENAME TO codes_behind")
+            cursor.execute(f"CREATE VIEW knowledge_recommendationcode AS {slow}")
+        body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
+        with self.assertLogs("kunskapsnav.interop.cds.views", "ERROR") as logs:
+            response = self.post(PATIENT_VIEW, body)
+        self.assertRegex("\n".join(logs.output), "statement timeout|interrupted")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"cards": []})
+        # The budget held for the call only: the test's own connection reads on without it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM knowledge_recommendation")
+            self.assertGreater(cursor.fetchone()[0], 0)
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW statement_timeout")
+                self.assertEqual(cursor.fetchone()[0], "0")

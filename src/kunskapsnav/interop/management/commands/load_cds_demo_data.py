@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from kunskapsnav.interop.cds.demo import demo_client_load
+
+
+class Command(BaseCommand):
+    help = "Register the demo journal for the CDS Hooks services (does nothing if it is there already)."
+
+    def handle(self, *args, **options):
+        created = demo_client_load()
+        self.stdout.write("Demojournalen registrerades." if created else "Demojournalen fanns redan.")

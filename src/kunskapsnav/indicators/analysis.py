@@ -104,7 +104,7 @@ def chart_rows(result: dict, name: str) -> list[dict]:
     if name == "styrdiagram" and "spc" in result:
         chart = result["spc"]
         periods = result["spc_periods"]
-        return [{"period": p, "värde": v, "centrum": chart.centre, "undre": lo, "övre": hi,
-                 "signal": " ".join(sorted(sig))}
-                for p, v, lo, hi, sig in zip(periods, chart.values, chart.lower, chart.upper, chart.signals)]
+        return [{"period": p, "värde": v, "centrum": c, "undre": lo, "övre": hi, "signal": " ".join(sorted(sig))}
+                for p, v, c, lo, hi, sig in zip(periods, chart.values, chart.centre, chart.lower, chart.upper,
+                                                chart.signals)]
     return []

@@ -197,14 +197,20 @@ class FunnelOut(Schema):
 
 class SpcOut(Schema):
     geography: str
-    kind: str = Field(..., description="p eller xmr")
+    kind: str = Field(..., description="p, p_prime (Laneys p′), xmr eller run (serie­diagram)")
     periods: list[str]
     values: list[float]
-    centre: float
-    lower: list[float]
-    upper: list[float]
+    centre: float = Field(..., description="medellinjen (medianen i ett seriediagram) vid den senaste punkten")
+    centres: list[float] = Field(..., description="medellinjen per punkt; den stegar vid en omräkning")
+    lower: list[float | None]
+    upper: list[float | None]
     signals: list[list[str]]
-    classification: str = Field(..., description="forbattring, forsamring eller slumpmassig")
+    classification: str = Field(..., description="forbattring, forsamring, slumpmassig, icke_slumpmassig eller "
+                                                  "for_fa_punkter")
+    deciding: str = Field("", description="den regel som avgjorde den senaste punkten: utanfor, trend, tva_av_tre, "
+                                          "skift eller lang_serie")
+    segments: list[int] = Field(..., description="index för den första punkten i varje gränsperiod")
+    assurance: list[dict[str, str]] = Field(..., description="per målnivå: uppnas, missas eller ibland")
 
 
 class TargetAttainmentOut(Schema):
@@ -250,7 +256,10 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
         } if funnel else None,
         "spc": {
             "geography": result["spc_name"], "kind": spc.kind, "periods": result["spc_periods"],
-            "values": spc.values, "centre": spc.centre, "lower": spc.lower, "upper": spc.upper,
-            "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
+            "values": spc.values, "centre": spc.centre[-1], "centres": spc.centre, "lower": spc.lower,
+            "upper": spc.upper, "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
+            "deciding": spc.deciding, "segments": spc.segments,
+            "assurance": [{"name": a["name"], "level": a["level"], "assurance": a["assurance"]}
+                          for a in result.get("assurance", [])],
         } if spc else None,
     }

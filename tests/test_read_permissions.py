@@ -278,6 +278,7 @@ POST_ONLY = {
     "implementation:care_field_set", "implementation:action_add", "implementation:action_update",
     "implementation:measure_add", "implementation:cadence_set", "implementation:review_record",
     "implementation:sharing_set", "implementation:adoption_start",
+    "indicators:limits_recalculate", "indicators:limits_recalculation_remove",
 }
 # API reads with no personal data, or people only in their public roles.
 API_NO_PERSONAL_DATA = {
@@ -764,7 +765,8 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         samples |= {name: [1] for name in POST_ONLY if name.split(":")[0] in (
             "people", "knowledge", "consultation", "implementation")}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
-                    "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1]}
+                    "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],
+                    "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1]}
         for name in POST_ONLY:
             with self.subTest(page=name):
                 url = reverse(name, args=samples[name]) if samples[name] else reverse(name)

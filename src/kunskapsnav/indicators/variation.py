@@ -3,10 +3,13 @@ time.
 
 Funnel plots follow Spiegelhalter, "Funnel plots for comparing institutional performance"
 (Stat Med 2005) and "Handling over-dispersion of performance indicators" (Qual Saf Health
-Care 2005): limits at 95 % and 99.8 % around the national proportion, exact binomial (with
-the interpolation of the 2005 paper) or the normal approximation; over-dispersion estimated
-from z-scores winsorised at 10 % in each tail, and met by widening the limits
-multiplicatively (φ) or by additive random effects (τ²).
+Care 2005): limits at 95 % and 99.8 % around the national proportion, exact binomial or the
+normal approximation. Exact limits judge every unit by the mid-p tail probability of its
+count, and the line is drawn where that probability reaches the level, so the line and the
+judgement agree (docs/statistics.md). Over-dispersion is estimated from z-scores winsorised
+at 10 % in each tail and, when units × φ exceeds the 95 % point of χ² on units − 1 degrees of
+freedom, met by widening the limits multiplicatively (φ) or by additive random effects (τ²)
+if the reader asks for it.
 
 SPC follows NHS England's "Making Data Count": p-charts and XmR charts, and the special-cause
 rules — a point outside the limits; a shift of 7 or more points on one side of the centre
@@ -28,13 +31,46 @@ WINSOR = 0.10
 # --- funnel plots ---------------------------------------------------------------------
 
 
+def upper_mid_p(x: int, n: int, theta: float) -> float:
+    """P(X > x) + ½ P(X = x) for X ~ Binomial(n, θ): the mid-p of a count this high."""
+    return float(binom.sf(x, n, theta) + 0.5 * binom.pmf(x, n, theta))
+
+
+def lower_mid_p(x: int, n: int, theta: float) -> float:
+    """P(X < x) + ½ P(X = x): the mid-p of a count this low."""
+    return float(binom.cdf(x - 1, n, theta) + 0.5 * binom.pmf(x, n, theta)) if x > 0 else \
+        float(0.5 * binom.pmf(0, n, theta))
+
+
 def exact_limit(theta: float, n: int, p: float) -> float:
-    """The exact binomial limit at probability p for denominator n, interpolated between
-    the integer counts as in Spiegelhalter (2005), appendix A.1.1."""
-    r = binom.ppf(p, n, theta)
-    below, at = binom.cdf(r - 1, n, theta), binom.cdf(r, n, theta)
-    alpha = (at - p) / (at - below) if at > below else 0.0
-    return (r - alpha) / n
+    """The exact binomial limit at probability p (upper for p > ½, lower for p < ½) for
+    denominator n, drawn where the mid-p tail probability reaches 1 − p (or p below),
+    interpolated linearly between the neighbouring counts. A unit whose count has a mid-p
+    below the level lies beyond the line, every other unit on or within it: the line and
+    the judgement of each unit are the same rule (see `beyond`)."""
+    if p > 0.5:
+        level = 1 - p
+        tail = upper_mid_p
+        centre = int(binom.ppf(p, n, theta))
+        ks = range(max(0, centre - 3), n + 1)
+        first = next((k for k in ks if tail(k, n, theta) < level), None)
+        if first is None:
+            return 1.0
+        if first == 0:
+            return 0.0
+        before, at = tail(first - 1, n, theta), tail(first, n, theta)
+        return (first - 1 + (before - level) / (before - at)) / n
+    level = p
+    tail = lower_mid_p
+    centre = int(binom.ppf(p, n, theta))
+    ks = range(min(n, centre + 3), -1, -1)
+    last = next((k for k in ks if tail(k, n, theta) < level), None)
+    if last is None:
+        return 0.0
+    if last == n:
+        return 1.0
+    at, after = tail(last, n, theta), tail(last + 1, n, theta)
+    return (last + 1 - (after - level) / (after - at)) / n
 
 
 def normal_limit(theta: float, n: int, p: float, *, phi: float = 1.0, tau2: float = 0.0) -> float:
@@ -125,14 +161,15 @@ def funnel(units: list[tuple[str, int, int]], *, theta: float | None = None, met
         return result
 
     def beyond(x: int, d: int, level: str, limits) -> str:
-        """Over or under the drawn limit; but a unit at 0 % or 100 % is judged by its exact
-        tail probability, since the interpolated limit lies just inside 0 or 1 and would call
-        every small unit with a full score unusual."""
+        """One rule for every unit, the same above and below: exact binomial limits judge
+        by the mid-p tail probability of the unit's count (P(X > x) + ½ P(X = x) above,
+        P(X < x) + ½ P(X = x) below, beyond when under 1 − p); normal or adjusted limits by
+        the unit's value against the drawn limit, which is symmetric about θ."""
         p = LIMITS[level]
-        if adjust == "none" and method == "exact" and x in (0, d):
-            if x == d and binom.sf(x - 1, d, theta) < 1 - p:
+        if adjust == "none" and method == "exact":
+            if x / d > theta and upper_mid_p(x, d, theta) < 1 - p:
                 return "over"
-            if x == 0 and binom.cdf(x, d, theta) < 1 - p:
+            if x / d < theta and lower_mid_p(x, d, theta) < 1 - p:
                 return "under"
             return ""
         low, high = limits[level]
@@ -406,8 +443,8 @@ def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is
         if kind in ("p", "p_prime"):
             c, _s = p_limits(x[start:base_end], n[start:base_end])
             s = np.sqrt(c * (1 - c) / n[start:end])
+            sigma_z = laney_sigma_z(x[start:base_end], n[start:base_end], screen=screen)
             if kind == "p_prime":
-                sigma_z = laney_sigma_z(x[start:base_end], n[start:base_end], screen=screen)
                 s = s * sigma_z
         else:
             c, one = xmr_limits(points[start:base_end], screen=screen)

@@ -18,15 +18,38 @@ def binomial_cdf(r, n, p):
 class FunnelTests(SimpleTestCase):
     NUMERATORS = [5, 8, 10, 10, 10, 10, 12, 15, 20, 25]
 
-    def test_the_exact_binomial_limit_interpolates_between_counts(self):
-        # θ = 0.1, n = 100: P(X ≤ 15) < 0.975 ≤ P(X ≤ 16), so r = 16 and the limit moves down
-        # by the share of P(X = 16) above 0.975.
-        at, below = binomial_cdf(16, 100, 0.1), binomial_cdf(15, 100, 0.1)
-        self.assertLess(below, 0.975)
-        self.assertGreaterEqual(at, 0.975)
-        expected = (16 - (at - 0.975) / (at - below)) / 100
+    def test_the_exact_limit_is_where_the_mid_p_reaches_the_level_between_counts(self):
+        # θ = 0.1, n = 100, upper 97.5 %: mid-p U(k) = P(X > k) + ½ P(X = k). U(16) ≥ 0.025 >
+        # U(17), so the line lies between 16 and 17, interpolated linearly on U.
+        def upper(k):
+            return 1 - binomial_cdf(k, 100, 0.1) + 0.5 * math.comb(100, k) * 0.1 ** k * 0.9 ** (100 - k)
+
+        self.assertGreaterEqual(upper(16), 0.025)
+        self.assertLess(upper(17), 0.025)
+        expected = (16 + (upper(16) - 0.025) / (upper(16) - upper(17))) / 100
         self.assertAlmostEqual(variation.exact_limit(0.1, 100, 0.975), expected, places=10)
-        self.assertAlmostEqual(expected, 0.1577, places=4)
+        self.assertAlmostEqual(expected, 0.1635, places=4)
+        self.assertAlmostEqual(variation.upper_mid_p(17, 100, 0.1), upper(17), places=12)
+
+    def test_the_drawn_exact_limits_and_the_judgement_of_each_unit_are_one_rule(self):
+        # Every count of every size: beyond the drawn line exactly when its mid-p is below
+        # the level, above and below alike.
+        for theta in (0.05, 0.3, 0.93):
+            for n in (2, 3, 7, 20, 55, 200):
+                result = variation.funnel([(str(x), x, n) for x in range(n + 1)], theta=theta)
+                for unit in result.units:
+                    x = unit.numerator
+                    over = [lvl for lvl, q in variation.LIMITS.items()
+                            if x / n > theta and variation.upper_mid_p(x, n, theta) < 1 - q]
+                    under = [lvl for lvl, q in variation.LIMITS.items()
+                             if x / n < theta and variation.lower_mid_p(x, n, theta) < 1 - q]
+                    expected = (f"over{max(over, key=float)}" if over else
+                                f"under{max(under, key=float)}" if under else "")
+                    self.assertEqual(unit.outside, expected, (theta, n, x))
+                    for level in variation.LIMITS:
+                        low, high = unit.limits[level]
+                        self.assertEqual(x / n > high, level in over, (theta, n, x, level))
+                        self.assertEqual(x / n < low, level in under, (theta, n, x, level))
 
     def test_the_normal_limit(self):
         self.assertAlmostEqual(variation.normal_limit(0.5, 100, 0.975), 0.5 + Z975 * 0.05, places=12)
@@ -46,7 +69,8 @@ class FunnelTests(SimpleTestCase):
     def test_units_outside_the_limits_and_the_adjustments_that_widen_them(self):
         units = [(f"E{i}", x, 100) for i, x in enumerate(self.NUMERATORS)]
         plain = variation.funnel(units, theta=0.1)
-        self.assertEqual({u.name: u.outside for u in plain.outside}, {"E8": "over99.8", "E9": "over99.8"})
+        # 20 of 100: mid-p 0.0014, beyond 95 % but not 99.8 %; 25 of 100 beyond both.
+        self.assertEqual({u.name: u.outside for u in plain.outside}, {"E8": "over95", "E9": "over99.8"})
         multiplicative = variation.funnel(units, theta=0.1, adjustment="multiplicative")
         self.assertEqual(multiplicative.adjustment, "multiplicative")
         high = multiplicative.units[0].limits["99.8"][1]
@@ -59,11 +83,15 @@ class FunnelTests(SimpleTestCase):
                                0.1 + Z975 * math.sqrt(0.0009 + additive.dispersion.tau2), places=10)
 
     def test_a_small_unit_at_100_percent_is_not_called_unusual(self):
-        # With θ = 0.93 and 3 of 3, the interpolated 99.8 % limit is just below 1, but a
-        # full score is what 81 % of such units get: inside.
+        # With θ = 0.93 and 3 of 3 a full score is what 80 % of such units get: its mid-p
+        # is 0.40, inside, and no count of 3 lies beyond the line (drawn at 100 %).
         result = variation.funnel([("Liten", 3, 3), ("Stor", 930, 1000), ("Mellan", 93, 100)], theta=0.93)
-        self.assertLess(result.units[0].limits["99.8"][1], 1.0)
+        self.assertAlmostEqual(variation.upper_mid_p(3, 3, 0.93), 0.5 * 0.93 ** 3)
+        self.assertEqual(result.units[0].limits["99.8"][1], 1.0)
         self.assertEqual(result.units[0].outside, "")
+        # and a unit of 0 of 3 is judged by the same rule below: P(X = 0) / 2 = 0.00017
+        low = variation.funnel([("Liten", 0, 3), ("Stor", 930, 1000), ("Mellan", 93, 100)], theta=0.93)
+        self.assertEqual(low.units[0].outside, "under99.8")
 
     def test_no_adjustment_without_overdispersion(self):
         units = [("A", 10, 100), ("B", 11, 100), ("C", 9, 100), ("D", 10, 100)]
@@ -236,3 +264,90 @@ class AssuranceTests(SimpleTestCase):
         chart = self.chart()
         for target in (11, chart.upper[-1], chart.lower[-1]):
             self.assertEqual(variation.assurance(chart, target, higher_is_better=True), variation.HIT_AND_MISS)
+
+
+def sides(pattern):
+    """+1 → 2.0 and −1 → 0.0, balanced so that the median is 1.0."""
+    return [2.0 if s > 0 else 0.0 for s in pattern]
+
+
+class RunChartTests(SimpleTestCase):
+    def test_anhoj_limits_as_qicharts2_has_them(self):
+        # 16 useful points: longest run up to round(log2 16) + 3 = 7; crossings at least
+        # qbinom(0.05, 15, ½) = 4.
+        result = variation.run_analysis(sides([-1] + [1] * 7 + [-1] * 3 + [1] + [-1] * 4))
+        self.assertEqual((result["useful"], result["longest_max"], result["crossings_min"]), (16, 7, 4))
+        self.assertEqual((result["longest"], result["crossings"]), (7, 4))
+        self.assertFalse(result["long_run"] or result["few_crossings"])
+        # 12 points: round(3.58) + 3 = 7; 11 points: round(3.46) + 3 = 6.
+        self.assertEqual(variation.run_analysis(sides([1, -1] * 6))["longest_max"], 7)
+        self.assertEqual(variation.run_analysis(sides([1, -1] * 5) + [1.0])["useful"], 10)
+
+    def test_a_run_one_longer_than_the_limit_is_a_signal(self):
+        result = variation.run_analysis(sides([-1] * 4 + [1] * 8 + [-1] * 4))
+        self.assertEqual(result["longest"], 8)
+        self.assertTrue(result["long_run"])
+
+    def test_one_crossing_fewer_than_the_limit_is_a_signal(self):
+        three = variation.run_analysis(sides([1] * 4 + [-1] * 4 + [1] * 4 + [-1] * 4))
+        self.assertEqual(three["crossings"], 3)
+        self.assertTrue(three["few_crossings"])
+        self.assertFalse(three["long_run"])
+        four = variation.run_analysis(sides([1] * 3 + [-1] * 4 + [1] * 4 + [-1] * 4 + [1]))
+        self.assertEqual(four["crossings"], 4)
+        self.assertFalse(four["few_crossings"])
+
+    def test_a_point_on_the_median_neither_counts_nor_breaks_a_run(self):
+        values = sides([-1] * 4 + [1] * 4) + [1.0] + sides([1] * 4 + [-1] * 4)
+        result = variation.run_analysis(values)
+        self.assertEqual(result["median"], 1.0)
+        self.assertEqual((result["useful"], result["longest"]), (16, 8))
+
+    def test_the_run_chart_classifies_by_a_long_run_the_latest_point_is_in(self):
+        rising = sides([-1] * 8 + [1] * 8)
+        chart = variation.spc("run", values=rising, higher_is_better=True)
+        self.assertEqual(chart.kind, "run")
+        self.assertEqual(chart.classification, variation.IMPROVEMENT)
+        self.assertEqual(chart.deciding, "lang_serie")
+        self.assertEqual(variation.spc("run", values=rising, higher_is_better=False).classification,
+                         variation.CONCERN)
+        # Too few crossings, but the latest point is not in a long run: no direction.
+        few = variation.spc("run", values=sides([1] * 4 + [-1] * 4 + [1] * 4 + [-1] * 4))
+        self.assertEqual(few.classification, variation.NON_RANDOM)
+        self.assertIn("fa_korsningar", few.signals[0])
+        calm = variation.spc("run", values=sides([1] * 3 + [-1] * 4 + [1] * 4 + [-1] * 4 + [1]))
+        self.assertEqual(calm.classification, variation.COMMON)
+        self.assertEqual(variation.spc("run", values=sides([1, -1] * 5 + [1])).classification, variation.TOO_FEW)
+
+    def test_a_run_chart_for_fewer_than_20_points_or_where_limits_mean_nothing(self):
+        self.assertEqual(variation.default_kind(19, proportion=True), "run")
+        self.assertEqual(variation.default_kind(20, proportion=True), "p")
+        self.assertEqual(variation.default_kind(20, proportion=False), "xmr")
+        self.assertEqual(variation.default_kind(40, proportion=False, meaningful=False), "run")
+
+
+class LaneyTests(SimpleTestCase):
+    # n = 10 000 a month, 10 % and 12 % by turns: p̄ = 0.11, σ = √(0.11 · 0.89 / 10 000) =
+    # 0.003129, z = ±3.196, every moving range of z 6.392, σz = 6.392 / 1.128 = 5.667.
+    NUMERATORS = [1000, 1200] * 10
+    DENOMINATORS = [10_000] * 20
+
+    def test_sigma_z_by_hand(self):
+        sigma = math.sqrt(0.11 * 0.89 / 10_000)
+        expected = 2 * 0.01 / sigma / 1.128
+        self.assertAlmostEqual(variation.laney_sigma_z(self.NUMERATORS, self.DENOMINATORS), expected, places=9)
+        self.assertAlmostEqual(expected, 5.667, places=3)
+
+    def test_the_p_chart_flags_every_point_and_the_p_prime_chart_none(self):
+        p = variation.spc("p", numerators=self.NUMERATORS, denominators=self.DENOMINATORS)
+        self.assertTrue(all("utanfor" in s for s in p.signals))
+        laney = variation.spc("p_prime", numerators=self.NUMERATORS, denominators=self.DENOMINATORS)
+        self.assertFalse(any("utanfor" in s for s in laney.signals))
+        self.assertAlmostEqual(laney.upper[0], 0.11 + 3 * laney.sigma_z * math.sqrt(0.11 * 0.89 / 10_000))
+
+    def test_p_prime_is_chosen_when_sigma_z_exceeds_one(self):
+        self.assertEqual(variation.proportion_chart_kind(self.NUMERATORS, self.DENOMINATORS), "p_prime")
+        # Within binomial variation: z-scores ±0.16, σz = 0.28.
+        calm = [1100, 1110] * 10
+        self.assertLess(variation.laney_sigma_z(calm, self.DENOMINATORS), 1)
+        self.assertEqual(variation.proportion_chart_kind(calm, self.DENOMINATORS), "p")

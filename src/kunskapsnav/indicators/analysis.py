@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from . import charts, selectors, variation
 from .models import ChartType, IndicatorDefinition, VariationType
@@ -97,34 +97,34 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
 
 # The Making Data Count icons' meanings, in words (the page never relies on colour alone).
 CLASSIFICATION_TEXT = {
-    variation.IMPROVEMENT: _lazy("Särskild orsak av förbättrande slag"),
-    variation.CONCERN: _lazy("Särskild orsak av försämrande slag"),
-    variation.COMMON: _lazy("Slumpmässig variation"),
-    variation.NON_RANDOM: _lazy("Icke slumpmässig variation"),
-    variation.TOO_FEW: _lazy("För få punkter för att bedöma"),
+    variation.IMPROVEMENT: gettext_lazy("Särskild orsak av förbättrande slag"),
+    variation.CONCERN: gettext_lazy("Särskild orsak av försämrande slag"),
+    variation.COMMON: gettext_lazy("Slumpmässig variation"),
+    variation.NON_RANDOM: gettext_lazy("Icke slumpmässig variation"),
+    variation.TOO_FEW: gettext_lazy("För få punkter för att bedöma"),
 }
 ASSURANCE_TEXT = {
-    variation.ASSURED_PASS: _lazy("Målet uppnås med all sannolikhet varje gång: hela intervallet mellan "
+    variation.ASSURED_PASS: gettext_lazy("Målet uppnås med all sannolikhet varje gång: hela intervallet mellan "
                                   "processgränserna ligger på rätt sida om målet."),
-    variation.ASSURED_FAIL: _lazy("Målet missas med all sannolikhet varje gång: hela intervallet mellan "
+    variation.ASSURED_FAIL: gettext_lazy("Målet missas med all sannolikhet varje gång: hela intervallet mellan "
                                   "processgränserna ligger på fel sida om målet. Processen behöver ändras."),
-    variation.HIT_AND_MISS: _lazy("Målet nås ibland och missas ibland: det ligger mellan processgränserna."),
+    variation.HIT_AND_MISS: gettext_lazy("Målet nås ibland och missas ibland: det ligger mellan processgränserna."),
 }
 RULE_TEXT = {
-    "utanfor": _lazy("en punkt utanför processgränserna"),
-    "trend": _lazy("en trend: %(n)s punkter i rad som stiger eller sjunker"),
-    "tva_av_tre": _lazy("två av tre punkter bortom två sigma på samma sida om medellinjen"),
-    "skift": _lazy("ett skift: %(n)s punkter i rad på samma sida om medellinjen"),
-    "lang_serie": _lazy("en ovanligt lång serie på samma sida om medianen"),
+    "utanfor": gettext_lazy("en punkt utanför processgränserna"),
+    "trend": gettext_lazy("en trend: %(n)s punkter i rad som stiger eller sjunker"),
+    "tva_av_tre": gettext_lazy("två av tre punkter bortom två sigma på samma sida om medellinjen"),
+    "skift": gettext_lazy("ett skift: %(n)s punkter i rad på samma sida om medellinjen"),
+    "lang_serie": gettext_lazy("en ovanligt lång serie på samma sida om medianen"),
 }
 KIND_TEXT = {
-    "p": _lazy("p-diagram: gränser från binomialfördelningen kring medelandelen."),
-    "p_prime": _lazy("p′-diagram (Laney): p-diagrammets gränser vidgade med σz = %(sigma_z)s, eftersom andelarna "
+    "p": gettext_lazy("p-diagram: gränser från binomialfördelningen kring medelandelen."),
+    "p_prime": gettext_lazy("p′-diagram (Laney): p-diagrammets gränser vidgade med σz = %(sigma_z)s, eftersom andelarna "
                      "varierar mer mellan månaderna än binomialfördelningen tillåter (σz > 1). Med stora nämnare "
                      "skulle p-diagrammet annars larma för nästan varje punkt."),
-    "xmr": _lazy("XmR-diagram: gränserna är medelvärdet ± 2,66 × medelvariationsbredden; "
+    "xmr": gettext_lazy("XmR-diagram: gränserna är medelvärdet ± 2,66 × medelvariationsbredden; "
                  "variationsbreddsdiagrammets övre gräns är 3,267 × medelvariationsbredden."),
-    "run": _lazy("Seriediagram med medianen och Anhøjs regler: en serie längre än %(longest_max)s punkter på samma "
+    "run": gettext_lazy("Seriediagram med medianen och Anhøjs regler: en serie längre än %(longest_max)s punkter på samma "
                  "sida om medianen, eller färre än %(crossings_min)s korsningar av den, är icke slumpmässig variation."),
 }
 
@@ -172,13 +172,13 @@ def variation_reading(definition: IndicatorDefinition) -> str:
 
 
 VARIATION_TEXT = {
-    VariationType.EFFECTIVE: _lazy("Effektiv vård: nyttan är väl belagd och nästan alla i målgruppen bör få den. "
+    VariationType.EFFECTIVE: gettext_lazy("Effektiv vård: nyttan är väl belagd och nästan alla i målgruppen bör få den. "
                                    "Variation mellan områden är här oönskad, och mindre variation kring en hög nivå "
                                    "är bättre."),
-    VariationType.PREFERENCE: _lazy("Preferenskänslig vård: det finns fler rimliga val och patientens egna "
+    VariationType.PREFERENCE: gettext_lazy("Preferenskänslig vård: det finns fler rimliga val och patientens egna "
                                     "värderingar ska avgöra. Viss variation är väntad; frågan är om valen är "
                                     "informerade, inte om alla områden ligger lika."),
-    VariationType.SUPPLY: _lazy("Utbudskänslig vård: hur mycket som ges följer ofta tillgången (vårdplatser, "
+    VariationType.SUPPLY: gettext_lazy("Utbudskänslig vård: hur mycket som ges följer ofta tillgången (vårdplatser, "
                                 "besök) snarare än evidens. Högre nivå är inte bättre i sig; variation pekar på "
                                 "skillnader i utbud att pröva."),
 }

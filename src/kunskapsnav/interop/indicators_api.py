@@ -211,6 +211,8 @@ class SpcOut(Schema):
                                           "skift eller lang_serie")
     segments: list[int] = Field(..., description="index för den första punkten i varje gränsperiod")
     assurance: list[dict[str, str]] = Field(..., description="per målnivå: uppnas, missas eller ibland")
+    sigma_z: float | None = Field(None, description="Laneys σz för p- och p′-diagram (p′ används när σz > 1)")
+    reading: dict[str, str] = Field(..., description="klassificeringen, den avgörande regeln och diagramtypen i ord")
 
 
 class TargetAttainmentOut(Schema):
@@ -221,6 +223,8 @@ class TargetAttainmentOut(Schema):
 
 class VariationOut(Schema):
     period: datetime.date | None
+    variation_type: str = Field(..., description="effektiv, preferenskanslig, utbudskanslig eller tomt (Dartmouth)")
+    variation_reading: str = Field(..., description="hur variation mellan områden läses för den typen av vård")
     synthetic: bool
     funnel: FunnelOut | None
     spc: SpcOut | None
@@ -245,6 +249,7 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
     spc = result.get("spc")
     return {
         "period": result["latest"], "synthetic": result["synthetic"], "suppressed_regions": result["hidden"],
+        "variation_type": definition.variation_type, "variation_reading": result["variation_reading"],
         "targets": [{"level": t["level"], "name": t["name"], "reached": t["reached"]} for t in result["targets"]],
         "funnel": {
             "theta": funnel.theta, "method": funnel.method, "adjustment": funnel.adjustment,
@@ -258,7 +263,8 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
             "geography": result["spc_name"], "kind": spc.kind, "periods": result["spc_periods"],
             "values": spc.values, "centre": spc.centre[-1], "centres": spc.centre, "lower": spc.lower,
             "upper": spc.upper, "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
-            "deciding": spc.deciding, "segments": spc.segments,
+            "deciding": spc.deciding, "segments": spc.segments, "sigma_z": spc.sigma_z,
+            "reading": result["spc_text"],
             "assurance": [{"name": a["name"], "level": a["level"], "assurance": a["assurance"]}
                           for a in result.get("assurance", [])],
         } if spc else None,

@@ -73,12 +73,14 @@ class AnalysisTests(KnowledgeTestCase):
         self.assertEqual(context["spc_text"]["kind"][:11], "XmR-diagram")
 
     def test_the_kind_of_care_is_read_beside_the_variation(self):
+        # for every reader, whether or not the comparison may be shown
         response = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"]))
         self.assertContains(response, "Utbudskänslig vård: hur mycket som ges följer ofta tillgången")
         response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
         self.assertContains(response, "Effektiv vård: nyttan är väl belagd")
 
     def test_the_assurance_against_each_target_is_said_in_words(self):
+        self.client.force_login(self.analyst)
         context = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])).context
         chart = context["spc"]
         self.assertGreaterEqual(len(chart.values), 20)
@@ -102,6 +104,17 @@ class AnalysisTests(KnowledgeTestCase):
         self.assertTrue(data["synthetic"])
         self.assertIn(data["spc"]["classification"], ("forbattring", "forsamring", "slumpmassig"))
         self.assertEqual(len(data["spc"]["values"]), len(data["spc"]["periods"]))
+        self.assertEqual(len(data["spc"]["centres"]), len(data["spc"]["values"]))
+        self.assertEqual(data["spc"]["centre"], data["spc"]["centres"][-1])
+        self.assertEqual(data["spc"]["segments"], [0])
+        self.assertEqual({a["name"] for a in data["spc"]["assurance"]}, {"hög målnivå", "måttlig målnivå"})
+        self.assertIn("p", data["spc"]["kind"])
+        self.assertGreater(data["spc"]["sigma_z"], 0)
+        self.assertEqual(data["spc"]["reading"]["classification"][:4], {"forbattring": "Särs", "forsamring": "Särs",
+                                                                        "slumpmassig": "Slum"}[
+            data["spc"]["classification"]])
+        self.assertEqual(data["variation_type"], "effektiv")
+        self.assertTrue(data["variation_reading"].startswith("Effektiv vård"))
         if data["funnel"]:
             self.assertNotIn(data["funnel"]["units"][0]["name"], data["suppressed_regions"])
 

@@ -97,3 +97,18 @@ class LimitRecalculationTests(KnowledgeTestCase):
         self.client.force_login(self.npo_editor)
         self.assertEqual(self.client.post(remove).status_code, 302)
         self.assertFalse(LimitRecalculation.objects.exists())
+
+    def test_the_rule_length_setting_applies_to_the_page_s_chart(self):
+        from django.test import override_settings
+
+        # Six months above the mean at the end: a shift with a length of 6, not of 7.
+        values = [0.82, 0.80] * 9 + [0.83] * 6
+        rows = [{"period": month(i), "numerator": round(v * 1000), "denominator": 1000, "value": v}
+                for i, v in enumerate(values)]
+        IndicatorDefinition.objects.filter(pk=self.definition.pk).update(chart_type="xmr")
+        self.definition.refresh_from_db()
+        with override_settings(INDICATOR_SPC_RULE_LENGTH=6):
+            six = analysis.over_time(self.definition, rows, level="riket", geo="SE", percent=True)
+        seven = analysis.over_time(self.definition, rows, level="riket", geo="SE", percent=True)
+        self.assertIn("skift", six.signals[-1])
+        self.assertNotIn("skift", seven.signals[-1])

@@ -60,13 +60,13 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
                           stratum_type="alla"), key=lambda r: r["period"])
     series = [r for r in series if r["value"] is not None]
     if len(series) >= 3:
-        chart = over_time(definition, series, level=options.geo_level, geo=options.geo, percent=percent)
+        recalculations = list(selectors.limit_recalculations(definition, level=options.geo_level, geo=options.geo))
+        chart = over_time(definition, series, recalculations=recalculations, percent=percent)
         result["spc"] = chart
         result["spc_name"] = series[0]["name"]
         result["spc_periods"] = [r["period"].isoformat() for r in series]
         result["spc_text"] = interpretation(chart)
-        result["recalculations"] = list(selectors.limit_recalculations(definition, level=options.geo_level,
-                                                                       geo=options.geo))
+        result["recalculations"] = recalculations
         if chart.kind != "run" and chart.enough:
             result["assurance"] = [
                 {"name": t["name"], "level": t["level"], "assurance": variation.assurance(
@@ -129,14 +129,14 @@ KIND_TEXT = {
 }
 
 
-def over_time(definition: IndicatorDefinition, series: list[dict], *, level: str, geo: str,
-              percent: bool) -> variation.Chart:
+def over_time(definition: IndicatorDefinition, series: list[dict], *, recalculations, percent: bool
+              ) -> variation.Chart:
     """The chart over time for one area's monthly series: the chart type the definition
     chooses (or the stated default), limits from its baseline, new limits from each
-    recorded recalculation."""
+    recorded recalculation of that area (selectors.limit_recalculations)."""
     periods = [r["period"] for r in series]
     rebase_at = sorted({next((i for i, p in enumerate(periods) if p >= r.period), len(periods))
-                        for r in selectors.limit_recalculations(definition, level=level, geo=geo)})
+                        for r in recalculations})
     kind = definition.chart_type
     nums, dens = [r["numerator"] for r in series], [r["denominator"] for r in series]
     if kind == ChartType.AUTO:
@@ -200,7 +200,11 @@ def chart_rows(result: dict, name: str) -> list[dict]:
     if name == "styrdiagram" and "spc" in result:
         chart = result["spc"]
         periods = result["spc_periods"]
-        return [{"period": p, "värde": v, "centrum": c, "undre": lo, "övre": hi, "signal": " ".join(sorted(sig))}
+        rows = [{"period": p, "värde": v, "centrum": c, "undre": lo, "övre": hi, "signal": " ".join(sorted(sig))}
                 for p, v, c, lo, hi, sig in zip(periods, chart.values, chart.centre, chart.lower, chart.upper,
                                                 chart.signals)]
+        if chart.kind == "xmr":  # the moving-range chart beside it
+            for row, moving, mr_centre, mr_upper in zip(rows, chart.moving_ranges, chart.mr_centre, chart.mr_upper):
+                row |= {"variationsbredd": moving, "vb_medel": mr_centre, "vb_övre": mr_upper}
+        return rows
     return []

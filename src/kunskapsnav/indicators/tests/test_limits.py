@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from kunskapsnav.indicators import analysis, limits, runs
+from kunskapsnav.indicators import analysis, limits, runs, selectors
 from kunskapsnav.indicators.models import IndicatorDefinition, LimitRecalculation
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 
@@ -22,6 +22,9 @@ class LimitRecalculationTests(KnowledgeTestCase):
         runs.definitions_sync()
         IndicatorDefinition.objects.filter(code="STROKE-ANTITROMB").update(support=cls.heart_guideline)
         cls.definition = IndicatorDefinition.objects.get(code="STROKE-ANTITROMB")
+
+    def recalculations(self, level, geo):
+        return list(selectors.limit_recalculations(self.definition, level=level, geo=geo))
 
     def record(self, by, **changes):
         fields = {"definition": self.definition, "level": "region", "geo": "18", "period": datetime.date(2024, 1, 1),
@@ -63,13 +66,15 @@ class LimitRecalculationTests(KnowledgeTestCase):
         self.record(self.analyst, period=datetime.date(2024, 1, 1))
         rows = [{"period": month(i), "numerator": 80 if i < 12 else 95, "denominator": 100,
                  "value": 0.8 if i < 12 else 0.95} for i in range(24)]
-        chart = analysis.over_time(self.definition, rows, level="region", geo="18", percent=True)
+        chart = analysis.over_time(self.definition, rows, recalculations=self.recalculations("region", "18"),
+                                   percent=True)
         self.assertEqual(chart.segments, [0, 12])
         self.assertAlmostEqual(chart.centre[11], 0.80)
         self.assertAlmostEqual(chart.centre[12], 0.95)
         self.assertEqual(chart.classification, "slumpmassig")
         # Elsewhere the same series has one set of limits, and the rise is a shift.
-        other = analysis.over_time(self.definition, rows, level="region", geo="03", percent=True)
+        other = analysis.over_time(self.definition, rows, recalculations=self.recalculations("region", "03"),
+                                   percent=True)
         self.assertEqual(other.segments, [0])
         self.assertEqual(other.classification, "forbattring")
 
@@ -108,7 +113,19 @@ class LimitRecalculationTests(KnowledgeTestCase):
         IndicatorDefinition.objects.filter(pk=self.definition.pk).update(chart_type="xmr")
         self.definition.refresh_from_db()
         with override_settings(INDICATOR_SPC_RULE_LENGTH=6):
-            six = analysis.over_time(self.definition, rows, level="riket", geo="SE", percent=True)
-        seven = analysis.over_time(self.definition, rows, level="riket", geo="SE", percent=True)
+            six = analysis.over_time(self.definition, rows, recalculations=[], percent=True)
+        seven = analysis.over_time(self.definition, rows, recalculations=[], percent=True)
         self.assertIn("skift", six.signals[-1])
         self.assertNotIn("skift", seven.signals[-1])
+
+    def test_the_xmr_chart_s_csv_carries_the_moving_range_chart(self):
+        rows = [{"period": month(i), "numerator": 0, "denominator": None, "value": float(v)}
+                for i, v in enumerate([10, 12] * 6)]
+        IndicatorDefinition.objects.filter(pk=self.definition.pk).update(chart_type="xmr")
+        self.definition.refresh_from_db()
+        chart = analysis.over_time(self.definition, rows, recalculations=[], percent=False)
+        exported = analysis.chart_rows({"spc": chart, "spc_periods": [r["period"].isoformat() for r in rows]},
+                                       "styrdiagram")
+        self.assertIsNone(exported[0]["variationsbredd"])
+        self.assertEqual(exported[1]["variationsbredd"], 2.0)
+        self.assertAlmostEqual(exported[1]["vb_övre"], 3.267 * 2)

@@ -421,8 +421,8 @@ def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is
     in `rebase_at` (a recalculation after a sustained change). Within a segment the limits
     come from its first `baseline` points (all of them when None) and are held fixed after;
     the rules are applied within each segment. A p-chart's limits are drawn within 0–1; the
-    rules use the unclipped ones. With fewer than `min_points` points no classification is
-    claimed (TOO_FEW); the chart is still drawn."""
+    rules use the unclipped ones. With fewer than `min_points` points in the latest segment
+    no classification is claimed (TOO_FEW); the chart is still drawn."""
     if kind == "run":
         return run_chart(values, higher_is_better=higher_is_better, baseline=baseline, min_points=min_points)
     if kind in ("p", "p_prime"):
@@ -457,7 +457,8 @@ def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is
         part, trend = signals(points[start:end], c, s, length=length)
         found += part
         direction += trend
-    if count < min_points:
+    # The latest segment's own points count: just after a recalculation its limits are trial limits.
+    if count - segments[-1][0] < min_points:
         classification, side, deciding = TOO_FEW, "", ""
     else:
         classification, side, deciding = classify(list(points), float(centre[-1]), found, direction,

@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from kunskapsnav.indicators import analysis, limits, runs, selectors
+from kunskapsnav.indicators import analysis, charts, limits, runs, selectors
 from kunskapsnav.indicators.models import IndicatorDefinition, LimitRecalculation
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 
@@ -72,6 +72,11 @@ class LimitRecalculationTests(KnowledgeTestCase):
         self.assertAlmostEqual(chart.centre[11], 0.80)
         self.assertAlmostEqual(chart.centre[12], 0.95)
         self.assertEqual(chart.classification, "slumpmassig")
+        spec = charts.spc_chart(chart, [r["period"].isoformat() for r in rows], "Örebro", percent=True,
+                                synthetic=False)
+        data = spec["data"]["values"] if "data" in spec else spec["layer"][0]["data"]["values"]
+        self.assertEqual((data[11]["centrum"], data[12]["centrum"]), (80.0, 95.0))
+        self.assertIn("step", [layer["mark"].get("interpolate") for layer in spec["layer"]])
         # Elsewhere the same series has one set of limits, and the rise is a shift.
         other = analysis.over_time(self.definition, rows, recalculations=self.recalculations("region", "03"),
                                    percent=True)

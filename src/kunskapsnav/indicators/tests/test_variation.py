@@ -245,6 +245,11 @@ class BaselineTests(SimpleTestCase):
         without = variation.spc("xmr", values=values)
         self.assertEqual(without.classification, variation.IMPROVEMENT)
 
+    def test_after_a_recalculation_the_new_segment_needs_its_own_twelve_points(self):
+        values = [10, 12] * 6 + [30, 32] * 6
+        self.assertEqual(variation.spc("xmr", values=values[:23], rebase_at=[12]).classification, variation.TOO_FEW)
+        self.assertEqual(variation.spc("xmr", values=values, rebase_at=[12]).classification, variation.COMMON)
+
 
 class AssuranceTests(SimpleTestCase):
     def chart(self):

@@ -212,6 +212,9 @@ class SpcOut(Schema):
     segments: list[int] = Field(..., description="index för den första punkten i varje gränsperiod")
     assurance: list[dict[str, str]] = Field(..., description="per målnivå: uppnas, missas eller ibland")
     sigma_z: float | None = Field(None, description="Laneys σz för p- och p′-diagram (p′ används när σz > 1)")
+    moving_ranges: list[float | None] = Field(..., description="XmR: variationsbredden per punkt (tom för andra "
+                                                               "diagram; ingen för den första i varje gränsperiod)")
+    mr_upper: list[float] = Field(..., description="XmR: variationsbreddsdiagrammets övre gräns, 3,267 × medelvärdet")
     reading: dict[str, str] = Field(..., description="klassificeringen, den avgörande regeln och diagramtypen i ord")
 
 
@@ -264,6 +267,7 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
             "values": spc.values, "centre": spc.centre[-1], "centres": spc.centre, "lower": spc.lower,
             "upper": spc.upper, "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
             "deciding": spc.deciding, "segments": spc.segments, "sigma_z": spc.sigma_z,
+            "moving_ranges": spc.moving_ranges, "mr_upper": spc.mr_upper,
             "reading": result["spc_text"],
             "assurance": [{"name": a["name"], "level": a["level"], "assurance": a["assurance"]}
                           for a in result.get("assurance", [])],

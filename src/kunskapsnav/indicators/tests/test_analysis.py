@@ -114,6 +114,17 @@ class AnalysisTests(KnowledgeTestCase):
                                                                         "slumpmassig": "Slum"}[
             data["spc"]["classification"]])
         self.assertEqual(data["variation_type"], "effektiv")
+        self.assertEqual(data["spc"]["moving_ranges"], [])  # a proportion: no moving-range chart
+        rate = self.client.get("/api/v1/indicators/KOL-SLUTENVARD/variation").json()["spc"]
+        self.assertEqual(rate["kind"], "run")
+        self.assertEqual(rate["assurance"], [])  # no limits, no assurance
+        IndicatorDefinition.objects.filter(code="KOL-SLUTENVARD").update(chart_type="xmr")
+        xmr = self.client.get("/api/v1/indicators/KOL-SLUTENVARD/variation").json()["spc"]
+        self.assertEqual(len(xmr["moving_ranges"]), len(xmr["values"]))
+        self.assertIsNone(xmr["moving_ranges"][0])
+        mean = sum(xmr["moving_ranges"][1:]) / (len(xmr["values"]) - 1)
+        self.assertAlmostEqual(xmr["mr_upper"][-1], 3.267 * mean)
+        self.assertAlmostEqual(xmr["upper"][-1], xmr["centre"] + 2.66 * mean)
         self.assertTrue(data["variation_reading"].startswith("Effektiv vård"))
         if data["funnel"]:
             self.assertNotIn(data["funnel"]["units"][0]["name"], data["suppressed_regions"])

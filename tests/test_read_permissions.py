@@ -301,6 +301,7 @@ POST_ONLY = {
     "implementation:care_field_set", "implementation:action_add", "implementation:action_update",
     "implementation:measure_add", "implementation:cadence_set", "implementation:review_record",
     "implementation:sharing_set", "implementation:adoption_start",
+    "indicators:limits_recalculate", "indicators:limits_recalculation_remove",
 }
 # API reads with no personal data, or people only in their public roles.
 API_NO_PERSONAL_DATA = {
@@ -824,7 +825,8 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
             "people", "knowledge", "consultation", "implementation")}
         samples |= {"reports:report_move": [1], "reports:assessment_save": [1], "organisation:mandate_adopt": [1]}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
-                    "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1]}
+                    "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],
+                    "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1]}
         for name in POST_ONLY:
             with self.subTest(page=name):
                 url = reverse(name, args=samples[name]) if samples[name] else reverse(name)

@@ -237,6 +237,10 @@ CASES = [
          "page_report_freeze"),
     Case("run indicators", "indicators:run_start", {"admin", "analyst"}, "page_run_start"),
     Case("import indicator values", "indicators:values_import", {"admin", "analyst"}, "page_values_import"),
+    Case("recalculate SPC limits", "indicators:limits_recalculate", {"admin", "analyst", "npo_editor"},
+         "page_limits_recalculate"),
+    Case("remove an SPC limit recalculation", "indicators:limits_recalculation_remove",
+         {"admin", "analyst", "npo_editor"}, "page_limits_recalculation_remove"),
     Case("API run indicators", "POST /api/v1/indicator-runs", {"admin", "analyst"}, "api_run_start", api=True),
     Case("API import indicator values", "POST /api/v1/indicator-imports", {"admin", "analyst"}, "api_values_import",
          api=True),
@@ -500,9 +504,15 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
 
         from django.conf import settings
 
-        from kunskapsnav.indicators import runs, synthetic
+        from kunskapsnav.indicators import limits, runs, synthetic
 
         cls.indicator_definitions = runs.definitions_sync()
+        # The stroke indicator follows up the heart NPO's guideline: its editor may recalculate limits.
+        stroke = next(d for d in cls.indicator_definitions if d.code == "STROKE-ANTITROMB")
+        stroke.support = cls.heart_guideline
+        stroke.save()
+        cls.recalculation = limits.limits_recalculate(by=cls.admin, definition=stroke, level="region", geo="18",
+                                                      period=datetime.date(2024, 1, 1), reason="Ny rutin")
         cls.indicator_data = tempfile.mkdtemp(dir=settings.INDICATOR_DATA_ROOTS[0])  # where runs may read
         synthetic.generate(cls.indicator_data, events=2000)
 
@@ -579,6 +589,14 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def page_run_start(self):
         return "post", reverse("indicators:run_start"), {
             "data_folder": self.indicator_data, "definitions": [self.indicator_definitions[0].pk], "backend": "duckdb"}
+
+    def page_limits_recalculate(self):
+        return "post", reverse("indicators:limits_recalculate", args=["STROKE-ANTITROMB"]), {
+            "area": "region:18", "period": "2024-06", "reason": "Skift efter ny rutin"}
+
+    def page_limits_recalculation_remove(self):
+        return "post", reverse("indicators:limits_recalculation_remove",
+                               args=["STROKE-ANTITROMB", self.recalculation.pk]), {}
 
     def page_values_import(self):
         upload = SimpleUploadedFile("varden.csv", INDICATOR_CSV.encode(), content_type="text/csv")

@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kunskapsnav.lib.env import envbool, envcache, envdatabase, envint, envlist, envstr
@@ -230,6 +231,12 @@ REMISS_ASSIGNEE_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_ASSIGNEE_REMINDER
 
 # Indicator values from fewer cases than this are suppressed in anything public or exported.
 INDICATOR_SMALL_COUNT = int(envstr("KUNSKAPSNAV_INDICATOR_SMALL_COUNT", "5"))
+
+# SPC: the points in a row that make a shift or a trend. 7 as NHSRplotthedots has it; the
+# Making Data Count spreadsheet offers 6 as well (docs/statistics.md).
+INDICATOR_SPC_RULE_LENGTH = envint("KUNSKAPSNAV_INDICATOR_SPC_RULE_LENGTH", 7, minimum=6)
+if INDICATOR_SPC_RULE_LENGTH not in (6, 7):
+    raise ImproperlyConfigured("KUNSKAPSNAV_INDICATOR_SPC_RULE_LENGTH must be 6 or 7")
 
 # Conflict-of-interest declarations: how long an assessment holds, how many days before it
 # lapses the person and their coordinator are reminded, and how long a superseded

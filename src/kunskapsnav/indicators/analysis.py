@@ -4,10 +4,12 @@ Values suppressed for the reader stay out of every part."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import charts, selectors, variation
-from .models import IndicatorDefinition
+from .models import ChartType, IndicatorDefinition, VariationType
 from .spec import Direction, Kind
 
 
@@ -42,7 +44,8 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
                for t in definition.targets]
     synthetic = any(r["synthetic"] for r in regions)
     result = {"definition": definition, "latest": latest, "regions": regions, "hidden": hidden, "nation": nation,
-              "targets": targets, "synthetic": synthetic, "percent": percent, "specs": {}}
+              "targets": targets, "synthetic": synthetic, "percent": percent, "specs": {},
+              "variation_reading": variation_reading(definition)}
     if shown:
         result["specs"]["jamforelse"] = charts.comparison_chart(
             shown, _("%(name)s, %(year)s") % {"name": definition.name, "year": latest.year}, percent=percent,
@@ -57,16 +60,20 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
                           stratum_type="alla"), key=lambda r: r["period"])
     series = [r for r in series if r["value"] is not None]
     if len(series) >= 3:
-        if percent:
-            chart = variation.spc("p", numerators=[r["numerator"] for r in series],
-                                  denominators=[r["denominator"] for r in series],
-                                  higher_is_better=definition.higher_is_better)
-        else:
-            chart = variation.spc("xmr", values=[r["value"] for r in series],
-                                  higher_is_better=definition.higher_is_better)
+        recalculations = list(selectors.limit_recalculations(definition, level=options.geo_level, geo=options.geo))
+        chart = over_time(definition, series, recalculations=recalculations, percent=percent)
         result["spc"] = chart
         result["spc_name"] = series[0]["name"]
         result["spc_periods"] = [r["period"].isoformat() for r in series]
+        result["spc_text"] = interpretation(chart)
+        result["recalculations"] = recalculations
+        if chart.kind != "run" and chart.enough:
+            result["assurance"] = [
+                {"name": t["name"], "level": t["level"], "assurance": variation.assurance(
+                    chart, float(t["level"]), higher_is_better=definition.higher_is_better)}
+                for t in definition.targets]
+            for a in result["assurance"]:
+                a["text"] = ASSURANCE_TEXT[a["assurance"]]
         result["specs"]["styrdiagram"] = charts.spc_chart(
             chart, [r["period"].isoformat() for r in series],
             _("%(name)s per månad") % {"name": series[0]["name"]}, percent=percent, synthetic=synthetic)
@@ -88,6 +95,95 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
     return result
 
 
+# The Making Data Count icons' meanings, in words (the page never relies on colour alone).
+CLASSIFICATION_TEXT = {
+    variation.IMPROVEMENT: gettext_lazy("Särskild orsak av förbättrande slag"),
+    variation.CONCERN: gettext_lazy("Särskild orsak av försämrande slag"),
+    variation.COMMON: gettext_lazy("Slumpmässig variation"),
+    variation.NON_RANDOM: gettext_lazy("Icke slumpmässig variation"),
+    variation.TOO_FEW: gettext_lazy("För få punkter för att bedöma"),
+}
+ASSURANCE_TEXT = {
+    variation.ASSURED_PASS: gettext_lazy("Målet uppnås med all sannolikhet varje gång: hela intervallet mellan "
+                                  "processgränserna ligger på rätt sida om målet."),
+    variation.ASSURED_FAIL: gettext_lazy("Målet missas med all sannolikhet varje gång: hela intervallet mellan "
+                                  "processgränserna ligger på fel sida om målet. Processen behöver ändras."),
+    variation.HIT_AND_MISS: gettext_lazy("Målet nås ibland och missas ibland: det ligger mellan processgränserna."),
+}
+RULE_TEXT = {
+    "utanfor": gettext_lazy("en punkt utanför processgränserna"),
+    "trend": gettext_lazy("en trend: %(n)s punkter i rad som stiger eller sjunker"),
+    "tva_av_tre": gettext_lazy("två av tre punkter bortom två sigma på samma sida om medellinjen"),
+    "skift": gettext_lazy("ett skift: %(n)s punkter i rad på samma sida om medellinjen"),
+    "lang_serie": gettext_lazy("en ovanligt lång serie på samma sida om medianen"),
+}
+KIND_TEXT = {
+    "p": gettext_lazy("p-diagram: gränser från binomialfördelningen kring medelandelen."),
+    "p_prime": gettext_lazy("p′-diagram (Laney): p-diagrammets gränser vidgade med σz = %(sigma_z)s, eftersom andelarna "
+                     "varierar mer mellan månaderna än binomialfördelningen tillåter (σz > 1). Med stora nämnare "
+                     "skulle p-diagrammet annars larma för nästan varje punkt."),
+    "xmr": gettext_lazy("XmR-diagram: gränserna är medelvärdet ± 2,66 × medelvariationsbredden; "
+                 "variationsbreddsdiagrammets övre gräns är 3,267 × medelvariationsbredden."),
+    "run": gettext_lazy("Seriediagram med medianen och Anhøjs regler: en serie längre än %(longest_max)s punkter på samma "
+                 "sida om medianen, eller färre än %(crossings_min)s korsningar av den, är icke slumpmässig variation."),
+}
+
+
+def over_time(definition: IndicatorDefinition, series: list[dict], *, recalculations, percent: bool
+              ) -> variation.Chart:
+    """The chart over time for one area's monthly series: the chart type the definition
+    chooses (or the stated default), limits from its baseline, new limits from each
+    recorded recalculation of that area (selectors.limit_recalculations)."""
+    periods = [r["period"] for r in series]
+    rebase_at = sorted({next((i for i, p in enumerate(periods) if p >= r.period), len(periods))
+                        for r in recalculations})
+    kind = definition.chart_type
+    nums, dens = [r["numerator"] for r in series], [r["denominator"] for r in series]
+    if kind == ChartType.AUTO:
+        kind = variation.default_kind(len(series), proportion=percent)
+        if kind == "p":
+            kind = variation.proportion_chart_kind(nums, dens, baseline=definition.baseline_points)
+    elif kind in (ChartType.P, ChartType.P_PRIME) and not percent:
+        kind = ChartType.XMR
+    common = {"higher_is_better": definition.higher_is_better, "baseline": definition.baseline_points,
+              "length": variation.rule_length(settings.INDICATOR_SPC_RULE_LENGTH)}
+    if kind in ("p", "p_prime"):
+        return variation.spc(kind, numerators=nums, denominators=dens, rebase_at=rebase_at, **common)
+    return variation.spc(str(kind), values=[r["value"] for r in series], rebase_at=rebase_at, **common)
+
+
+def interpretation(chart: variation.Chart) -> dict:
+    """The chart's reading in words: the classification, the rule that decided it, and the
+    chart type with the rule that chose it."""
+    length = variation.rule_length(settings.INDICATOR_SPC_RULE_LENGTH)
+    kind = KIND_TEXT[chart.kind]
+    if chart.kind == "p_prime":
+        kind = kind % {"sigma_z": f"{chart.sigma_z:.2f}".replace(".", ",")}
+    elif chart.kind == "run":
+        kind = kind % {"longest_max": chart.runs["longest_max"], "crossings_min": chart.runs["crossings_min"]}
+    return {"classification": str(CLASSIFICATION_TEXT[chart.classification]),
+            "rule": str(RULE_TEXT[chart.deciding]) % {"n": length} if chart.deciding else "",
+            "kind": str(kind)}
+
+
+def variation_reading(definition: IndicatorDefinition) -> str:
+    """How variation between areas is read, by the Dartmouth kind of care."""
+    return str(VARIATION_TEXT.get(definition.variation_type, ""))
+
+
+VARIATION_TEXT = {
+    VariationType.EFFECTIVE: gettext_lazy("Effektiv vård: nyttan är väl belagd och nästan alla i målgruppen bör få den. "
+                                   "Variation mellan områden är här oönskad, och mindre variation kring en hög nivå "
+                                   "är bättre."),
+    VariationType.PREFERENCE: gettext_lazy("Preferenskänslig vård: det finns fler rimliga val och patientens egna "
+                                    "värderingar ska avgöra. Viss variation är väntad; frågan är om valen är "
+                                    "informerade, inte om alla områden ligger lika."),
+    VariationType.SUPPLY: gettext_lazy("Utbudskänslig vård: hur mycket som ges följer ofta tillgången (vårdplatser, "
+                                "besök) snarare än evidens. Högre nivå är inte bättre i sig; variation pekar på "
+                                "skillnader i utbud att pröva."),
+}
+
+
 def chart_rows(result: dict, name: str) -> list[dict]:
     """The data behind one chart, for its CSV."""
     if name == "jamforelse":
@@ -104,7 +200,11 @@ def chart_rows(result: dict, name: str) -> list[dict]:
     if name == "styrdiagram" and "spc" in result:
         chart = result["spc"]
         periods = result["spc_periods"]
-        return [{"period": p, "värde": v, "centrum": chart.centre, "undre": lo, "övre": hi,
-                 "signal": " ".join(sorted(sig))}
-                for p, v, lo, hi, sig in zip(periods, chart.values, chart.lower, chart.upper, chart.signals)]
+        rows = [{"period": p, "värde": v, "centrum": c, "undre": lo, "övre": hi, "signal": " ".join(sorted(sig))}
+                for p, v, c, lo, hi, sig in zip(periods, chart.values, chart.centre, chart.lower, chart.upper,
+                                                chart.signals)]
+        if chart.kind == "xmr":  # the moving-range chart beside it
+            for row, moving, mr_centre, mr_upper in zip(rows, chart.moving_ranges, chart.mr_centre, chart.mr_upper):
+                row |= {"variationsbredd": moving, "vb_medel": mr_centre, "vb_övre": mr_upper}
+        return rows
     return []

@@ -43,17 +43,20 @@ def funnel_chart(result: Funnel, title: str, *, synthetic: bool) -> dict:
 
 def spc_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, synthetic: bool) -> dict:
     scale = _percent if percent else (lambda v: None if v is None else round(v, 3))
-    data = [{"period": p, "värde": scale(v), "centrum": scale(chart.centre), "undre": scale(lo), "övre": scale(hi),
+    # Per point, so that a recalculation draws the centre and the limits as a step.
+    data = [{"period": p, "värde": scale(v), "centrum": scale(c), "undre": scale(lo), "övre": scale(hi),
              "signal": ", ".join(sorted(s)) or _("ingen")}
-            for p, v, lo, hi, s in zip(periods, chart.values, chart.lower, chart.upper, chart.signals)]
+            for p, v, c, lo, hi, s in zip(periods, chart.values, chart.centre, chart.lower, chart.upper, chart.signals)]
     base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("period:T", title=_("Period")))
     line = base.mark_line(point=True, color="#0b3d6b").encode(
         y=alt.Y("värde:Q", title=_("Andel (%)") if percent else _("Värde")), tooltip=["period:T", "värde:Q", "signal:N"])
     # The lines and markers beside the series are read from the table and the text, not by
     # a screen reader mark by mark (aria=False).
-    centre = base.mark_line(color="#555", aria=False).encode(y="centrum:Q")
-    lower = base.mark_line(strokeDash=[4, 4], color="#555", aria=False).encode(y="undre:Q")
-    upper = base.mark_line(strokeDash=[4, 4], color="#555", aria=False).encode(y="övre:Q")
+    # Drawn as steps around each point: a p-chart's limits change with each denominator, and
+    # a recalculation shows as a step rather than a slope.
+    centre = base.mark_line(color="#555", aria=False, interpolate="step").encode(y="centrum:Q")
+    lower = base.mark_line(strokeDash=[4, 4], color="#555", aria=False, interpolate="step").encode(y="undre:Q")
+    upper = base.mark_line(strokeDash=[4, 4], color="#555", aria=False, interpolate="step").encode(y="övre:Q")
     flagged = base.transform_filter(alt.datum.signal != _("ingen")).mark_point(
         shape="diamond", size=120, filled=True, color="#b35c00", aria=False).encode(y="värde:Q")
     subtitle = _("Syntetiska data") if synthetic else ""

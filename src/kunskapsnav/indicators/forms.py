@@ -33,3 +33,27 @@ class ValuesFilterForm(forms.Form):
         ("vardenhet", _("Vårdenhet")), ("riket", _("Riket"))])
     stratum_type = forms.ChoiceField(label=_("Uppdelning"), required=False, choices=[
         ("alla", _("Alla")), ("kon", _("Kön")), ("aldersgrupp", _("Åldersgrupp"))])
+
+
+class LimitRecalculationForm(forms.Form):
+    """A recalculation of the SPC chart's limits, for the area shown (level:code)."""
+
+    area = forms.CharField(label=_("Område"), max_length=60, widget=forms.HiddenInput)
+    period = forms.CharField(label=_("Från månad (ÅÅÅÅ-MM)"), max_length=7)
+    reason = forms.CharField(label=_("Skäl"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_period(self):
+        import datetime
+
+        raw = self.cleaned_data["period"].strip()
+        try:
+            year, month = raw.split("-")
+            return datetime.date(int(year), int(month), 1)
+        except ValueError:
+            raise forms.ValidationError(_("Ange månaden som ÅÅÅÅ-MM, till exempel 2024-03.")) from None
+
+    def clean_area(self):
+        level, _sep, geo = self.cleaned_data["area"].partition(":")
+        if not geo:
+            raise forms.ValidationError(_("Välj ett område."))
+        return level, geo

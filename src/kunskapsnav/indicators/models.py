@@ -9,9 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
-from kunskapsnav.lib.bounds import INTEGER_MAX, between, finite
+from kunskapsnav.lib.bounds import INTEGER_MAX, SMALL_INTEGER_MAX, between, finite
 
-from .spec import Direction, Kind
+from .spec import BASELINE_MIN, Direction, Kind
+
+
+class ChartType(models.TextChoices):
+    """The chart over time; "auto" picks by the stated rules of variation.default_kind and
+    variation.proportion_chart_kind."""
+
+    AUTO = "auto", _("Välj efter data")
+    P = "p", _("p-diagram")
+    P_PRIME = "p_prime", _("p′-diagram (Laney)")
+    XMR = "xmr", _("XmR-diagram")
+    RUN = "run", _("Seriediagram")
+
+
+class VariationType(models.TextChoices):
+    """The Dartmouth Atlas' kinds of care, which say how variation between areas is read."""
+
+    UNSET = "", _("Ej angiven")
+    EFFECTIVE = "effektiv", _("Effektiv vård")
+    PREFERENCE = "preferenskanslig", _("Preferenskänslig vård")
+    SUPPLY = "utbudskanslig", _("Utbudskänslig vård")
 
 
 class IndicatorDefinition(models.Model):
@@ -35,6 +55,13 @@ class IndicatorDefinition(models.Model):
                                 related_name="indicators", verbose_name=_("kunskapsstöd"))
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="indicators",
                                              verbose_name=_("rekommendationer"))
+    chart_type = models.CharField(_("diagramtyp över tid"), max_length=10, choices=ChartType.choices,
+                                  default=ChartType.AUTO)
+    variation_type = models.CharField(_("typ av variation"), max_length=20, choices=VariationType.choices,
+                                      blank=True, default=VariationType.UNSET)
+    baseline_points = models.PositiveSmallIntegerField(
+        _("baslinjens antal punkter"), null=True, blank=True, validators=between(BASELINE_MIN, SMALL_INTEGER_MAX),
+        help_text=_("Styrdiagrammets gränser räknas från så många första punkter och hålls sedan fasta; tomt: alla."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -43,7 +70,12 @@ class IndicatorDefinition(models.Model):
         verbose_name = _("indikator")
         verbose_name_plural = _("indikatorer")
         ordering = ["code", "-version"]
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="indicator_code_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="indicator_code_version_unique"),
+            models.CheckConstraint(name="indicator_baseline_points_in_range",
+                                   condition=Q(baseline_points__isnull=True)
+                                   | Q(baseline_points__gte=BASELINE_MIN, baseline_points__lte=SMALL_INTEGER_MAX)),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -172,3 +204,31 @@ class IndicatorValue(models.Model):
             models.Index(fields=["definition", "level", "period_type", "stratum_type", "period"],
                          name="indicator_value_lookup"),
         ]
+
+
+class LimitRecalculation(models.Model):
+    """A recalculation of an SPC chart's limits (omräkning av gränser): from `period` on, the
+    series of this indicator in this area gets limits of its own, after a sustained change
+    (a shift) with a known cause. Kept for every version of the indicator (by code)."""
+
+    indicator_code = models.CharField(_("indikator"), max_length=40)
+    level = models.CharField(_("nivå"), max_length=20, choices=Level.choices)
+    geo = models.CharField(_("område"), max_length=40)
+    period = models.DateField(_("från period"), help_text=_("Den första månaden med de nya gränserna"))
+    reason = models.TextField(_("skäl"), max_length=2000)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("satt av"))
+    set_at = models.DateTimeField(_("satt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("omräkning av gränser")
+        verbose_name_plural = _("omräkningar av gränser")
+        ordering = ["indicator_code", "level", "geo", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_code", "level", "geo", "period"],
+                                    name="limit_recalculation_once_per_period"),
+            models.CheckConstraint(name="limit_recalculation_has_a_reason", condition=~Q(reason="")),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_code} {self.level}:{self.geo} {self.period:%Y-%m}"

@@ -13,3 +13,14 @@ can_import = can_run
 can_see_small_counts = can_run
 # A run's data folder and why it failed name the server's files and the data's columns.
 can_see_run_details = can_run
+
+
+def can_recalculate_limits(user, definition) -> bool:
+    """Who records a recalculation of an SPC chart's limits: analysts and national
+    administrators, and those who may edit the body that owns the indicator's knowledge
+    support (its NPO's process leader, for example)."""
+    if can_run(user):
+        return True
+    support = definition.support
+    return bool(support is not None and support.owning_body_id is not None
+                and registry.can_edit_body(user, support.owning_body))

@@ -44,6 +44,8 @@ def definitions_sync() -> list[IndicatorDefinition]:
             "data_source": definition.data_source,
             "targets": [{"level": str(t.level), "name": t.name} for t in definition.targets],
             "spec": definition.model_dump(mode="json"),
+            "chart_type": definition.chart_type, "variation_type": definition.variation_type,
+            "baseline_points": definition.baseline_points,
             "support": KnowledgeSupport.objects.filter(title=definition.linked_support).first()
             if definition.linked_support else None,
         }

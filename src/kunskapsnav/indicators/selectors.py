@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
 from . import permissions
-from .models import IndicatorDefinition, IndicatorRun, IndicatorValue, RunStatus
+from .models import IndicatorDefinition, IndicatorRun, IndicatorValue, LimitRecalculation, RunStatus
 
 
 def latest(code: str) -> IndicatorDefinition | None:
@@ -59,3 +59,11 @@ def geography_names() -> dict[tuple[str, str], str]:
     names |= {("kommun", c): n for c, n in Municipality.objects.values_list("code", "name")}
     names |= {("sjukvardsregion", c): n for c, n in HealthcareRegion.objects.values_list("code", "name")}
     return names
+
+
+def limit_recalculations(definition: IndicatorDefinition, *, level: str, geo: str):
+    """The recalculations of the limits of one area's series, oldest first. Public: the
+    periods and reasons say nothing of small counts; who set them is shown by name only to
+    those signed in (the template)."""
+    return (LimitRecalculation.objects.filter(indicator_code=definition.code, level=level, geo=geo)
+            .select_related("set_by").order_by("period"))

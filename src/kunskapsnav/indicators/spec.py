@@ -23,6 +23,10 @@ class Direction(StrEnum):
     LOWER = "lagre"
 
 
+# A baseline shorter than this gives trial limits only (NHSRplotthedots: fix_after_n_points ≥ 12).
+BASELINE_MIN = 12
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -88,11 +92,18 @@ class Definition(Strict):
     window: Window | None = None
     age_bands: tuple[int, ...] = (18, 65, 80)  # lower bounds of the bands
     linked_support: str | None = Field(default=None, description="title of the knowledge support")
+    # The chart over time (auto: by the stated rules in docs/statistics.md), the Dartmouth
+    # kind of care that says how variation is read, and the points the limits are based on.
+    chart_type: Literal["auto", "p", "p_prime", "xmr", "run"] = "auto"
+    variation_type: Literal["", "effektiv", "preferenskanslig", "utbudskanslig"] = ""
+    baseline_points: int | None = Field(default=None, ge=BASELINE_MIN, le=32_767)
 
     @model_validator(mode="after")
     def _outcome_where_needed(self):
         if self.kind in (Kind.PROPORTION, Kind.MEDIAN_TIME) and (self.outcome_event is None or self.window is None):
             raise ValueError("andel and mediantid need outcome_event and window")
+        if self.chart_type in ("p", "p_prime") and self.kind != Kind.PROPORTION:
+            raise ValueError("p and p_prime charts are for andel only")
         if list(self.age_bands) != sorted(set(self.age_bands)):
             raise ValueError("age_bands must rise")
         return self

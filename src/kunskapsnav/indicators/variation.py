@@ -3,10 +3,13 @@ time.
 
 Funnel plots follow Spiegelhalter, "Funnel plots for comparing institutional performance"
 (Stat Med 2005) and "Handling over-dispersion of performance indicators" (Qual Saf Health
-Care 2005): limits at 95 % and 99.8 % around the national proportion, exact binomial (with
-the interpolation of the 2005 paper) or the normal approximation; over-dispersion estimated
-from z-scores winsorised at 10 % in each tail, and met by widening the limits
-multiplicatively (φ) or by additive random effects (τ²).
+Care 2005): limits at 95 % and 99.8 % around the national proportion, exact binomial or the
+normal approximation. Exact limits judge every unit by the mid-p tail probability of its
+count, and the line is drawn where that probability reaches the level, so the line and the
+judgement agree (docs/statistics.md). Over-dispersion is estimated from z-scores winsorised
+at 10 % in each tail and, when units × φ exceeds the 95 % point of χ² on units − 1 degrees of
+freedom, met by widening the limits multiplicatively (φ) or by additive random effects (τ²)
+if the reader asks for it.
 
 SPC follows NHS England's "Making Data Count": p-charts and XmR charts, and the special-cause
 rules — a point outside the limits; a shift of 7 or more points on one side of the centre
@@ -28,13 +31,46 @@ WINSOR = 0.10
 # --- funnel plots ---------------------------------------------------------------------
 
 
+def upper_mid_p(x: int, n: int, theta: float) -> float:
+    """P(X > x) + ½ P(X = x) for X ~ Binomial(n, θ): the mid-p of a count this high."""
+    return float(binom.sf(x, n, theta) + 0.5 * binom.pmf(x, n, theta))
+
+
+def lower_mid_p(x: int, n: int, theta: float) -> float:
+    """P(X < x) + ½ P(X = x): the mid-p of a count this low."""
+    return float(binom.cdf(x - 1, n, theta) + 0.5 * binom.pmf(x, n, theta)) if x > 0 else \
+        float(0.5 * binom.pmf(0, n, theta))
+
+
 def exact_limit(theta: float, n: int, p: float) -> float:
-    """The exact binomial limit at probability p for denominator n, interpolated between
-    the integer counts as in Spiegelhalter (2005), appendix A.1.1."""
-    r = binom.ppf(p, n, theta)
-    below, at = binom.cdf(r - 1, n, theta), binom.cdf(r, n, theta)
-    alpha = (at - p) / (at - below) if at > below else 0.0
-    return (r - alpha) / n
+    """The exact binomial limit at probability p (upper for p > ½, lower for p < ½) for
+    denominator n, drawn where the mid-p tail probability reaches 1 − p (or p below),
+    interpolated linearly between the neighbouring counts. A unit whose count has a mid-p
+    below the level lies beyond the line, every other unit on or within it: the line and
+    the judgement of each unit are the same rule (see `beyond`)."""
+    if p > 0.5:
+        level = 1 - p
+        tail = upper_mid_p
+        centre = int(binom.ppf(p, n, theta))
+        ks = range(max(0, centre - 3), n + 1)
+        first = next((k for k in ks if tail(k, n, theta) < level), None)
+        if first is None:
+            return 1.0
+        if first == 0:
+            return 0.0
+        before, at = tail(first - 1, n, theta), tail(first, n, theta)
+        return (first - 1 + (before - level) / (before - at)) / n
+    level = p
+    tail = lower_mid_p
+    centre = int(binom.ppf(p, n, theta))
+    ks = range(min(n, centre + 3), -1, -1)
+    last = next((k for k in ks if tail(k, n, theta) < level), None)
+    if last is None:
+        return 0.0
+    if last == n:
+        return 1.0
+    at, after = tail(last, n, theta), tail(last + 1, n, theta)
+    return (last + 1 - (after - level) / (after - at)) / n
 
 
 def normal_limit(theta: float, n: int, p: float, *, phi: float = 1.0, tau2: float = 0.0) -> float:
@@ -125,14 +161,15 @@ def funnel(units: list[tuple[str, int, int]], *, theta: float | None = None, met
         return result
 
     def beyond(x: int, d: int, level: str, limits) -> str:
-        """Over or under the drawn limit; but a unit at 0 % or 100 % is judged by its exact
-        tail probability, since the interpolated limit lies just inside 0 or 1 and would call
-        every small unit with a full score unusual."""
+        """One rule for every unit, the same above and below: exact binomial limits judge
+        by the mid-p tail probability of the unit's count (P(X > x) + ½ P(X = x) above,
+        P(X < x) + ½ P(X = x) below, beyond when under 1 − p); normal or adjusted limits by
+        the unit's value against the drawn limit, which is symmetric about θ."""
         p = LIMITS[level]
-        if adjust == "none" and method == "exact" and x in (0, d):
-            if x == d and binom.sf(x - 1, d, theta) < 1 - p:
+        if adjust == "none" and method == "exact":
+            if x / d > theta and upper_mid_p(x, d, theta) < 1 - p:
                 return "over"
-            if x == 0 and binom.cdf(x, d, theta) < 1 - p:
+            if x / d < theta and lower_mid_p(x, d, theta) < 1 - p:
                 return "under"
             return ""
         low, high = limits[level]
@@ -157,99 +194,312 @@ def funnel(units: list[tuple[str, int, int]], *, theta: float | None = None, met
 
 
 # --- statistical process control ------------------------------------------------------
+#
+# The conventions (docs/statistics.md) follow NHS England's "Making Data Count" as
+# NHSRplotthedots implements it, where it departs from a rule the guidance states, and say so.
 
 IMPROVEMENT, CONCERN, COMMON = "forbattring", "forsamring", "slumpmassig"
-SHIFT, TREND = 7, 6
+NON_RANDOM = "icke_slumpmassig"  # a run chart's signal without a direction to it
+TOO_FEW = "for_fa_punkter"
+# NHSRplotthedots: seven points for a shift and for a trend; the MDC spreadsheet lets the
+# user choose six or seven (settings.INDICATOR_SPC_RULE_LENGTH).
+RULE_LENGTHS = (6, 7)
+RULE_LENGTH = 7
+# Fewer points than this and no classification is claimed (NHSRplotthedots warns below 12:
+# the limits are trial limits).
+MIN_POINTS = 12
+# The XmR constants: 2.66 = 3 / d2 with d2 = 1.128 for moving ranges of two; the moving
+# range chart's upper limit is D4 = 3.267 times the mean moving range.
+XMR_LIMIT = 2.66
+MR_LIMIT = 3.267
+D2 = 1.128
+# The order in which the latest point's signals decide its classification.
+PRECEDENCE = ("utanfor", "trend", "tva_av_tre", "skift")
+# Assurance against a target.
+ASSURED_PASS, ASSURED_FAIL, HIT_AND_MISS = "uppnas", "missas", "ibland"
 
 
 @dataclass
 class Chart:
-    kind: str  # "p" or "xmr"
+    kind: str  # "p", "p_prime", "xmr" or "run"
     values: list[float]
-    centre: float
-    lower: list[float]
-    upper: list[float]
+    centre: list[float]  # per point: a rebased chart steps
+    lower: list[float | None]
+    upper: list[float | None]
     sigma: list[float]
-    signals: list[set[str]]  # per point: "utanfor", "skift", "trend", "tva_av_tre"
+    signals: list[set[str]]  # per point: "utanfor", "skift", "trend", "tva_av_tre", "lang_serie", "fa_korsningar"
     classification: str
     side: str  # "over" / "under" / "" for the latest signal
+    segments: list[int] = field(default_factory=lambda: [0])  # the first point of each set of limits
+    baseline: int | None = None  # points each segment's limits are computed from (None: all)
+    deciding: str = ""  # the signal that classified the latest point
+    moving_ranges: list[float | None] = field(default_factory=list)  # XmR: the MR chart
+    mr_centre: list[float] = field(default_factory=list)
+    mr_upper: list[float] = field(default_factory=list)
+    sigma_z: float | None = None  # p and p′: Laney's between-subgroup factor
+    runs: dict | None = None  # run chart: longest run, crossings and their limits
+
+    @property
+    def enough(self) -> bool:
+        return self.classification != TOO_FEW
 
 
-def p_chart(numerators, denominators) -> tuple[list[float], float, list[float]]:
+def rule_length(value: int | None) -> int:
+    return value if value in RULE_LENGTHS else RULE_LENGTH
+
+
+def _mean_moving_range(values, *, screen: bool) -> float:
+    """The mean moving range; with `screen`, moving ranges above the MR chart's limit are
+    left out and the mean taken again (once, as NHSRplotthedots and qicharts2 do)."""
+    moving = np.abs(np.diff(np.asarray(values, float)))
+    if not len(moving):
+        return 0.0
+    mean = float(moving.mean())
+    if screen:
+        kept = moving[moving < MR_LIMIT * mean]
+        mean = float(kept.mean()) if len(kept) else mean
+    return mean
+
+
+def xmr_limits(values, *, screen: bool = False) -> tuple[float, float]:
+    """Centre and sigma of an XmR chart from the values it is based on: the limits are the
+    centre ± 2.66 × the mean moving range (sigma = 2.66 / 3 × the mean moving range)."""
+    v = np.asarray(values, float)
+    return float(v.mean()), XMR_LIMIT / 3 * _mean_moving_range(v, screen=screen)
+
+
+def p_limits(numerators, denominators) -> tuple[float, np.ndarray]:
+    """Centre of a p-chart and, per point, the binomial sigma at that centre."""
     x, n = np.asarray(numerators, float), np.asarray(denominators, float)
     centre = float(x.sum() / n.sum())
-    sigma = np.sqrt(centre * (1 - centre) / n)
-    return list(x / n), centre, list(sigma)
+    return centre, np.sqrt(centre * (1 - centre) / n)
 
 
-def xmr(values) -> tuple[list[float], float, list[float]]:
+def laney_sigma_z(numerators, denominators, *, screen: bool = False) -> float:
+    """Laney (2002): the spread of the p-chart's z-scores between subgroups, as the mean
+    moving range of the z-scores / 1.128."""
+    x, n = np.asarray(numerators, float), np.asarray(denominators, float)
+    centre, sigma = p_limits(x, n)
+    if centre in (0.0, 1.0):
+        return 1.0
+    z = (x / n - centre) / sigma
+    return _mean_moving_range(z, screen=screen) / D2
+
+
+def _runs_of(signs) -> list[tuple[int, int]]:
+    """(start, end exclusive) of each run of equal non-zero signs; a zero ends a run."""
+    runs, start = [], 0
+    for i in range(1, len(signs) + 1):
+        if i == len(signs) or signs[i] != signs[start] or signs[i] == 0:
+            if signs[start] != 0:
+                runs.append((start, i))
+            start = i
+    return runs
+
+
+def signals(values, centre, sigma, *, length: int = RULE_LENGTH) -> tuple[list[set[str]], list[int]]:
+    """The special-cause rules, point by point, within one set of limits: each point's
+    signals, and the direction (+1 / −1 / 0) of the trend it is part of.
+
+    - utanfor: beyond the 3-sigma limits (a point on a limit is inside).
+    - skift: `length` or more points in a row on one side of the centre line; a point on the
+      line breaks the run.
+    - trend: `length` or more points each higher (or each lower) than the one before; an
+      equal value breaks it.
+    - tva_av_tre: in a window of three points all on the same side of the centre, two or
+      three beyond two sigma on that side; only those beyond two sigma are flagged.
+    """
     v = np.asarray(values, float)
-    centre = float(v.mean())
-    moving = np.abs(np.diff(v))
-    # 2.66 × mean moving range = 3 sigma: sigma = mean moving range / 1.128
-    sigma = float(moving.mean() / 1.128) if len(moving) else 0.0
-    return list(v), centre, [sigma] * len(v)
-
-
-def signals(values, centre: float, sigma: list[float]) -> list[set[str]]:
-    v = np.asarray(values, float)
-    s = np.asarray(sigma, float)
-    found = [set() for _ in v]
+    centre = np.broadcast_to(np.asarray(centre, float), v.shape)
+    s = np.broadcast_to(np.asarray(sigma, float), v.shape)
+    found: list[set[str]] = [set() for _ in v]
+    direction = [0] * len(v)
     for i in range(len(v)):
-        if v[i] > centre + 3 * s[i] or v[i] < centre - 3 * s[i]:
+        if abs(v[i] - centre[i]) > 3 * s[i]:
             found[i].add("utanfor")
-    # Shift: SHIFT or more points in a row on one side (a point on the line breaks the run).
     side = np.sign(v - centre)
-    start = 0
-    for i in range(1, len(v) + 1):
-        if i == len(v) or side[i] != side[start] or side[i] == 0:
-            if side[start] != 0 and i - start >= SHIFT:
-                for j in range(start, i):
-                    found[j].add("skift")
-            start = i
-    # Trend: TREND or more points each higher (or each lower) than the one before.
+    for start, end in _runs_of(side):
+        if end - start >= length:
+            for j in range(start, end):
+                found[j].add("skift")
     step = np.sign(np.diff(v))
-    start = 0
-    for i in range(1, len(step) + 1):
-        if i == len(step) or step[i] != step[start] or step[i] == 0:
-            if step[start] != 0 and i - start + 1 >= TREND:
-                for j in range(start, i + 1):
-                    found[j].add("trend")
-            start = i
-    # Two of three in a row beyond two sigma on the same side.
+    for start, end in _runs_of(step):
+        # steps start..end-1 join points start..end
+        if end - start + 1 >= length:
+            for j in range(start, end + 1):
+                found[j].add("trend")
+                direction[j] = int(step[start])
+    far = side * (v - centre) > 2 * s  # beyond two sigma on its own side
     for i in range(len(v) - 2):
-        for sign in (1, -1):
-            near = [sign * (v[j] - centre) > 2 * s[j] for j in range(i, i + 3)]
-            if sum(near) >= 2:
-                for j in range(i, i + 3):
-                    if near[j - i]:
-                        found[j].add("tva_av_tre")
-    return found
+        window = range(i, i + 3)
+        if side[i] != 0 and all(side[j] == side[i] for j in window) and sum(far[j] for j in window) >= 2:
+            for j in window:
+                if far[j]:
+                    found[j].add("tva_av_tre")
+    return found, direction
 
 
-def classify(values, centre: float, found: list[set[str]], *, higher_is_better: bool) -> tuple[str, str]:
-    """The latest point decides: part of a special cause, improving or concerning by its
-    side of the centre line (or, for a trend, its direction); otherwise common cause."""
+def classify(values, centre: float, found: list[set[str]], direction: list[int], *,
+             higher_is_better: bool) -> tuple[str, str, str]:
+    """The latest point decides, by the first of its signals in PRECEDENCE: beyond a limit,
+    two of three and a shift by its side of the centre line; a trend by its direction (a
+    rising trend is improvement when higher is better, even below the centre line).
+    Returns (classification, side, deciding signal)."""
     if not found or not found[-1]:
-        return COMMON, ""
-    last = values[-1]
-    if found[-1] == {"trend"} and len(values) > 1:
-        up = values[-1] > values[-2]
-    else:
-        up = last > centre
-    return (IMPROVEMENT if up == higher_is_better else CONCERN), ("over" if up else "under")
+        return COMMON, "", ""
+    deciding = next(rule for rule in PRECEDENCE if rule in found[-1])
+    up = direction[-1] > 0 if deciding == "trend" else values[-1] > centre
+    return (IMPROVEMENT if up == higher_is_better else CONCERN), ("over" if up else "under"), deciding
 
 
-def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is_better: bool = True) -> Chart:
-    """A p-chart's limits stay within 0–1; the rules are tested against the unclipped ones."""
-    if kind == "p":
-        points, centre, sigma = p_chart(numerators, denominators)
+def _segments(count: int, starts) -> list[tuple[int, int]]:
+    cuts = sorted({0, *[s for s in starts if 0 < s < count]})
+    return list(zip(cuts, cuts[1:] + [count]))
+
+
+def run_analysis(values, *, baseline: int | None = None) -> dict:
+    """Anhøj's rules on a run chart around the median (qicharts2): a run longer than
+    round(log2(n)) + 3, or fewer crossings than the 5 % quantile of Binomial(n − 1, ½),
+    n being the points not on the median."""
+    v = np.asarray(values, float)
+    median = float(np.median(v[:baseline] if baseline else v))
+    side = np.sign(v - median)
+    useful = side[side != 0]
+    n = len(useful)
+    runs = _runs_of(list(useful))
+    longest = max((end - start for start, end in runs), default=0)
+    longest_max = round(math.log2(n)) + 3 if n else 0
+    crossings = max(len(runs) - 1, 0)
+    crossings_min = int(binom.ppf(0.05, n - 1, 0.5)) if n > 1 else 0
+    return {"median": median, "useful": n, "longest": longest, "longest_max": longest_max,
+            "crossings": crossings, "crossings_min": crossings_min,
+            "long_run": longest > longest_max, "few_crossings": crossings < crossings_min}
+
+
+def run_chart(values, *, higher_is_better: bool = True, baseline: int | None = None,
+              min_points: int = MIN_POINTS) -> Chart:
+    """A run chart: the median and Anhøj's rules. A long run decides the direction when the
+    latest point is in it; too few crossings alone says the variation is not random."""
+    v = [float(x) for x in values]
+    found: list[set[str]] = [set() for _ in v]
+    result = run_analysis(v, baseline=baseline)
+    median = result["median"]
+    side = [int(np.sign(x - median)) for x in v]
+    last_in_long = False
+    if result["long_run"]:
+        # A point on the median is not part of any run, and does not end one.
+        useful_index = [i for i, s in enumerate(side) if s != 0]
+        useful_sides = [side[i] for i in useful_index]
+        for start, end in _runs_of(useful_sides):
+            if end - start > result["longest_max"]:
+                for k in range(start, end):
+                    found[useful_index[k]].add("lang_serie")
+                last_in_long = last_in_long or useful_index[end - 1] == len(v) - 1
+    if result["few_crossings"]:
+        for f in found:
+            f.add("fa_korsningar")
+    if len(v) < min_points:
+        classification, side_text = TOO_FEW, ""
+    elif last_in_long:
+        up = v[-1] > median
+        classification, side_text = (IMPROVEMENT if up == higher_is_better else CONCERN), ("over" if up else "under")
+    elif result["long_run"] or result["few_crossings"]:
+        classification, side_text = NON_RANDOM, ""
     else:
-        points, centre, sigma = xmr(values)
-    found = signals(points, centre, sigma)
-    classification, side = classify(points, centre, found, higher_is_better=higher_is_better)
-    lower, upper = [centre - 3 * s for s in sigma], [centre + 3 * s for s in sigma]
-    if kind == "p":
+        classification, side_text = COMMON, ""
+    return Chart(kind="run", values=v, centre=[median] * len(v), lower=[None] * len(v), upper=[None] * len(v),
+                 sigma=[0.0] * len(v), signals=found, classification=classification, side=side_text,
+                 baseline=baseline, runs=result, deciding="lang_serie" if last_in_long else "")
+
+
+def spc(kind: str, *, values=None, numerators=None, denominators=None, higher_is_better: bool = True,
+        baseline: int | None = None, rebase_at=(), screen: bool = False, length: int = RULE_LENGTH,
+        min_points: int = MIN_POINTS) -> Chart:
+    """An SPC chart: "p", "p_prime" (Laney), "xmr" or "run".
+
+    Limits are computed per segment: a segment starts at the first point and at each point
+    in `rebase_at` (a recalculation after a sustained change). Within a segment the limits
+    come from its first `baseline` points (all of them when None) and are held fixed after;
+    the rules are applied within each segment. A p-chart's limits are drawn within 0–1; the
+    rules use the unclipped ones. With fewer than `min_points` points in the latest segment
+    no classification is claimed (TOO_FEW); the chart is still drawn."""
+    if kind == "run":
+        return run_chart(values, higher_is_better=higher_is_better, baseline=baseline, min_points=min_points)
+    if kind in ("p", "p_prime"):
+        x, n = np.asarray(numerators, float), np.asarray(denominators, float)
+        points = x / n
+    else:
+        points = np.asarray(values, float)
+    count = len(points)
+    centre, sigma = np.zeros(count), np.zeros(count)
+    found: list[set[str]] = []
+    direction: list[int] = []
+    segments = _segments(count, rebase_at)
+    moving: list[float | None] = [None] + [float(d) for d in np.abs(np.diff(points))] if count else []
+    mr_centre, mr_upper = [0.0] * count, [0.0] * count
+    sigma_z = None
+    for start, end in segments:
+        base_end = min(end, start + baseline) if baseline else end
+        if kind in ("p", "p_prime"):
+            c, _s = p_limits(x[start:base_end], n[start:base_end])
+            s = np.sqrt(c * (1 - c) / n[start:end])
+            sigma_z = laney_sigma_z(x[start:base_end], n[start:base_end], screen=screen)
+            if kind == "p_prime":
+                s = s * sigma_z
+        else:
+            c, one = xmr_limits(points[start:base_end], screen=screen)
+            s = np.full(end - start, one)
+            amr = _mean_moving_range(points[start:base_end], screen=screen)
+            mr_centre[start:end] = [amr] * (end - start)
+            mr_upper[start:end] = [MR_LIMIT * amr] * (end - start)
+            moving[start] = None  # the first moving range of a segment spans the recalculation
+        centre[start:end], sigma[start:end] = c, s
+        part, trend = signals(points[start:end], c, s, length=length)
+        found += part
+        direction += trend
+    # The latest segment's own points count: just after a recalculation its limits are trial limits.
+    if count - segments[-1][0] < min_points:
+        classification, side, deciding = TOO_FEW, "", ""
+    else:
+        classification, side, deciding = classify(list(points), float(centre[-1]), found, direction,
+                                                  higher_is_better=higher_is_better)
+    lower, upper = list(centre - 3 * sigma), list(centre + 3 * sigma)
+    if kind in ("p", "p_prime"):
         lower, upper = [max(0.0, v) for v in lower], [min(1.0, v) for v in upper]
-    return Chart(kind=kind, values=points, centre=centre, lower=lower, upper=upper, sigma=sigma, signals=found,
-                 classification=classification, side=side)
+    return Chart(kind=kind, values=[float(p) for p in points], centre=[float(c) for c in centre],
+                 lower=[float(v) for v in lower], upper=[float(v) for v in upper], sigma=[float(s) for s in sigma],
+                 signals=found, classification=classification, side=side, segments=[s for s, _e in segments],
+                 baseline=baseline, deciding=deciding, moving_ranges=moving if kind == "xmr" else [],
+                 mr_centre=mr_centre if kind == "xmr" else [], mr_upper=mr_upper if kind == "xmr" else [],
+                 sigma_z=sigma_z)
+
+
+def proportion_chart_kind(numerators, denominators, *, baseline: int | None = None) -> str:
+    """The stated rule for proportions: Laney's p′ chart when the p-chart's z-scores vary
+    more between subgroups than the binomial allows (σz > 1), else the p-chart. With
+    σz ≤ 1 the p′ limits would be as wide or narrower, and the binomial limits are kept."""
+    x, n = list(numerators)[:baseline], list(denominators)[:baseline]
+    return "p_prime" if len(x) > 1 and laney_sigma_z(x, n) > 1 else "p"
+
+
+def default_kind(points: int, *, proportion: bool, meaningful: bool = True) -> str:
+    """Without a chosen chart type: a run chart for short series (under 20 points, where the
+    limits are not yet reliable) or where limits are not meaningful; else p / p′ for
+    proportions and XmR for the rest."""
+    if points < 20 or not meaningful:
+        return "run"
+    return "p" if proportion else "xmr"
+
+
+def assurance(chart: Chart, target: float, *, higher_is_better: bool) -> str:
+    """Whether the latest process limits say a target will be met every time (the whole
+    range between the limits on the right side of it), missed every time, or hit and miss
+    (NHSRplotthedots ptd_calculate_assurance_type). A target on a limit is hit and miss."""
+    low, high = chart.lower[-1], chart.upper[-1]
+    if low is None or high is None:
+        return ""
+    if target > high:
+        return ASSURED_FAIL if higher_is_better else ASSURED_PASS
+    if target < low:
+        return ASSURED_PASS if higher_is_better else ASSURED_FAIL
+    return HIT_AND_MISS

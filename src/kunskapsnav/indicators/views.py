@@ -1,20 +1,24 @@
 """Uppföljning pages: indicators and their values, runs with their progress, imports."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kunskapsnav.lib.forms import attach_errors
 from kunskapsnav.lib.spreadsheets import csv_dict_writer, csv_writer
+from kunskapsnav.organisation import permissions as registry
 from kunskapsnav.organisation.models import Region
 
-from . import imports, permissions, runs, selectors
-from .forms import ImportForm, RunForm, ValuesFilterForm
-from .models import IndicatorDefinition, IndicatorRun
+from . import imports, limits, permissions, runs, selectors
+from .forms import ImportForm, LimitRecalculationForm, RunForm, ValuesFilterForm
+from .models import IndicatorDefinition, IndicatorRun, LimitRecalculation
 
 
 _names = selectors.geography_names
@@ -153,17 +157,66 @@ def _analysis(request, code, *, public: bool = False):
     return analyse(reader, definition, _names(), options), options
 
 
-@require_GET
-def indicator_analysis(request, code):
+def _analysis_page(request, code, *, form=None, status=200):
     result, options = _analysis(request, code)
     specs = result["specs"]
+    may_recalculate = permissions.can_recalculate_limits(request.user, result["definition"])
     return render(request, "indicators/analysis.html", result | {
         "options": options, "query": request.GET.urlencode(),
         "charts": [(name, label, specs[name]) for name, label in (
             ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")), ("trend", _("Trend per år")),
             ("styrdiagram", _("Styrdiagram över tid"))) if name in specs],
         "region_choices": Region.objects.order_by("county_code"),
-    })
+        "recalculation_form": form or (LimitRecalculationForm(initial={
+            "area": f"{options.geo_level}:{options.geo}"}) if may_recalculate else None),
+        "may_recalculate": may_recalculate,
+        "show_authors": registry.can_see_change_authors(request.user),
+    }, status=status)
+
+
+@require_GET
+def indicator_analysis(request, code):
+    return _analysis_page(request, code)
+
+
+def _back_to(code, area: str):
+    return redirect(f"{reverse('indicators:indicator_analysis', args=[code])}?{urlencode({'omrade': area})}")
+
+
+@login_required
+@require_POST
+def limits_recalculate(request, code):
+    """Record a recalculation of the SPC chart's limits for the area shown."""
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    if not permissions.can_recalculate_limits(request.user, definition):
+        raise PermissionDenied(_("Bara analytiker, nationella administratörer och den grupp som äger "
+                                 "kunskapsstödet räknar om gränserna."))
+    form = LimitRecalculationForm(request.POST)
+    if form.is_valid():
+        (level, geo), period = form.cleaned_data["area"], form.cleaned_data["period"]
+        try:
+            limits.limits_recalculate(by=request.user, definition=definition, level=level, geo=geo, period=period,
+                                      reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Gränserna räknas om från %(period)s.") % {"period": f"{period:%Y-%m}"})
+            return _back_to(code, f"{level}:{geo}")
+    request.GET = request.GET.copy()
+    request.GET["omrade"] = request.POST.get("area", "riket:SE")
+    return _analysis_page(request, code, form=form, status=400)
+
+
+@login_required
+@require_POST
+def limits_recalculation_remove(request, code, pk):
+    recalculation = get_object_or_404(LimitRecalculation, pk=pk, indicator_code=code)
+    area = f"{recalculation.level}:{recalculation.geo}"
+    limits.limits_recalculation_remove(by=request.user, recalculation=recalculation)
+    messages.success(request, _("Omräkningen är borttagen."))
+    return _back_to(code, area)
 
 
 @require_GET

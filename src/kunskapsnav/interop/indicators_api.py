@@ -197,14 +197,25 @@ class FunnelOut(Schema):
 
 class SpcOut(Schema):
     geography: str
-    kind: str = Field(..., description="p eller xmr")
+    kind: str = Field(..., description="p, p_prime (Laneys p′), xmr eller run (serie­diagram)")
     periods: list[str]
     values: list[float]
-    centre: float
-    lower: list[float]
-    upper: list[float]
+    centre: float = Field(..., description="medellinjen (medianen i ett seriediagram) vid den senaste punkten")
+    centres: list[float] = Field(..., description="medellinjen per punkt; den stegar vid en omräkning")
+    lower: list[float | None]
+    upper: list[float | None]
     signals: list[list[str]]
-    classification: str = Field(..., description="forbattring, forsamring eller slumpmassig")
+    classification: str = Field(..., description="forbattring, forsamring, slumpmassig, icke_slumpmassig eller "
+                                                  "for_fa_punkter")
+    deciding: str = Field("", description="den regel som avgjorde den senaste punkten: utanfor, trend, tva_av_tre, "
+                                          "skift eller lang_serie")
+    segments: list[int] = Field(..., description="index för den första punkten i varje gränsperiod")
+    assurance: list[dict[str, str]] = Field(..., description="per målnivå: uppnas, missas eller ibland")
+    sigma_z: float | None = Field(None, description="Laneys σz för p- och p′-diagram (p′ används när σz > 1)")
+    moving_ranges: list[float | None] = Field(..., description="XmR: variationsbredden per punkt (tom för andra "
+                                                               "diagram; ingen för den första i varje gränsperiod)")
+    mr_upper: list[float] = Field(..., description="XmR: variationsbreddsdiagrammets övre gräns, 3,267 × medelvärdet")
+    reading: dict[str, str] = Field(..., description="klassificeringen, den avgörande regeln och diagramtypen i ord")
 
 
 class TargetAttainmentOut(Schema):
@@ -215,6 +226,8 @@ class TargetAttainmentOut(Schema):
 
 class VariationOut(Schema):
     period: datetime.date | None
+    variation_type: str = Field(..., description="effektiv, preferenskanslig, utbudskanslig eller tomt (Dartmouth)")
+    variation_reading: str = Field(..., description="hur variation mellan områden läses för den typen av vård")
     synthetic: bool
     funnel: FunnelOut | None
     spc: SpcOut | None
@@ -239,6 +252,7 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
     spc = result.get("spc")
     return {
         "period": result["latest"], "synthetic": result["synthetic"], "suppressed_regions": result["hidden"],
+        "variation_type": definition.variation_type, "variation_reading": result["variation_reading"],
         "targets": [{"level": t["level"], "name": t["name"], "reached": t["reached"]} for t in result["targets"]],
         "funnel": {
             "theta": funnel.theta, "method": funnel.method, "adjustment": funnel.adjustment,
@@ -250,7 +264,12 @@ def indicator_variation(request, code: str, method: str = "exact", adjustment: s
         } if funnel else None,
         "spc": {
             "geography": result["spc_name"], "kind": spc.kind, "periods": result["spc_periods"],
-            "values": spc.values, "centre": spc.centre, "lower": spc.lower, "upper": spc.upper,
-            "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
+            "values": spc.values, "centre": spc.centre[-1], "centres": spc.centre, "lower": spc.lower,
+            "upper": spc.upper, "signals": [sorted(s) for s in spc.signals], "classification": spc.classification,
+            "deciding": spc.deciding, "segments": spc.segments, "sigma_z": spc.sigma_z,
+            "moving_ranges": spc.moving_ranges, "mr_upper": spc.mr_upper,
+            "reading": result["spc_text"],
+            "assurance": [{"name": a["name"], "level": a["level"], "assurance": a["assurance"]}
+                          for a in result.get("assurance", [])],
         } if spc else None,
     }

@@ -4,8 +4,8 @@ import tempfile
 
 from django.urls import reverse
 
-from kunskapsnav.indicators import runs, synthetic
-from kunskapsnav.indicators.models import IndicatorRun
+from kunskapsnav.indicators import analysis, runs, synthetic, variation
+from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation.models import Region
 
@@ -56,11 +56,40 @@ class AnalysisTests(KnowledgeTestCase):
         self.assertTrue(all(r["område"].startswith("'=HYPERLINK(") for r in rows), rows)
         self.assertTrue(all(float(r["värde"]) >= 0 for r in rows))  # numbers stay numbers
 
-    def test_a_rate_gets_a_comparison_and_an_xmr_chart_but_no_funnel(self):
+    def test_a_rate_gets_a_comparison_and_a_run_chart_for_a_short_series_but_no_funnel(self):
         self.client.force_login(self.analyst)
         context = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"])).context
         self.assertEqual([name for name, _l, _s in context["charts"]], ["jamforelse", "trend", "styrdiagram"])
+        self.assertLess(len(context["spc"].values), 20)
+        self.assertEqual(context["spc"].kind, "run")
+        self.assertContains(self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"])),
+                            "Anhøjs regler")
+
+    def test_the_chart_type_chosen_on_the_definition_is_used(self):
+        IndicatorDefinition.objects.filter(code="KOL-SLUTENVARD").update(chart_type="xmr")
+        self.client.force_login(self.analyst)
+        context = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"])).context
         self.assertEqual(context["spc"].kind, "xmr")
+        self.assertEqual(context["spc_text"]["kind"][:11], "XmR-diagram")
+
+    def test_the_kind_of_care_is_read_beside_the_variation(self):
+        # for every reader, whether or not the comparison may be shown
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["KOL-SLUTENVARD"]))
+        self.assertContains(response, "Utbudskänslig vård: hur mycket som ges följer ofta tillgången")
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        self.assertContains(response, "Effektiv vård: nyttan är väl belagd")
+
+    def test_the_assurance_against_each_target_is_said_in_words(self):
+        self.client.force_login(self.analyst)
+        context = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])).context
+        chart = context["spc"]
+        self.assertGreaterEqual(len(chart.values), 20)
+        self.assertEqual([a["name"] for a in context["assurance"]], ["hög målnivå", "måttlig målnivå"])
+        for a in context["assurance"]:
+            self.assertEqual(a["assurance"], variation.assurance(chart, float(a["level"]), higher_is_better=True))
+            self.assertEqual(a["text"], analysis.ASSURANCE_TEXT[a["assurance"]])
+        self.assertContains(self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])),
+                            "Säkerhet att nå målet")
 
     def test_readers_do_not_get_suppressed_regions_into_any_chart(self):
         context = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])).context
@@ -75,6 +104,28 @@ class AnalysisTests(KnowledgeTestCase):
         self.assertTrue(data["synthetic"])
         self.assertIn(data["spc"]["classification"], ("forbattring", "forsamring", "slumpmassig"))
         self.assertEqual(len(data["spc"]["values"]), len(data["spc"]["periods"]))
+        self.assertEqual(len(data["spc"]["centres"]), len(data["spc"]["values"]))
+        self.assertEqual(data["spc"]["centre"], data["spc"]["centres"][-1])
+        self.assertEqual(data["spc"]["segments"], [0])
+        self.assertEqual({a["name"] for a in data["spc"]["assurance"]}, {"hög målnivå", "måttlig målnivå"})
+        self.assertIn("p", data["spc"]["kind"])
+        self.assertGreater(data["spc"]["sigma_z"], 0)
+        self.assertEqual(data["spc"]["reading"]["classification"][:4], {"forbattring": "Särs", "forsamring": "Särs",
+                                                                        "slumpmassig": "Slum"}[
+            data["spc"]["classification"]])
+        self.assertEqual(data["variation_type"], "effektiv")
+        self.assertEqual(data["spc"]["moving_ranges"], [])  # a proportion: no moving-range chart
+        rate = self.client.get("/api/v1/indicators/KOL-SLUTENVARD/variation").json()["spc"]
+        self.assertEqual(rate["kind"], "run")
+        self.assertEqual(rate["assurance"], [])  # no limits, no assurance
+        IndicatorDefinition.objects.filter(code="KOL-SLUTENVARD").update(chart_type="xmr")
+        xmr = self.client.get("/api/v1/indicators/KOL-SLUTENVARD/variation").json()["spc"]
+        self.assertEqual(len(xmr["moving_ranges"]), len(xmr["values"]))
+        self.assertIsNone(xmr["moving_ranges"][0])
+        mean = sum(xmr["moving_ranges"][1:]) / (len(xmr["values"]) - 1)
+        self.assertAlmostEqual(xmr["mr_upper"][-1], 3.267 * mean)
+        self.assertAlmostEqual(xmr["upper"][-1], xmr["centre"] + 2.66 * mean)
+        self.assertTrue(data["variation_reading"].startswith("Effektiv vård"))
         if data["funnel"]:
             self.assertNotIn(data["funnel"]["units"][0]["name"], data["suppressed_regions"])
 

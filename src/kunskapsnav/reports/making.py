@@ -18,7 +18,7 @@ from kunskapsnav.organisation.models import HealthcareRegion, Region
 
 from . import permissions
 from .models import Assessment, Report, ReportKind, ReportStatus, ReportTransition
-from .sections import Scope, chain, changes, consultation, followup, production, structure
+from .sections import Scope, chain, changes, consultation, followup, indicators, production, structure
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -30,7 +30,8 @@ FAILURE_MESSAGE = gettext_noop("Rapporten kunde inte tas fram. Ingenting sparade
 _ANNUAL = [("struktur", gettext_noop("Strukturen"), structure.collect),
            ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect),
            ("remiss", gettext_noop("Remisserna"), consultation.collect),
-           ("inforande", gettext_noop("Införandet i regionerna"), chain.collect)]
+           ("inforande", gettext_noop("Införandet i regionerna"), chain.collect),
+           ("indikatorer", gettext_noop("Indikatorerna"), indicators.collect)]
 SECTIONS = {
     ReportKind.NATIONAL: _ANNUAL,
     ReportKind.REGION: _ANNUAL,
@@ -111,7 +112,9 @@ def snapshot_collect(report: Report, *, progress=None) -> dict:
         if compared:
             if progress:
                 progress(round(100 * len(sections) / steps), _("Jämförelsen med året före"))
-            collected.append(changes.collect_for(scope, collected, [collect for _key, _label, collect in sections]))
+            with_figures = [collect for (_key, _label, collect), done in zip(sections, collected, strict=True)
+                            if any(block["type"] == "figures" for block in done["blocks"])]
+            collected.append(changes.collect_for(scope, collected, with_figures))
         return {
             "schema": SCHEMA,
             "title": str(ReportKind(report.kind).label),

@@ -3,6 +3,7 @@ report renders to the same bytes however the data change after it was made."""
 
 import datetime
 import io
+import tempfile
 from unittest import mock
 
 from openpyxl import load_workbook
@@ -15,6 +16,9 @@ from django.utils import timezone
 from kunskapsnav.consultation import answers
 from kunskapsnav.consultation.rounds import round_open
 from kunskapsnav.implementation import stages, work
+from kunskapsnav.indicators import analysis, runs, synthetic
+from kunskapsnav.indicators import selectors as indicator_selectors
+from kunskapsnav.indicators.models import IndicatorRun
 from kunskapsnav.implementation.models import Adoption, Stage
 from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
@@ -52,7 +56,7 @@ class MakingTests(ReportTestCase):
         self.assertEqual((report.status, report.number, report.snapshot), (ReportStatus.QUEUED, 1, {}))
         report = making.generate(report.pk)
         self.assertEqual((report.status, report.progress), (ReportStatus.DRAFT, 100))
-        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande", "forandringar"])
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande", "indikatorer", "forandringar"])
         self.assertEqual(report.snapshot["period"], str(self.today.year) if self.today == datetime.date(
             self.today.year, 12, 31) else f"{self.start.isoformat()} – {self.today.isoformat()}")
         self.assertEqual([t.new_status for t in report.transitions.all()], [ReportStatus.GENERATING, ReportStatus.DRAFT])
@@ -233,6 +237,45 @@ class StructureFollowUpTests(ReportTestCase):
         self.assertIn(["LPO hjärta", "Region Örebro län", "Uppdragsbeskrivningen beslutas i mars."],
                       [row[:3] for row in rows])
         self.assertEqual(report.assessments.count(), 2)
+
+
+class IndicatorSectionTests(ReportTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        definitions = [d for d in runs.definitions_sync() if d.code == "STROKE-ANTITROMB"]
+        cls.folder = tempfile.mkdtemp()
+        synthetic.generate(cls.folder, events=150_000, seed=11)
+        run = IndicatorRun.objects.create(data_folder=cls.folder, started_by=cls.analyst)
+        run.definitions.set(definitions)
+        runs.execute(run)
+        cls.definition = definitions[0]
+
+    def test_the_nations_report_reads_each_indicator_as_the_public_sees_it(self):
+        report = self.made()
+        block = self.table(report, "indikatorer")
+        self.assertEqual([c["label"] for c in block["columns"]],
+                         ["Indikator", "År", "Riket", "Målnivåer", "Utanför trattens 99,8 %-gränser",
+                          "Över tid (styrdiagram)"])
+        row = next(r for r in block["rows"] if r[0] == self.definition.name)
+        public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
+                                  analysis.Options())
+        shown = [r for r in public["regions"] if r["value"] is not None]
+        self.assertIn(f"{public['targets'][0]['name']}: {len(public['targets'][0]['reached'])} av {len(shown)} regioner",
+                      row[3])
+        if "spc" in public:
+            self.assertTrue(row[5].startswith(public["spc_text"]["classification"]))
+        else:  # the monthly series is not shown to the public
+            self.assertEqual(row[5], "")
+        self.assertTrue(row[2].endswith("\u202f%"))
+
+    def test_a_regions_report_shows_its_own_value_beside_the_nations(self):
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        block = self.table(report, "indikatorer")
+        self.assertEqual([c["label"] for c in block["columns"]][2:4], ["Regionen", "Riket"])
+        row = next(r for r in block["rows"] if r[0] == self.definition.name)
+        self.assertTrue(row[4] == "" or "nås" in row[4])
+        self.assertIn("Region Örebro län", block["note"])
 
 
 class ExportTests(ReportTestCase):

@@ -1,0 +1,79 @@
+"""Follow-up: every indicator as the public sees it (small numbers suppressed exactly as on
+the public pages, since the same analysis is asked for an anonymous reader): the latest
+year's value for the nation (or the region), the regions that reach each target, the regions
+beyond the funnel plot's 99.8 % limits, and the SPC reading of the monthly series with its
+assurance against the targets. The values are those current when the report is made."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+
+from kunskapsnav.indicators import analysis, selectors
+from kunskapsnav.indicators.models import IndicatorDefinition
+
+from . import TEXT, Scope, section, table
+
+
+def _definitions() -> list[IndicatorDefinition]:
+    latest = {}
+    for definition in IndicatorDefinition.objects.order_by("code", "-version"):
+        latest.setdefault(definition.code, definition)
+    return list(latest.values())
+
+
+def _value(row, percent: bool) -> str:
+    if row is None or row.get("value") is None:
+        return _("döljs eller saknas")
+    value = row["value"] * 100 if percent else row["value"]
+    written = f"{value:.1f}".replace(".", ",")
+    return f"{written}\u202f%" if percent else written
+
+
+def collect(scope: Scope) -> dict:
+    names = selectors.geography_names()
+    reader = AnonymousUser()
+    rows = []
+    region = scope.region
+    for definition in _definitions():
+        options = (analysis.Options(geo_level="region", geo=region.county_code) if region is not None
+                   else analysis.Options())
+        result = analysis.analyse(reader, definition, names, options)
+        if result["latest"] is None:
+            continue
+        percent = result["percent"]
+        own = next((r for r in result["regions"] if region is not None and r["name"] == region.name), None)
+        shown = [r for r in result["regions"] if r["value"] is not None]
+        targets = "; ".join(
+            (_("%(target)s: nås") if region is not None and own and own["name"] in t["reached"] else
+             _("%(target)s: nås inte") if region is not None else
+             _("%(target)s: %(n)s av %(of)s regioner")) % {"target": t["name"], "n": len(t["reached"]),
+                                                           "of": len(shown)}
+            for t in result["targets"]) if (region is None or own is not None) else ""
+        outliers = ""
+        if "funnel" in result:
+            beyond = [u for u in result["funnel"].units if u.outside.endswith("99.8")]
+            if region is not None:
+                beyond = [u for u in beyond if u.name == region.name]
+            outliers = ", ".join(f"{u.name} ({_('över') if u.outside.startswith('over') else _('under')})"
+                                 for u in beyond)
+        reading = ""
+        if "spc" in result:
+            reading = result["spc_text"]["classification"]
+            if result["spc_text"]["rule"]:
+                reading += f" ({result['spc_text']['rule']})"
+            for a in result.get("assurance", []):
+                reading += f". {a['name']}: {a['text']}"
+        rows.append([definition.name, str(result["latest"].year),
+                     _value(own if region is not None else result["nation"], percent),
+                     _value(result["nation"], percent) if region is not None else "", targets, outliers, reading])
+    columns = [(_("Indikator"), TEXT), (_("År"), TEXT), (_("Regionen") if region is not None else _("Riket"), TEXT),
+               (_("Riket") if region is not None else _("—"), TEXT), (_("Målnivåer"), TEXT),
+               (_("Utanför trattens 99,8 %-gränser"), TEXT), (_("Över tid (styrdiagram)"), TEXT)]
+    if region is None:
+        columns.pop(3)
+        rows = [row[:3] + row[4:] for row in rows]
+    return section("indikatorer", _("Uppföljning med indikatorer"), [
+        table("indikatorer", _("Indikatorerna"), columns, rows,
+              note=_("Som allmänheten ser dem: tal från för få fall döljs. Senaste året med värden; styrdiagrammet "
+                     "enligt Making Data Count för %(area)s per månad.") % {
+                  "area": region.name if region is not None else _("riket")}),
+    ])

@@ -45,6 +45,9 @@ TRANSITIONS = {
     S.FROZEN: {S.PUBLISHED: permissions.can_publish},
 }
 LONGEST_PERIOD_DAYS = 3 * 366
+# Before the national system for knowledge governance there is nothing to report (and a
+# comparison with the year before stays within the calendar).
+EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _checked_scope(*, kind: str, region: Region | None, healthcare_region: HealthcareRegion | None,
@@ -58,6 +61,8 @@ def _checked_scope(*, kind: str, region: Region | None, healthcare_region: Healt
         errors["healthcare_region"] = [_("En regions årsrapport gäller en region, inte en sjukvårdsregion.")]
     if region is not None and healthcare_region is not None:
         errors["healthcare_region"] = [_("Välj en region eller en sjukvårdsregion, inte båda.")]
+    if period_start < EARLIEST:
+        errors["period_start"] = [_("Perioden kan inte börja före %(day)s.") % {"day": EARLIEST.isoformat()}]
     if period_start > period_end:
         errors["period_end"] = [_("Perioden slutar före den börjar.")]
     elif (period_end - period_start).days > LONGEST_PERIOD_DAYS:

@@ -67,7 +67,7 @@ def collect(scope: Scope) -> dict:
                      _value(result["nation"], percent) if region is not None else "", targets, outliers, reading])
     columns = [(_("Indikator"), TEXT), (_("År"), TEXT), (_("Regionen") if region is not None else _("Riket"), TEXT),
                (_("Riket") if region is not None else _("—"), TEXT), (_("Målnivåer"), TEXT),
-               (_("Utanför trattens 99,8 %-gränser"), TEXT), (_("Över tid (styrdiagram)"), TEXT)]
+               (_("Utanför trattens 99,8-procentsgränser"), TEXT), (_("Över tid (styrdiagram)"), TEXT)]
     if region is None:
         columns.pop(3)
         rows = [row[:3] + row[4:] for row in rows]

@@ -182,6 +182,7 @@ class MakingTests(ReportTestCase):
         for scope, field in ((dict(end=future), "period_end"), (dict(kind=ReportKind.REGION), "region"),
                              (dict(start=self.today, end=self.start - datetime.timedelta(days=1)), "period_end"),
                              (dict(start=datetime.date(self.today.year - 5, 1, 1)), "period_end"),
+                             (dict(start=datetime.date(1, 1, 1), end=datetime.date(2, 12, 31)), "period_start"),
                              (dict(region=self.orebro, healthcare_region=self.mellansverige), "healthcare_region")):
             with self.subTest(scope=scope), self.assertRaises(ValidationError) as caught:
                 self.request(**scope)
@@ -255,7 +256,7 @@ class IndicatorSectionTests(ReportTestCase):
         report = self.made()
         block = self.table(report, "indikatorer")
         self.assertEqual([c["label"] for c in block["columns"]],
-                         ["Indikator", "År", "Riket", "Målnivåer", "Utanför trattens 99,8 %-gränser",
+                         ["Indikator", "År", "Riket", "Målnivåer", "Utanför trattens 99,8-procentsgränser",
                           "Över tid (styrdiagram)"])
         row = next(r for r in block["rows"] if r[0] == self.definition.name)
         public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),

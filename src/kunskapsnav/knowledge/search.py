@@ -413,11 +413,19 @@ def versions_with_codes(codes: list[str], statuses) -> tuple[str, list]:
 def version_ids_with_codes(codes: list[str], statuses, *, at_most: int) -> list[int] | None:
     """The version ids versions_with_codes selects, read from the index, or None if there are
     more than at_most of them."""
+    found = versions_and_supports_with_codes(codes, statuses, at_most=at_most)
+    return None if found is None else [version for version, _support in found]
+
+
+def versions_and_supports_with_codes(codes: list[str], statuses, *, at_most: int) -> list[tuple[int, int]] | None:
+    """(version id, support id) of what versions_with_codes selects, read from the index, or
+    None if there are more than at_most of them."""
     sql, params = versions_with_codes(codes, statuses)
+    sql = sql.replace("SELECT d.version_id FROM", "SELECT d.version_id, d.support_id FROM", 1)
     with planned_with_indexes(), connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, at_most + 1])
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) <= at_most else None
+        found = [(row[0], row[1]) for row in cursor.fetchall()]
+    return found if len(found) <= at_most else None
 
 
 def _backend():

@@ -300,10 +300,11 @@ WHERE = {"_id": _where_id, "_lastUpdated": _where_last_updated, "url": _where_ur
 def _search(query: Query) -> Page:
     codes = _only_codes(query)
     if codes is not None:
-        ids = search.version_ids_with_codes(codes, PUBLIC, at_most=MATCHES_AS_LIST)
-        if ids is not None:  # the matches are all there is to count
-            nationals = SupportVersion.objects.filter(pk__in=id_subquery(ids)).order_by("support_id", "number")
-            return _page(nationals, query, national_count=len(ids))
+        matches = search.versions_and_supports_with_codes(codes, PUBLIC, at_most=MATCHES_AS_LIST)
+        if matches is not None:  # the matches are all there is to count
+            nationals = SupportVersion.objects.filter(pk__in=id_subquery([v for v, _s in matches]))
+            return _page(nationals.order_by("support_id", "number"), query, national_count=len(matches),
+                         window=_window_of_matches(matches, query))
     criteria = [WHERE[param.name](values) for param, values in query.criteria]
     if any(param.name == "condition" for param, _values in query.criteria):
         # The code match keeps to the public versions itself: said again as a condition on
@@ -324,11 +325,29 @@ def _only_codes(query: Query) -> list[str] | None:
     return None if any(_checked(t) is not None for t in tokens) else [t.code.upper() for t in tokens]
 
 
-def _page(nationals: QuerySet, query: Query, *, national_count: int | None = None) -> Page:
-    """The page of national then regional entries; national_count, when known, spares the
-    count of the national ones."""
+def _window_of_matches(matches: list[tuple[int, int]], query: Query) -> list[Entry]:
+    """The national entries of the page's window among the matches (version, support), in the
+    order of a search (by support, then version number), reading the numbers of the page's
+    supports' matches only: ordered by support, the groups fall where they would in any case,
+    so only the order inside the groups at the window needs the numbers. Sorting a thousand
+    matches here is cheaper than the database's join of them to the versions."""
     start, stop = query.window
-    entries = _national_entries(nationals[start:stop])
+    ordered = sorted(matches, key=lambda m: (m[1], m[0]))
+    supports = {support for _version, support in ordered[start:stop]}
+    if not supports:
+        return []
+    first = next(i for i, (_version, support) in enumerate(ordered) if support in supports)
+    grouped = [version for version, support in ordered if support in supports]
+    entries = _national_entries(SupportVersion.objects.filter(pk__in=grouped).order_by("support_id", "number"))
+    return entries[start - first:stop - first]
+
+
+def _page(nationals: QuerySet, query: Query, *, national_count: int | None = None,
+          window: list[Entry] | None = None) -> Page:
+    """The page of national then regional entries; national_count, when known, spares the
+    count of the national ones, and window, when known, the reading of the window's ones."""
+    start, stop = query.window
+    entries = window if window is not None else _national_entries(nationals[start:stop])
     known = national_count
     national_count = None
     if len(entries) < stop - start:  # the national ones end here: what follows is regional

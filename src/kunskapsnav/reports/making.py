@@ -189,7 +189,6 @@ def report_move(*, report: Report, to: str, by) -> Report:
 ASSESSMENT_MAX_LENGTH = 20_000
 
 
-@transaction.atomic
 def items_of(report: Report, section: str) -> dict[str, str]:
     """The rows of the section one can comment on, by key, with the label each is shown by."""
     found = {}

@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 import statistics
 
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from kunskapsnav.organisation.models import HealthcareRegion, Region
 
@@ -33,10 +33,6 @@ class Scope:
             regions = regions.filter(healthcare_region=self.healthcare_region)
         return list(regions)
 
-    @property
-    def is_national(self) -> bool:
-        return self.region is None and self.healthcare_region is None
-
 
 def table(key: str, caption: str, columns: list[tuple[str, str]], rows: list[list], *, note: str = "",
           row_keys: list[str] | None = None) -> dict:
@@ -59,13 +55,18 @@ def section(key: str, title: str, blocks: list[dict], *, lead: str = "") -> dict
     return {"key": key, "title": title, "lead": lead, "blocks": blocks}
 
 
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The last moment of the day, in the site's time zone: what a period's end includes."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def median(values: list) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def no_data(text: str | None = None) -> str:
-    return text or _("Inga uppgifter för perioden.")

@@ -3,7 +3,6 @@ the end of the period; per region, the median days from a version's publication 
 region's first decision on it and to its implementation (the move to follow-up); and the
 national matrix, where a region's cell shows its stage only if the region shares its work."""
 
-import datetime
 from collections import Counter, defaultdict
 
 from django.utils import timezone
@@ -11,13 +10,9 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.implementation.models import STAGE_ORDER, Adoption, Decision, Stage, StageTransition
 
-from . import DAYS, INTEGER, TEXT, Scope, figures, median, section, table
+from . import DAYS, INTEGER, TEXT, Scope, end_of, figures, median, section, table
 
 NOT_SHARED = "ej delat"
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
 def _stages_at(adoption_ids, moment) -> dict[int, str]:
@@ -31,7 +26,7 @@ def _stages_at(adoption_ids, moment) -> dict[int, str]:
 
 
 def collect(scope: Scope) -> dict:
-    end = _end_of(scope.period_end)
+    end = end_of(scope.period_end)
     regions = scope.regions
     region_ids = {r.pk for r in regions}
     adoptions = list(Adoption.objects.filter(region_id__in=region_ids, created_at__lte=end)

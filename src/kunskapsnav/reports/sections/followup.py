@@ -5,10 +5,8 @@ show no activity, and do the region's seats in national and sjukvårdsregional b
 assessed declarations. A region's report has a row per NPO and per body, each of which the
 region can comment on; the nation's a row per region."""
 
-import datetime
 from collections import Counter, defaultdict
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.consultation.models import Assignment
@@ -18,17 +16,13 @@ from kunskapsnav.organisation.mandates import bodies_with_mandate_on
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 from kunskapsnav.people.selectors import DECLARATION_REQUIRED_KINDS, NOT_A_SEAT, clearances
 
-from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, section, share, table
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, end_of, section, share, table
 
 YES, NO = "ja", "nej"
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
 def _local_bodies(scope: Scope, region_ids: set[int]) -> list:
-    bodies = [b for b in Body.history.as_of(_end_of(scope.period_end))
+    bodies = [b for b in Body.history.as_of(end_of(scope.period_end))
               if b.is_active and b.region_id in region_ids and LEVEL_OF_KIND.get(b.kind) == Level.LOCAL]
     return sorted(bodies, key=lambda b: (b.region_id, b.kind, b.name))
 

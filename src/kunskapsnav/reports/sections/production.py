@@ -1,23 +1,17 @@
 """Production: supports published for the first time, revised and withdrawn in the period,
 and those overdue for review at its end, by type and by NPO."""
 
-import datetime
 from collections import Counter
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.knowledge.models import SupportType, SupportVersion, VersionStatus, VersionTransition
 
-from . import INTEGER, TEXT, Scope, figures, section, table
-
-
-def _moment(day: datetime.date, end: bool) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min))
+from . import INTEGER, TEXT, Scope, end_of, figures, section, start_of, table
 
 
 def collect(scope: Scope) -> dict:
-    start, end = _moment(scope.period_start, False), _moment(scope.period_end, True)
+    start, end = start_of(scope.period_start), end_of(scope.period_end)
     moves = (VersionTransition.objects.filter(at__range=(start, end),
                                               new_status__in=[VersionStatus.PUBLISHED, VersionStatus.WITHDRAWN])
              .values_list("new_status", "version__number", "version__support__type",

@@ -2,26 +2,20 @@
 participation, and the coverage of the NPOs in each region, as they were on the last day of
 the period."""
 
-import datetime
 from collections import Counter
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.organisation.coverage import CoverageStatus, region_coverage
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 
-from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, figures, section, share, table
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, end_of, figures, section, share, table
 
 
 def _bodies(scope: Scope) -> list:
     """The bodies active at the end of the period, as the registry's history has them: a
     body closed since is counted, one made since is not."""
-    bodies = [b for b in Body.history.as_of(_end_of(scope.period_end)) if b.is_active]
+    bodies = [b for b in Body.history.as_of(end_of(scope.period_end)) if b.is_active]
     if scope.region is not None:
         return [b for b in bodies if b.region_id == scope.region.pk]
     if scope.healthcare_region is not None:

@@ -34,12 +34,11 @@ import time
 import uuid
 from pathlib import Path
 
-from common import free_port, log, percentile, production_env
+from common import drop_database, free_port, fresh_database, log, percentile, production_env
 
 from kunskapsnav.lib.processes import child_command, child_start
 
 BIN = Path(sys.executable).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "kunskapsnav_cds_bench"
 ISSUER = "https://bench-journal.example/"
 SERVICE = "/cds-services/kunskapsstod-patient-view"
@@ -47,25 +46,6 @@ ICD10SE = "urn:oid:1.2.752.116.1.1.1.1.3"
 SNOMED = "http://snomed.info/sct"
 ATC = "http://www.whocc.no/atc"
 UNKNOWN_ICD = ["Z00.0", "R51", "K21.9", "H52.1", "L70.0"]  # codes no corpus support carries
-
-
-def _database_url(database: str, folder: Path) -> str:
-    if database == "sqlite":
-        return f"sqlite:///{folder / 'cds.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-
-
-def _drop(database: str):
-    if database == "postgresql":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 # --- the child: build the corpus and register the journal ------------------------------------
@@ -213,7 +193,7 @@ def run(database: str, args) -> dict:
 
     key = ECKey.generate_key("P-384", parameters={"kid": "bench-1"})
     folder = Path(tempfile.mkdtemp(prefix="kunskapsnav-cds-"))
-    url = _database_url(database, folder)
+    url = fresh_database(database, folder / "cds.sqlite3", PG_BENCH_DB)
     try:
         log(f"[{database}] building the corpus of {args.size} versions …")
         built = subprocess.run(child_command([sys.executable, __file__, "--build", "--url", url, "--size",
@@ -263,7 +243,7 @@ def run(database: str, args) -> dict:
         return {"database": database, "versions": codes["versions"], "results": results,
                 "load_average": os.getloadavg()[0]}
     finally:
-        _drop(database)
+        drop_database(database, PG_BENCH_DB)
         shutil.rmtree(folder, ignore_errors=True)
 
 

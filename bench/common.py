@@ -39,3 +39,28 @@ def production_env(folder: Path, database_url: str) -> dict:
         # The load client speaks plain HTTP, and would not send back cookies marked Secure.
         "SECURE_COOKIES": "0",
     }
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def fresh_database(database: str, sqlite_file: Path, pg_name: str) -> str:
+    """The URL of an empty database for a benchmark: a SQLite file, or a PostgreSQL database
+    of that name made anew on the local server."""
+    if database == "sqlite":
+        return f"sqlite:///{sqlite_file}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {pg_name}")
+    return f"postgresql://postgres@127.0.0.1:5432/{pg_name}"
+
+
+def drop_database(database: str, pg_name: str):
+    """Drop the benchmark's PostgreSQL database (a SQLite file goes with its folder)."""
+    if database == "postgresql":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")

@@ -37,35 +37,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import free_port, log, percentile, production_env
+from common import drop_database, free_port, fresh_database, log, percentile, production_env
 
 from kunskapsnav.lib.processes import child_command, child_start
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "kunskapsnav_content_bench"
 GOALS_MS = {"fhir_read": 30, "fhir_search": 50, "not_modified": 5}
 CODES = ["I50", "I63", "E11", "J44", "F32", "I48", "C50", "J45", "N18", "M81"]
-
-
-def _database_url(database: str, folder: Path) -> str:
-    if database == "sqlite":
-        return f"sqlite:///{folder / 'content.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-
-
-def _drop(database: str):
-    if database == "postgresql":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
 
 
 # --- the child: build the corpus in one database, in a process of its own ------------------
@@ -176,7 +156,7 @@ def measure(port: int, targets: list, newest: int, count: int, seed: int) -> dic
 
 def run(database: str, args) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="kunskapsnav-content-"))
-    url = _database_url(database, folder)
+    url = fresh_database(database, folder / "content.sqlite3", PG_BENCH_DB)
     try:
         log(f"[{database}] building the corpus of {args.size} versions …")
         built = subprocess.run(child_command([sys.executable, __file__, "--build", "--url", url, "--size",
@@ -198,7 +178,7 @@ def run(database: str, args) -> dict:
         return {"database": database, "corpus": {k: v for k, v in corpus.items() if k != "targets"},
                 "results": results, "load_average": os.getloadavg()[0]}
     finally:
-        _drop(database)
+        drop_database(database, PG_BENCH_DB)
         shutil.rmtree(folder, ignore_errors=True)
 
 

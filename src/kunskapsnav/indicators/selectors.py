@@ -15,6 +15,14 @@ def latest(code: str) -> IndicatorDefinition | None:
     return IndicatorDefinition.objects.filter(code=code).order_by("-version").first()
 
 
+def latest_definitions() -> list[IndicatorDefinition]:
+    """The newest version of every indicator, by code: what the lists show."""
+    latest = {}
+    for definition in IndicatorDefinition.objects.select_related("support").order_by("code", "-version"):
+        latest.setdefault(definition.code, definition)
+    return list(latest.values())
+
+
 def current_values(definition: IndicatorDefinition):
     """The values of the newest finished run or import of this definition."""
     run = (definition.runs.filter(status=RunStatus.DONE).order_by("-finished_at").values("pk", "finished_at")

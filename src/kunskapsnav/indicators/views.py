@@ -18,7 +18,7 @@ from kunskapsnav.organisation.models import Region
 
 from . import imports, limits, permissions, runs, selectors
 from .forms import ImportForm, LimitRecalculationForm, RunForm, ValuesFilterForm
-from .models import IndicatorDefinition, IndicatorRun, LimitRecalculation
+from .models import IndicatorRun, LimitRecalculation
 
 
 _names = selectors.geography_names
@@ -26,10 +26,7 @@ _names = selectors.geography_names
 
 @require_GET
 def indicator_list(request):
-    definitions = {}
-    for d in IndicatorDefinition.objects.select_related("support").order_by("code", "-version"):
-        definitions.setdefault(d.code, d)
-    return render(request, "indicators/list.html", {"definitions": list(definitions.values()),
+    return render(request, "indicators/list.html", {"definitions": selectors.latest_definitions(),
                                                     "can_run": permissions.can_run(request.user)})
 
 

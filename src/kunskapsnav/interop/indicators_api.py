@@ -11,7 +11,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from kunskapsnav.indicators import imports, runs, selectors
-from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun, RunStatus
+from kunskapsnav.indicators.models import IndicatorRun, RunStatus
 from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.interop.edge import Id, In
 from kunskapsnav.interop.errors import ErrorOut
@@ -117,10 +117,7 @@ class ImportRefusedOut(ErrorOut):
 
 @router.get("/indicators", response=list[DefinitionOut], summary="Indikatorer (den senaste versionen av varje)")
 def list_indicators(request):
-    latest = {}
-    for definition in IndicatorDefinition.objects.order_by("code", "-version"):
-        latest.setdefault(definition.code, definition)
-    return list(latest.values())
+    return selectors.latest_definitions()
 
 
 @router.get("/indicators/{code}", response=DefinitionDetailOut, summary="En indikators definition")

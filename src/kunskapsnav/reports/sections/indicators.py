@@ -8,16 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from kunskapsnav.indicators import analysis, selectors
-from kunskapsnav.indicators.models import IndicatorDefinition
 
 from . import TEXT, Scope, section, table
-
-
-def _definitions() -> list[IndicatorDefinition]:
-    latest = {}
-    for definition in IndicatorDefinition.objects.order_by("code", "-version"):
-        latest.setdefault(definition.code, definition)
-    return list(latest.values())
 
 
 def _value(row, percent: bool) -> str:
@@ -33,7 +25,7 @@ def collect(scope: Scope) -> dict:
     reader = AnonymousUser()
     rows = []
     region = scope.region
-    for definition in _definitions():
+    for definition in selectors.latest_definitions():
         options = (analysis.Options(geo_level="region", geo=region.county_code) if region is not None
                    else analysis.Options())
         result = analysis.analyse(reader, definition, names, options)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kunskapsnav.organisation.models import Region
 
-from . import permissions
+from . import permissions, uptake
 from .codes import covering
 from .models import (
     CodeSystem,
@@ -256,3 +256,13 @@ def regional_additions_for(*, recommendations, region: Region | None) -> dict[st
     for addition in qs:
         latest[str(addition.recommendation.key)] = addition
     return latest
+
+
+def version_uptake(user, version: SupportVersion, *, region: Region | None) -> list:
+    """The uptake of the version's recommendations in the journals (knowledge.uptake): the
+    region's figures beside the nation's when a region is given, the nation's alone
+    otherwise; small counts suppressed unless the reader may see them."""
+    key = region.county_code if region else "nation"
+    found = uptake.uptake_of(versions=[version], region_codes={region.county_code} if region else set(),
+                             small_counts=permissions.can_see_small_counts(user))
+    return found[version.pk][key]

@@ -1,5 +1,6 @@
 """Införande pages: thin views over adoptions, stages, work, routing and selectors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kunskapsnav.lib.forms import attach_errors, error_text
 from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
+from kunskapsnav.knowledge import selectors as knowledge_selectors
+from kunskapsnav.knowledge import uptake as knowledge_uptake
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
 from kunskapsnav.lib.spreadsheets import csv_writer
@@ -83,8 +86,11 @@ def region_dashboard(request, county_code):
 @require_GET
 def body_view(request, pk):
     body = get_object_or_404(Body, pk=pk, region__isnull=False)
+    rows = selectors.body_rows(request.user, body)
     return render(request, "implementation/body.html", {
-        "body": body, "rows": selectors.body_rows(request.user, body), "measures_body": body,
+        "body": body, "rows": rows, "measures_body": body,
+        "overridden_often": selectors.overridden_often(request.user, [row.adoption for row in rows]),
+        "min_reports": settings.UPTAKE_FLAG_MIN_REPORTS, "percent": settings.UPTAKE_FLAG_OVERRIDE_PERCENT,
         "conflict_measures": conflict_measures(request.user, body, timezone.localdate())})
 
 
@@ -138,10 +144,16 @@ def adoption_detail(request, pk):
     coordinates = permissions.can_coordinate(user, adoption.region_id)
     works = permissions.can_work_on(user, adoption, responsibility)
     successor = getattr(adoption, "successor", None) if hasattr(adoption, "successor") else None
+    uptake = knowledge_selectors.version_uptake(user, adoption.version, region=adoption.region)
+    flagged = {item.recommendation.pk: item for item in uptake if item.flagged}
+    gap_rows = list(adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities"))
+    for row in gap_rows:
+        row.uptake_flag = flagged.get(row.recommendation_id)
     context = {
         "adoption": adoption,
         "responsibility": responsibility,
-        "gap_rows": adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities"),
+        "gap_rows": gap_rows,
+        "flagged": list(flagged.values()),
         "participants": adoption.participants.select_related("person"),
         "decisions": adoption.decisions.select_related("body", "municipality"),
         "actions": adoption.actions.all(),
@@ -162,6 +174,8 @@ def adoption_detail(request, pk):
         "history": history_of(adoption.history.all(), subject=lambda record: str(record.instance),
                               authors=can_see_change_authors(user)),
     }
+    if knowledge_uptake.any_counted(uptake):
+        context |= {"uptake": uptake, "uptake_region": adoption.region, "small_count": settings.INDICATOR_SMALL_COUNT}
     if successor:
         context["changes"] = diff.version_diff(adoption.version, successor.version)
     if works:

@@ -262,7 +262,12 @@ def version_uptake(user, version: SupportVersion, *, region: Region | None) -> l
     """The uptake of the version's recommendations in the journals (knowledge.uptake): the
     region's figures beside the nation's when a region is given, the nation's alone
     otherwise; small counts suppressed unless the reader may see them."""
-    key = region.county_code if region else "nation"
-    found = uptake.uptake_of(versions=[version], region_codes={region.county_code} if region else set(),
-                             small_counts=permissions.can_see_small_counts(user))
-    return found[version.pk][key]
+    found = uptake_by_region(user, versions=[version], region_codes={region.county_code} if region else set())
+    return found[version.pk][region.county_code if region else "nation"]
+
+
+def uptake_by_region(user, *, versions, region_codes: set[str]) -> dict[int, dict]:
+    """The same for several versions and regions at once: {version id: {"nation": [...],
+    region code: [...]}}."""
+    return uptake.uptake_of(versions=versions, region_codes=region_codes,
+                            small_counts=permissions.can_see_small_counts(user))

@@ -251,21 +251,27 @@ def _reports(tally: Counter) -> int:
     return tally[UptakeOutcome.ACCEPTED] + tally[UptakeOutcome.OVERRIDDEN]
 
 
-def _suppressed(geos: dict[str, Counter], count) -> set[str]:
-    """The geographies whose count (a function of a tally) is suppressed."""
+def _suppressed(tallies: dict[uuid.UUID, dict[str, Counter]], count) -> set[tuple[uuid.UUID, str]]:
+    """The (card, geography) pairs whose count (a function of a tally) is suppressed. One
+    frame for all the cards: each card is a period of its own, so that only its regions and
+    the nation add up, and the rule runs once per page rather than once per card."""
     # pandas only here, not on the journal's path through this module
     import pandas as pd
 
     from kunskapsnav.lib.suppression import suppress_counts
 
-    names = list(geos)
+    keys = [(card, geo) for card, geos in tallies.items() for geo in geos]
+    if not keys:
+        return set()
+    period_of = {card: _ALL_TIME + datetime.timedelta(days=i) for i, card in enumerate(tallies)}
     frame = pd.DataFrame({
-        "level": ["riket" if g == NATION else "region" for g in names], "geo": names, "period_type": "alla",
-        "period": _ALL_TIME, "stratum_type": "alla", "stratum": "alla",
+        "level": ["riket" if geo == NATION else "region" for _card, geo in keys], "geo": [geo for _c, geo in keys],
+        "period_type": "alla", "period": [period_of[card] for card, _geo in keys], "stratum_type": "alla",
+        "stratum": "alla",
     })
-    hidden = suppress_counts(frame, [count(geos[g]) for g in names], threshold=settings.INDICATOR_SMALL_COUNT,
-                             healthcare_regions={})
-    return {g for g, h in zip(names, hidden) if h}
+    hidden = suppress_counts(frame, [count(tallies[card][geo]) for card, geo in keys],
+                             threshold=settings.INDICATOR_SMALL_COUNT, healthcare_regions={})
+    return {key for key, h in zip(keys, hidden) if h}
 
 
 def _figures(tally: Counter, *, shown_hidden: bool, reports_hidden: bool, small_counts: bool) -> Figures:
@@ -301,27 +307,22 @@ def uptake_of(*, versions, region_codes: set[str], small_counts: bool) -> dict[i
                            .order_by("version_id", "position"))
     card_of = {rec.pk: card_uuid(key=rec.key, version_number=rec.version.number) for rec in recommendations}
     tallies = _tallies(card_of.values())
-    hidden: dict[uuid.UUID, tuple[set, set]] = {}
-    for card, geos in tallies.items():
-        hidden[card] = (_suppressed(geos, lambda t: t[UptakeOutcome.SHOWN]), _suppressed(geos, _reports))
+    shown_hidden = _suppressed(tallies, lambda t: t[UptakeOutcome.SHOWN])
+    reports_hidden = _suppressed(tallies, _reports)
     empty: dict[str, Counter] = {}
     result: dict[int, dict] = {v.pk: {"nation": [], **{code: [] for code in region_codes}} for v in versions}
     for rec in recommendations:
         card = card_of[rec.pk]
         geos = tallies.get(card, empty)
-        shown_hidden, reports_hidden = hidden.get(card, (set(), set()))
-
-        def figures(geo):
-            return _figures(geos.get(geo, Counter()), shown_hidden=geo in shown_hidden,
-                            reports_hidden=geo in reports_hidden, small_counts=small_counts)
-
-        nation = figures(NATION)
+        figures = {geo: _figures(geos.get(geo, Counter()), shown_hidden=(card, geo) in shown_hidden,
+                                 reports_hidden=(card, geo) in reports_hidden, small_counts=small_counts)
+                   for geo in (NATION, *region_codes)}
+        nation = figures[NATION]
         result[rec.version_id]["nation"].append(RecommendationUptake(rec, card, nation))
         for code in region_codes:
-            tally = geos.get(code, Counter())
             result[rec.version_id][code].append(RecommendationUptake(
-                rec, card, nation, figures(code),
-                flagged=is_overridden_often(tally, suppressed=code in reports_hidden)))
+                rec, card, nation, figures[code],
+                flagged=is_overridden_often(geos.get(code, Counter()), suppressed=(card, code) in reports_hidden)))
     return result
 
 

@@ -120,6 +120,17 @@ def overridden_often(user, adoptions: list[Adoption]) -> list[tuple[Adoption, ob
     return [(a, item) for a in adoptions for item in found[a.version_id][a.region.county_code] if item.flagged]
 
 
+def uptake_of_adoption(user, adoption: Adoption, gap_rows) -> list:
+    """The uptake of the adoption's version in its region (knowledge.uptake), and each gap
+    row's `uptake_flag`: its recommendation's figures when the region's journals set it aside
+    often, else None."""
+    found = knowledge_selectors.version_uptake(user, adoption.version, region=adoption.region)
+    flagged = {item.recommendation.pk: item for item in found if item.flagged}
+    for row in gap_rows:
+        row.uptake_flag = flagged.get(row.recommendation_id)
+    return found
+
+
 @dataclass
 class Matrix:
     regions: list[Region]

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kunskapsnav.lib.forms import attach_errors, error_text
 from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
-from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.knowledge import uptake as knowledge_uptake
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
@@ -144,16 +143,13 @@ def adoption_detail(request, pk):
     coordinates = permissions.can_coordinate(user, adoption.region_id)
     works = permissions.can_work_on(user, adoption, responsibility)
     successor = getattr(adoption, "successor", None) if hasattr(adoption, "successor") else None
-    uptake = knowledge_selectors.version_uptake(user, adoption.version, region=adoption.region)
-    flagged = {item.recommendation.pk: item for item in uptake if item.flagged}
     gap_rows = list(adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities"))
-    for row in gap_rows:
-        row.uptake_flag = flagged.get(row.recommendation_id)
+    uptake = selectors.uptake_of_adoption(user, adoption, gap_rows)
     context = {
         "adoption": adoption,
         "responsibility": responsibility,
         "gap_rows": gap_rows,
-        "flagged": list(flagged.values()),
+        "flagged": [item for item in uptake if item.flagged],
         "participants": adoption.participants.select_related("person"),
         "decisions": adoption.decisions.select_related("body", "municipality"),
         "actions": adoption.actions.all(),
@@ -197,6 +193,7 @@ def gap_analysis(request, pk):
     if not permissions.can_work_on(request.user, adoption, responsibility):
         raise PermissionDenied(_("Bara regionens samordnare och de ansvariga för införandet ändrar kartläggningen."))
     rows = {r.pk: r for r in adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities")}
+    selectors.uptake_of_adoption(request.user, adoption, rows.values())
     initial = [{"row": r.pk, "row_version": r.row_version, "current_practice": r.current_practice, "gap": r.gap,
                 "units": r.units, "municipalities": list(r.municipalities.all()),
                 "proposed_actions": r.proposed_actions, "cost_estimate": r.cost_estimate,

@@ -51,3 +51,8 @@ class UptakeInImplementationTest(ImplementationTestCase):
         page = self.page(self.analyst, self.uppsala_adoption.get_absolute_url())
         self.assertIn("Följsamhet i journalen", page)
         self.assertNotIn("Åsidosätts ofta i journalen (", page)  # Uppsala's 50 % is not more than half
+
+    def test_the_gap_analysis_form_flags_the_recommendation_for_those_who_fill_it_in(self):
+        page = self.page(self.orebro_coordinator, reverse("implementation:gap_analysis", args=[self.orebro_adoption.pk]))
+        self.assertEqual(page.count("Åsidosätts ofta i Region Örebro län"), 1)
+        self.assertIn("16 av 20 återkopplingar från journalen åsidosatte rekommendationen", page)

@@ -26,7 +26,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from .models import CardFeedback, FeedbackOutcome, OverrideReason, UptakeOutcome
+from .models import CardFeedback, FeedbackOutcome, OverrideReason, Recommendation, UptakeOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,6 @@ def feedback_record(*, card: uuid.UUID, region_code: str, care_unit: str, day: d
                                         outcome=outcome, override_reason=override_reason, count=1)
     except IntegrityError:
         cell.update(count=F("count") + 1)
-
 
 
 class ShownCounts:
@@ -177,7 +176,7 @@ class Figures:
     shown: int | None = 0
     accepted: int | None = 0
     overridden: int | None = 0
-    reasons: dict[str, int | None] = field(default_factory=dict)
+    reasons: dict[str, int] | None = field(default_factory=dict)
     shown_suppressed: bool = False
     reports_suppressed: bool = False
 
@@ -300,8 +299,6 @@ def uptake_of(*, versions, region_codes: set[str], small_counts: bool) -> dict[i
     region code: [...]}} with a RecommendationUptake per recommendation in position order
     (the nation's alone under "nation"; the region's beside the nation's under its code). Two
     queries whatever the number of versions."""
-    from .models import Recommendation
-
     versions = list(versions)
     recommendations = list(Recommendation.objects.filter(version__in=versions).select_related("version")
                            .order_by("version_id", "position"))

@@ -33,11 +33,12 @@ def _uploads_in_a_temporary_folder(tmp_path_factory):
 def _no_page_cache_by_default():
     """Pages are not kept between requests in tests, except where a test turns the page cache on
     (tests/test_page_cache.py): a TestCase never commits, so no write would make a kept page
-    stale. The cache is in memory, never the files of a checkout."""
+    stale. The cache is in memory, never the files of a checkout. Cards shown in a journal wait
+    in memory until a test writes them (knowledge.uptake.shown_flush) or the test ends."""
     from django.test.utils import override_settings
 
     override = override_settings(
-        PAGE_CACHE_SECONDS=0, CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        PAGE_CACHE_SECONDS=0, CDS_SHOWN_FLUSH_SECONDS=3600, CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     )
     override.enable()
     yield
@@ -103,3 +104,14 @@ def pytest_xdist_make_scheduler(config, log):
 
     config.option.loadscopereorder = False
     return ConsecutiveScopeScheduling(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _no_shown_cards_left_over():
+    """Cards shown that a test counted and did not write are dropped after it, so that they
+    are not counted into the next test or written at the process's exit, after the test
+    database is gone."""
+    yield
+    from kunskapsnav.knowledge.uptake import SHOWN
+
+    SHOWN.take()

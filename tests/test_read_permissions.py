@@ -313,6 +313,8 @@ API_NO_PERSONAL_DATA = {
     "GET /api/v1/supports/{support_id}/versions/{number}",
     "GET /api/v1/supports/{support_id}/versions/{number}/additions", "GET /api/v1/search",
     "GET /api/v1/supports/{support_id}/diff",
+    # uptake in the journals: counts per card, region and day, small counts suppressed
+    "GET /api/v1/supports/{support_id}/versions/{number}/uptake",
     # the change feed: kinds, ids, länskoder and times of public content, no one who made them
     "GET /api/v1/changes",
     "GET /api/v1/indicators", "GET /api/v1/indicators/{code}", "GET /api/v1/indicators/{code}/values",

@@ -286,6 +286,18 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 # list, never an error.
 CDS_ALLOW_ANONYMOUS = envbool("KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS", False)
 CDS_TIME_BUDGET_MS = envint("KUNSKAPSNAV_CDS_TIME_BUDGET_MS", 300, minimum=1)
+# Cards shown are counted in each worker process and written in one transaction when this
+# many seconds have passed or this many counts wait, and when the process exits: a crash loses
+# at most what was counted since the last write (docs/cds-hooks.md, "Cards shown").
+CDS_SHOWN_FLUSH_SECONDS = envint("KUNSKAPSNAV_CDS_SHOWN_FLUSH_SECONDS", 5, minimum=0)
+CDS_SHOWN_FLUSH_CELLS = envint("KUNSKAPSNAV_CDS_SHOWN_FLUSH_CELLS", 500, minimum=1)
+# A recommendation set aside often in one region is flagged to the region's LPO as a possible
+# gap: at least this many reports (followed + set aside) from the region, and more than this
+# per cent of them set aside (docs/cds-hooks.md, "Uptake").
+UPTAKE_FLAG_MIN_REPORTS = envint("KUNSKAPSNAV_UPTAKE_FLAG_MIN_REPORTS", 20, minimum=1)
+UPTAKE_FLAG_OVERRIDE_PERCENT = envint("KUNSKAPSNAV_UPTAKE_FLAG_OVERRIDE_PERCENT", 50, minimum=0)
+if UPTAKE_FLAG_OVERRIDE_PERCENT >= 100:
+    raise ImproperlyConfigured("KUNSKAPSNAV_UPTAKE_FLAG_OVERRIDE_PERCENT must be below 100")
 
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(WORK_DIR / "media")))
 MEDIA_URL = "/media/"

@@ -9,6 +9,7 @@ from functools import reduce
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kunskapsnav.knowledge import selectors as knowledge_selectors
 from kunskapsnav.knowledge.models import KnowledgeSupport
 from kunskapsnav.organisation.coverage import CoverageMatrix
 from kunskapsnav.organisation.models import Body, Region
@@ -104,6 +105,30 @@ def bodies_rows(user, bodies: list[Body], *, access: permissions.Access | None =
     adoptions = current().filter(reduce(operator.or_, (_answered_by(body) for body in bodies)))
     rows = rows_of(adoptions.filter(visible(user, access=access)).order_by("support__title"))
     return [row for body in bodies for row in rows if body in row.responsibility.bodies]
+
+
+def overridden_often(user, adoptions: list[Adoption]) -> list[tuple[Adoption, object]]:
+    """The recommendations the journals of each adoption's region set aside often
+    (knowledge.uptake.is_overridden_often), as (adoption, RecommendationUptake) in the
+    adoptions' order: a possible gap for the next gap analysis, shown to the LPO that answers
+    for the adoption. Two queries for all the adoptions."""
+    adoptions = list(adoptions)
+    if not adoptions:
+        return []
+    found = knowledge_selectors.uptake_by_region(
+        user, versions={a.version for a in adoptions}, region_codes={a.region.county_code for a in adoptions})
+    return [(a, item) for a in adoptions for item in found[a.version_id][a.region.county_code] if item.flagged]
+
+
+def uptake_of_adoption(user, adoption: Adoption, gap_rows) -> list:
+    """The uptake of the adoption's version in its region (knowledge.uptake), and each gap
+    row's `uptake_flag`: its recommendation's figures when the region's journals set it aside
+    often, else None."""
+    found = knowledge_selectors.version_uptake(user, adoption.version, region=adoption.region)
+    flagged = {item.recommendation.pk: item for item in found if item.flagged}
+    for row in gap_rows:
+        row.uptake_flag = flagged.get(row.recommendation_id)
+    return found
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Införande pages: thin views over adoptions, stages, work, routing and selectors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kunskapsnav.lib.forms import attach_errors, error_text
 from kunskapsnav.indicators.models import IndicatorDefinition
 from kunskapsnav.knowledge import diff
+from kunskapsnav.knowledge import uptake as knowledge_uptake
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportVersion
 from kunskapsnav.lib.history import history_of
 from kunskapsnav.lib.spreadsheets import csv_writer
@@ -83,8 +85,11 @@ def region_dashboard(request, county_code):
 @require_GET
 def body_view(request, pk):
     body = get_object_or_404(Body, pk=pk, region__isnull=False)
+    rows = selectors.body_rows(request.user, body)
     return render(request, "implementation/body.html", {
-        "body": body, "rows": selectors.body_rows(request.user, body), "measures_body": body,
+        "body": body, "rows": rows, "measures_body": body,
+        "overridden_often": selectors.overridden_often(request.user, [row.adoption for row in rows]),
+        "min_reports": settings.UPTAKE_FLAG_MIN_REPORTS, "percent": settings.UPTAKE_FLAG_OVERRIDE_PERCENT,
         "conflict_measures": conflict_measures(request.user, body, timezone.localdate())})
 
 
@@ -138,10 +143,13 @@ def adoption_detail(request, pk):
     coordinates = permissions.can_coordinate(user, adoption.region_id)
     works = permissions.can_work_on(user, adoption, responsibility)
     successor = getattr(adoption, "successor", None) if hasattr(adoption, "successor") else None
+    gap_rows = list(adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities"))
+    uptake = selectors.uptake_of_adoption(user, adoption, gap_rows)
     context = {
         "adoption": adoption,
         "responsibility": responsibility,
-        "gap_rows": adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities"),
+        "gap_rows": gap_rows,
+        "flagged": [item for item in uptake if item.flagged],
         "participants": adoption.participants.select_related("person"),
         "decisions": adoption.decisions.select_related("body", "municipality"),
         "actions": adoption.actions.all(),
@@ -162,6 +170,8 @@ def adoption_detail(request, pk):
         "history": history_of(adoption.history.all(), subject=lambda record: str(record.instance),
                               authors=can_see_change_authors(user)),
     }
+    if knowledge_uptake.any_counted(uptake):
+        context |= {"uptake": uptake, "uptake_region": adoption.region, "small_count": settings.INDICATOR_SMALL_COUNT}
     if successor:
         context["changes"] = diff.version_diff(adoption.version, successor.version)
     if works:
@@ -183,6 +193,7 @@ def gap_analysis(request, pk):
     if not permissions.can_work_on(request.user, adoption, responsibility):
         raise PermissionDenied(_("Bara regionens samordnare och de ansvariga för införandet ändrar kartläggningen."))
     rows = {r.pk: r for r in adoption.gap_rows.select_related("recommendation").prefetch_related("municipalities")}
+    selectors.uptake_of_adoption(request.user, adoption, rows.values())
     initial = [{"row": r.pk, "row_version": r.row_version, "current_practice": r.current_practice, "gap": r.gap,
                 "units": r.units, "municipalities": list(r.municipalities.all()),
                 "proposed_actions": r.proposed_actions, "cost_estimate": r.cost_estimate,

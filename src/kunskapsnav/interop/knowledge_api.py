@@ -3,6 +3,7 @@ additions, search and the diff between versions; writes for status changes and a
 
 import datetime
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
-from kunskapsnav.interop.api import WRITE_AUTH
+from kunskapsnav.interop.api import READ_AUTH, WRITE_AUTH
 from kunskapsnav.interop.caching import documented, validated_by_changes
 from kunskapsnav.interop.edge import Id, In, Pagination, VersionNumber
 from kunskapsnav.interop.references import resolve
@@ -18,6 +19,7 @@ from kunskapsnav.knowledge import additions, diff, lifecycle, search, selectors
 from kunskapsnav.knowledge.models import (
     Direction,
     KnowledgeSupport,
+    OverrideReason,
     Recommendation,
     Strength,
     SupportType,
@@ -222,6 +224,53 @@ class DiffOut(Schema):
     unchanged: int
 
 
+class ReasonCountOut(Schema):
+    reason: OverrideReason | None = Field(..., description="Skälet journalen angav; null: inget skäl angivet")
+    count: int | None = Field(..., description="null när antalet är undertryckt för dig")
+
+
+class UptakeFiguresOut(Schema):
+    shown: int | None = Field(..., description="Gånger kortet visades i journalen; null när undertryckt för dig")
+    accepted: int | None = Field(..., description="Återkopplingar: följd; null när undertryckt för dig")
+    overridden: int | None = Field(..., description="Återkopplingar: åsidosatt; null när undertryckt för dig")
+    overridden_by_reason: list[ReasonCountOut]
+    share_followed: float | None = Field(..., description="Följd av alla återkopplingar, 0–1; null utan "
+                                                          "återkopplingar eller när undertryckt för dig")
+    shown_suppressed: bool = Field(..., description="Antalet visade är under gränsen för små tal, eller skulle "
+                                                    "avslöja ett sådant")
+    reports_suppressed: bool = Field(..., description="Återkopplingarna är färre än gränsen för små tal, eller "
+                                                      "skulle avslöja ett sådant antal")
+
+
+class RecommendationUptakeOut(Schema):
+    recommendation_key: str = Field(..., description="Rekommendationens stabila identitet")
+    position: int
+    card: str = Field(..., description="Kortets uuid i CDS Hooks-svaren")
+    nation: UptakeFiguresOut
+    region: UptakeFiguresOut | None = Field(..., description="Regionens siffror när region anges")
+    overridden_often: bool = Field(..., description="Åsidosätts ofta i regionen: minst UPTAKE_FLAG_MIN_REPORTS "
+                                                    "återkopplingar och mer än UPTAKE_FLAG_OVERRIDE_PERCENT % "
+                                                    "åsidosatta (ett möjligt gap för regionens LPO)")
+
+
+class UptakeOut(Schema):
+    version: int
+    region: str | None = Field(..., description="Regionens länskod, eller null för riket")
+    small_count: int = Field(..., description="Gränsen för små tal: färre än så visas inte för allmänheten")
+    recommendations: list[RecommendationUptakeOut]
+
+
+def _figures_out(figures) -> dict:
+    reasons = figures.reasons
+    return {
+        "shown": figures.shown, "accepted": figures.accepted, "overridden": figures.overridden,
+        "overridden_by_reason": [{"reason": code or None, "count": None if reasons is None else reasons[code]}
+                                 for code in [*OverrideReason.values, ""]],
+        "share_followed": figures.share_followed, "shown_suppressed": figures.shown_suppressed,
+        "reports_suppressed": figures.reports_suppressed,
+    }
+
+
 def _version(request, support_id: Id, number: VersionNumber) -> SupportVersion:
     version = get_object_or_404(SupportVersion.objects.select_related("support"), support_id=support_id, number=number)
     if not selectors.can_read_version(request.user, version):
@@ -282,6 +331,27 @@ def list_additions(request, support_id: Id, number: VersionNumber, region: str |
         }
         for key, items in grouped.items() for a in items
     ]
+
+
+@router.get("/supports/{support_id}/versions/{number}/uptake", response=UptakeOut, auth=READ_AUTH,
+            summary="Följsamhet i journalen per rekommendation, för en region och riket")
+def get_uptake(request, support_id: Id, number: VersionNumber, region: str | None = None):
+    """Hur ofta versionens rekommendationer visades i journalerna (CDS Hooks) och hur ofta de
+    följdes eller åsidosattes, med skäl; för riket och, med region, regionen. Antal under
+    gränsen för små tal (och antal som skulle avslöja dem) är null utom för analytiker och
+    nationella administratörer."""
+    version = _version(request, support_id, number)
+    chosen = resolve("region", "region", region)
+    found = selectors.version_uptake(request.user, version, region=chosen)
+    return {
+        "version": version.number, "region": chosen.county_code if chosen else None,
+        "small_count": settings.INDICATOR_SMALL_COUNT,
+        "recommendations": [{
+            "recommendation_key": str(item.recommendation.key), "position": item.recommendation.position,
+            "card": str(item.card), "nation": _figures_out(item.nation),
+            "region": _figures_out(item.region) if item.region else None, "overridden_often": item.flagged,
+        } for item in found],
+    }
 
 
 @router.post("/recommendations/{recommendation_id}/additions", response={201: AdditionOut},

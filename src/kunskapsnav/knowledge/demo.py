@@ -10,15 +10,29 @@ written a regional addition.
 
 import csv
 import datetime
+import random
 from importlib import resources
 
 from django.db import transaction
+from django.utils import timezone
 
 from kunskapsnav.accounts.models import User
 from kunskapsnav.organisation.models import Body, BodyKind, Region
 
 from . import additions, content, lifecycle
-from .models import CodeSystem, Direction, KnowledgeSupport, SupportType, TargetGroup, VersionStatus
+from .models import (
+    CardFeedback,
+    CodeSystem,
+    Direction,
+    KnowledgeSupport,
+    OverrideReason,
+    SupportType,
+    SupportVersion,
+    TargetGroup,
+    UptakeOutcome,
+    VersionStatus,
+)
+from .uptake import card_uuid
 
 S = VersionStatus
 
@@ -153,3 +167,55 @@ def _orebro_routine(admin):
         by=admin, version=support.versions.get(number=1), section="Remiss",
         text="<p>Remiss skickas elektroniskt till strokeenheten samma dag (demodata).</p>", strength="stark",
     )
+
+
+# Synthetic uptake: four weeks of cards shown and the journals' feedback on the demo supports'
+# valid versions, in every region. Most recommendations are followed about three times in
+# four; in Region Örebro län the stroke support's do-not recommendation is mostly set aside
+# as not applicable, so that the LPO's flag has something to show; a few small regions have
+# so few reports that they are suppressed.
+UPTAKE_WEEKS = 4
+UPTAKE_SMALL_REGIONS = {"09", "23"}  # Gotland, Jämtlands län: a handful of reports a week
+FLAGGED_IN = "18"
+
+
+def _week_counts(rng: random.Random, *, region_code: str, often_overridden: bool) -> dict:
+    shown = rng.randint(1, 3) if region_code in UPTAKE_SMALL_REGIONS else rng.randint(40, 160)
+    reports = max(0, round(shown * rng.uniform(0.25, 0.4))) if region_code not in UPTAKE_SMALL_REGIONS else 1
+    overridden = round(reports * (rng.uniform(0.6, 0.8) if often_overridden else rng.uniform(0.15, 0.35)))
+    reasons = ([OverrideReason.NOT_APPLICABLE] * 6 + [OverrideReason.PATIENT_DECLINES] * 2
+               + [OverrideReason.CONTRAINDICATED, OverrideReason.OTHER])
+    by_reason: dict[str, int] = {}
+    for _ in range(overridden):
+        reason = OverrideReason.NOT_APPLICABLE if often_overridden else rng.choice(reasons)
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    return {"shown": shown, "accepted": reports - overridden, "by_reason": by_reason}
+
+
+@transaction.atomic
+def demo_uptake_load(*, today: datetime.date | None = None) -> bool:
+    """Load the synthetic uptake once (nothing if the demo supports' cards have counts)."""
+    versions = list(SupportVersion.objects.filter(support__is_synthetic=True, status=S.PUBLISHED)
+                    .prefetch_related("recommendations").order_by("support__title"))
+    recommendations = [(v, r) for v in versions for r in v.recommendations.order_by("position")]
+    cards = {r.pk: card_uuid(key=r.key, version_number=v.number) for v, r in recommendations}
+    if not cards or CardFeedback.objects.filter(card__in=cards.values()).exists():
+        return False
+    today = today or timezone.localdate()
+    rng = random.Random(15)
+    flagged = next((r.pk for v, r in recommendations
+                    if v.support.title == "Stroke och TIA" and r.direction == Direction.DO_NOT), None)
+    rows = []
+    for code in Region.objects.order_by("county_code").values_list("county_code", flat=True):
+        for version, rec in recommendations:
+            for week in range(UPTAKE_WEEKS):
+                day = today - datetime.timedelta(days=7 * week)
+                counts = _week_counts(rng, region_code=code, often_overridden=code == FLAGGED_IN and rec.pk == flagged)
+                cell = {"card": cards[rec.pk], "region_code": code, "day": day}
+                rows.append(CardFeedback(**cell, outcome=UptakeOutcome.SHOWN, count=counts["shown"]))
+                if counts["accepted"]:
+                    rows.append(CardFeedback(**cell, outcome=UptakeOutcome.ACCEPTED, count=counts["accepted"]))
+                rows.extend(CardFeedback(**cell, outcome=UptakeOutcome.OVERRIDDEN, override_reason=reason, count=n)
+                            for reason, n in counts["by_reason"].items())
+    CardFeedback.objects.bulk_create(rows, batch_size=1000)
+    return True

@@ -476,6 +476,15 @@ class FeedbackOutcome(models.TextChoices):
     OVERRIDDEN = "overridden", _("Åsidosatt")
 
 
+class UptakeOutcome(models.TextChoices):
+    """What a count of a card says: shown in a journal (counted by the service itself), or
+    followed or set aside (reported by the journal, FeedbackOutcome)."""
+
+    SHOWN = "shown", _("Visad")
+    ACCEPTED = FeedbackOutcome.ACCEPTED.value, FeedbackOutcome.ACCEPTED.label
+    OVERRIDDEN = FeedbackOutcome.OVERRIDDEN.value, FeedbackOutcome.OVERRIDDEN.label
+
+
 class OverrideReason(models.TextChoices):
     """Why a card was set aside: the reasons the decision-support service offers on every
     card. The codes are the contract with the journals: never rename one."""
@@ -487,17 +496,18 @@ class OverrideReason(models.TextChoices):
 
 
 class CardFeedback(models.Model):
-    """Uptake (följsamhet): how many times a card shown in a journal was followed or set aside,
-    counted per card, region, care unit, day, outcome and reason. Never per patient or
-    clinician: the count is all there is. A card's uuid names one recommendation in one
-    version (knowledge.uptake.card_uuid)."""
+    """Uptake (följsamhet): how many times a card was shown in a journal, and how many times it
+    was followed or set aside, counted per card, region, care unit, day, outcome and reason.
+    Never per patient or clinician: the count is all there is. A card's uuid names one
+    recommendation in one version (knowledge.uptake.card_uuid). Shown counts have no care
+    unit: they are counted per card, region and day (knowledge.uptake.cards_shown)."""
 
     card = models.UUIDField(_("kort"))
     # The länskod rather than a key, as in the change feed: the count outlives any registry edit.
     region_code = models.CharField(_("länskod"), max_length=2, blank=True)
     care_unit = models.CharField(_("vårdenhet (HSA-id)"), max_length=31, blank=True)
     day = models.DateField(_("dag"))
-    outcome = models.CharField(_("utfall"), max_length=12, choices=FeedbackOutcome.choices)
+    outcome = models.CharField(_("utfall"), max_length=12, choices=UptakeOutcome.choices)
     override_reason = models.CharField(_("skäl"), max_length=20, choices=OverrideReason.choices, blank=True)
     count = models.PositiveIntegerField(_("antal"), default=0, validators=between(0, INTEGER_MAX))
 

@@ -113,3 +113,10 @@ def can_see_unpublished(user, support: KnowledgeSupport) -> bool:
     """Drafts and remiss versions: the editors and approvers, and every logged-in user may read
     a version on remiss (the remiss is how the regions are asked)."""
     return can_edit_support(user, support) or can_approve(user, support)
+
+
+def can_see_small_counts(user) -> bool:
+    """Who sees counts below the small-number threshold (uptake here, indicator values in
+    indicators): analysts and national administrators. Everyone else sees them suppressed."""
+    return registry.is_national_admin(user) or bool(
+        user.is_authenticated and user.is_active and getattr(user, "analyst", False))

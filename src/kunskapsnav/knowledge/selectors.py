@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kunskapsnav.organisation.models import Region
 
-from . import permissions
+from . import permissions, uptake
 from .codes import covering
 from .models import (
     CodeSystem,
@@ -256,3 +256,18 @@ def regional_additions_for(*, recommendations, region: Region | None) -> dict[st
     for addition in qs:
         latest[str(addition.recommendation.key)] = addition
     return latest
+
+
+def version_uptake(user, version: SupportVersion, *, region: Region | None) -> list:
+    """The uptake of the version's recommendations in the journals (knowledge.uptake): the
+    region's figures beside the nation's when a region is given, the nation's alone
+    otherwise; small counts suppressed unless the reader may see them."""
+    found = uptake_by_region(user, versions=[version], region_codes={region.county_code} if region else set())
+    return found[version.pk][region.county_code if region else "nation"]
+
+
+def uptake_by_region(user, *, versions, region_codes: set[str]) -> dict[int, dict]:
+    """The same for several versions and regions at once: {version id: {"nation": [...],
+    region code: [...]}}."""
+    return uptake.uptake_of(versions=versions, region_codes=region_codes,
+                            small_counts=permissions.can_see_small_counts(user))

@@ -8,8 +8,11 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+
+from kunskapsnav.knowledge import uptake
 
 from . import auth, cards, feedback
 from .budget import time_budget
@@ -55,6 +58,7 @@ def service(request, service_id: str):
         build = cards.patient_view_cards if found.hook == PATIENT_VIEW else cards.order_cards
         with time_budget(settings.CDS_TIME_BUDGET_MS):
             answer = build(call, region=caller.region)
+        uptake.cards_shown(answer, region_code=caller.region_code, day=timezone.localdate())
     except CdsError as error:
         logger.info("CDS %s refused with %s: %s", service_id[:64], error.status, error.log)
         return error_response(error)

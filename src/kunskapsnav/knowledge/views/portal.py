@@ -1,5 +1,6 @@
 """The public portal: find and read knowledge supports."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
@@ -13,7 +14,7 @@ from kunskapsnav.organisation.models import Region
 from kunskapsnav.organisation.permissions import can_see_change_authors
 from kunskapsnav.people.selectors import conflict_measures
 
-from .. import diff, interchange, lifecycle, permissions, search, selectors
+from .. import diff, interchange, lifecycle, permissions, search, selectors, uptake
 from ..forms import BrowseForm, SearchForm
 from ..models import Attachment, KnowledgeSupport, Subscription, SupportType, SupportVersion
 
@@ -113,7 +114,19 @@ def _support_context(request, support: KnowledgeSupport, version: SupportVersion
         "following_npo": following_npo,
         "measures_body": support.owning_body,
         "conflict_measures": conflict_measures(request.user, support.owning_body, timezone.localdate()),
+        **_uptake_context(request.user, version, region),
     }
+
+
+def _uptake_context(user, version: SupportVersion | None, region: Region | None) -> dict:
+    """The uptake in the journals of the valid version's recommendations, for the region whose
+    additions the reader chose (else the nation's alone); nothing until a card was counted."""
+    if version is None or not version.is_valid:
+        return {}
+    found = selectors.version_uptake(user, version, region=region)
+    if not uptake.any_counted(found):
+        return {}
+    return {"uptake": found, "uptake_region": region, "small_count": settings.INDICATOR_SMALL_COUNT}
 
 
 @require_safe

@@ -1,7 +1,8 @@
 """Trusting the journal (CDS Hooks 2.0, "Trusting CDS Clients"): the JWT is verified against
 the registered journal's public keys and its claims checked; a replayed jti is refused; the
 journal is registered by an administrator; and a hook call stores nothing of the patient:
-no table gains a row from it but the jti guard's, which holds a hash and an expiry."""
+no table gains a row from it but the jti guard's, which holds a hash and an expiry, and the
+feedback table's count of the cards shown."""
 
 import base64
 import datetime
@@ -18,6 +19,7 @@ from joserfc.jwk import ECKey, RSAKey
 from kunskapsnav.interop.cds.auth import used_token_ids_prune
 from kunskapsnav.interop.models import CdsClient, UsedTokenId
 from kunskapsnav.knowledge.models import CardFeedback
+from kunskapsnav.knowledge.uptake import shown_flush
 
 from .base import ISSUER, ORDER_SIGN, PATIENT_VIEW, CdsTestCase, medication, order_call, patient_view
 
@@ -109,10 +111,17 @@ class CdsAuthTest(CdsTestCase):
         self.assertEqual(self.post(PATIENT_VIEW, body, jti=jti).status_code, 200)
         order = order_call("order-sign", orders=[medication("M01AE01", status="draft", id="x")], conditions=["I50.9"])
         self.assertEqual(self.post(ORDER_SIGN, order).status_code, 200)
+        self.assertEqual(table_counts()[CardFeedback._meta.db_table], 0)  # counted in memory
+        self.assertGreater(shown_flush(), 0)
         after = table_counts()
         changed = {table: after[table] - before.get(table, 0) for table in after if after[table] != before.get(table)}
-        self.assertEqual(changed, {UsedTokenId._meta.db_table: 2})
-        self.assertEqual(CardFeedback.objects.count(), 0)
+        # The cards shown are counted in the feedback table, per card, region and day, and
+        # nowhere else.
+        shown = CardFeedback.objects.count()
+        self.assertGreater(shown, 0)
+        self.assertEqual(changed, {UsedTokenId._meta.db_table: 2, CardFeedback._meta.db_table: shown})
+        self.assertEqual(set(CardFeedback.objects.values_list("region_code", "care_unit", "outcome", "override_reason")),
+                         {("18", "", "shown", "")})
         self.assertEqual([f.name for f in UsedTokenId._meta.get_fields()], ["digest", "expires_at"])
         self.assertTrue(UsedTokenId.objects.filter(
             digest=hashlib.sha256(f"{ISSUER}\0{jti}".encode()).hexdigest()).exists())

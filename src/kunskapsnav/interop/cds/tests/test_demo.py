@@ -64,3 +64,19 @@ class CdsDemoTest(LiveServerTestCase):
     def test_the_demo_journal_is_registered_once(self):
         call_command("load_cds_demo_data", stdout=open("/dev/null", "w"))
         self.assertEqual(CdsClient.objects.filter(issuer=DEMO_ISSUER).count(), 1)
+
+    def test_the_demo_has_uptake_with_a_flag_for_orebro_and_is_loaded_once(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        from kunskapsnav.knowledge import selectors
+        from kunskapsnav.knowledge.models import CardFeedback, Direction, KnowledgeSupport
+
+        stroke = selectors.valid_version(KnowledgeSupport.objects.get(title="Stroke och TIA"))
+        orebro = selectors.version_uptake(AnonymousUser(), stroke, region=Region.objects.get(county_code="18"))
+        self.assertEqual([i.recommendation.direction for i in orebro if i.flagged], [Direction.DO_NOT])
+        self.assertTrue(all(i.region.shown > 0 and i.nation.reports > 0 for i in orebro))
+        gotland = selectors.version_uptake(AnonymousUser(), stroke, region=Region.objects.get(county_code="09"))
+        self.assertTrue(all(i.region.reports_suppressed and i.region.accepted is None for i in gotland))
+        rows = CardFeedback.objects.count()
+        call_command("load_cds_demo_data", stdout=open("/dev/null", "w"))
+        self.assertEqual(CardFeedback.objects.count(), rows)

@@ -160,8 +160,9 @@ def _connection(backend: str):
     return ibis.duckdb.connect()
 
 
-def execute(run: IndicatorRun) -> IndicatorRun:
-    """Compute every definition of the run and store its values; progress as it goes."""
+def execute(run: IndicatorRun, *, progress=None) -> IndicatorRun:
+    """Compute every definition of the run and store its values; progress as it goes (on the
+    run, and to `progress(done, total)` if given)."""
     IndicatorRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=1)
     try:
         run.fingerprint = fingerprint(run.data_folder)
@@ -175,6 +176,8 @@ def execute(run: IndicatorRun) -> IndicatorRun:
             values_store(model, engine.run(definition, data, healthcare_regions=regions), regions=regions, run=run,
                          synthetic=run.synthetic)
             IndicatorRun.objects.filter(pk=run.pk).update(progress=max(1, round(99 * done / len(definitions))))
+            if progress:
+                progress(done, len(definitions))
     except Exception as error:  # noqa: BLE001 – the run records any failure, for the person waiting on it
         logger.exception("indicator run %s failed", run.pk)
         IndicatorRun.objects.filter(pk=run.pk).update(

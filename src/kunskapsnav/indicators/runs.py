@@ -157,7 +157,10 @@ def _connection(backend: str):
         from .spark import session
 
         return ibis.pyspark.connect(session())
-    return ibis.duckdb.connect()
+    connection = ibis.duckdb.connect()
+    # DuckDB draws a progress bar on the terminal for long queries; the run has its own progress.
+    connection.raw_sql("SET enable_progress_bar = false")
+    return connection
 
 
 def execute(run: IndicatorRun, *, progress=None) -> IndicatorRun:

@@ -1,8 +1,10 @@
 """Demo införanden. Publishing the demo supports has given every region an adoption of each
 national one; here Region Örebro län gets folktandvårdens ledningsgrupp and its decision
-order, and a few regions have come some way with Stroke och TIA, so that the dashboards
-and the national matrix have something to show. Created through the domain functions by
-the accounts that would do it; texts are synthetic and say so."""
+order, and a few regions have come some way with Stroke och TIA; then all 21 regions are
+taken some way through six supports (demo_national_load, docs/demo.md), so that the
+dashboards, the national matrix and the progress chart have a story to show. Created
+through the domain functions by the accounts that would do it; texts are synthetic and say
+so."""
 
 import datetime
 import random

@@ -27,6 +27,8 @@ def _uploads_in_a_temporary_folder(tmp_path_factory):
     # folder indikatordata under MEDIA_ROOT.
     (media / "indikatordata").mkdir()
     settings.INDICATOR_DATA_ROOTS = [str(media / "indikatordata")]
+    # The demo's synthetic data at a small town's size, not Sweden's: seconds, not minutes.
+    settings.DEMO_PERSONS = 20_000
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -49,7 +49,9 @@ def test_a_bad_database_url_stops_every_command_with_one_line(tmp_path):
 
 
 def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
-    first = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
+    # A small population for the synthetic data: the full one takes minutes (docs/demo.md).
+    env = _env(tmp_path, KUNSKAPSNAV_DEMO_PERSONS="20000")
+    first = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Demodata skapades." in first.stdout
@@ -58,7 +60,18 @@ def test_demo_prepares_a_sqlite_file_and_is_idempotent(tmp_path):
     assert "Demoinföranden skapades." in first.stdout
     assert "Demoindikatorer beräknades på syntetiska data." in first.stdout
     assert (tmp_path / "kunskapsnav.sqlite3").exists()
-    second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=_env(tmp_path),
+    assert "Syntetiska patientdata: region 21 av 21" in first.stdout
+    data = next((tmp_path / "media" / "indikatordata" / "demo").iterdir())
+    made = (data / "events.parquet").stat().st_mtime_ns
+    # A fresh database beside the same work dir reuses the generated data.
+    (tmp_path / "kunskapsnav.sqlite3").unlink()
+    second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "Syntetiska patientdata" not in second.stdout
+    assert "Demoindikatorer beräknades på syntetiska data." in second.stdout
+    assert (data / "events.parquet").stat().st_mtime_ns == made
+    second = subprocess.run([KUNSKAPSNAV, "demo", "--no-serve"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "Demodata fanns redan." in second.stdout

@@ -229,6 +229,11 @@ KUNSKAPSNAV_DEMO = envbool("KUNSKAPSNAV_DEMO", False)
 REMISS_PARTY_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_PARTY_REMINDER_DAYS", "7"))
 REMISS_ASSIGNEE_REMINDER_DAYS = int(envstr("KUNSKAPSNAV_REMISS_ASSIGNEE_REMINDER_DAYS", "2"))
 
+# The demo's synthetic patient-level data: this many inhabitants, spread over the regions as
+# Sweden's (by default all of them, about 10.5 million; docs/demo.md). Fewer make a quicker,
+# thinner demo (the tests use tens of thousands).
+DEMO_PERSONS = envint("KUNSKAPSNAV_DEMO_PERSONS", 10_503_000, minimum=10_000)
+
 # Indicator values from fewer cases than this are suppressed in anything public or exported.
 INDICATOR_SMALL_COUNT = int(envstr("KUNSKAPSNAV_INDICATOR_SMALL_COUNT", "5"))
 

@@ -85,7 +85,8 @@ def _change_everything():
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE later_version_table (id integer PRIMARY KEY, note varchar(20))")
         cursor.execute("INSERT INTO later_version_table VALUES (1, 'kvar?')")
-    events = _media() / "indikatordata" / "demo" / "events.parquet"
+    # The demo's data folder is named for the generator's version, seed and size.
+    events = next((_media() / "indikatordata" / "demo").glob("*/events.parquet"))
     events.write_bytes(events.read_bytes()[:-10] + b"0123456789")
     (_media() / "bilagor" / "ny-efter-kopian.pdf").write_bytes(b"%PDF-1.4 ny\n")
     (_media() / "beslut" / "2026" / "protokoll.pdf").unlink()

@@ -70,20 +70,26 @@ def support_status(user, need: Need) -> str:
 
 
 EXISTING_SHOWN = 5
+# Shorter words of a title ("hos", "vid") say too little to search for alone.
+SEARCHED_WORD_LENGTH = 5
 
 
 def existing_supports(need: Need) -> list:
-    """Valid supports the site search (knowledge.search) finds for the need: by the words of
-    its title, and by each code (ICD-10-SE, ATC, KVÅ, SNOMED CT) written in its texts. What
-    the triage weighs as "existing supports". The search matches every word, so the title
-    rather than the long texts; codes one by one, as two codes rarely share a support."""
+    """Valid supports the site search (knowledge.search) finds for the need: by its title,
+    by each longer word of the title, and by each code (ICD-10-SE, ATC, KVÅ, SNOMED CT) written
+    in its texts; what the triage weighs as "existing supports". The search matches every
+    word of a query, so a title's words are also asked one by one ("Hjärtsvikt hos sköra
+    äldre" finds the heart-failure pathway), and codes one by one."""
     texts = " ".join([need.title, need.problem, need.target_group, need.evidence, need.existing])
     _words, codes = search.split_query(texts)
-    queries = [need.title] + list(dict.fromkeys(codes))[:EXISTING_SHOWN]
+    title_words = sorted({w for w in search.words(need.title) if len(w) >= SEARCHED_WORD_LENGTH},
+                         key=lambda w: (-len(w), w))[:EXISTING_SHOWN]
+    queries = [need.title, *title_words, *list(dict.fromkeys(codes))[:EXISTING_SHOWN]]
     hits = {}
     for query in queries:
         for hit in search.search(query, limit=EXISTING_SHOWN).hits:
-            hits.setdefault(hit.support.pk, hit)
+            if hit.support.pk not in hits or hits[hit.support.pk].rank < hit.rank:
+                hits[hit.support.pk] = hit
     return sorted(hits.values(), key=lambda hit: -hit.rank)[:EXISTING_SHOWN * 2]
 
 

@@ -51,7 +51,7 @@ class NeedPageTests(NeedsTestCase):
         response = self.client.post(reverse("needs:need_create"), TEXTS | {"title": "x" * 201,
                                                                            "on_behalf_of": self.orebro_lpo.pk})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "högst 200 tecken")
+        self.assertContains(response, "som mest 200 tecken")
         self.assertContains(response, "Välj ett giltigt alternativ")  # no seat in LPO hjärta
         response = self.client.post(reverse("needs:need_create"), TEXTS | {"organisation": "Kommun\x00"})
         self.assertEqual(response.status_code, 400)

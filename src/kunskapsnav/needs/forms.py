@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kunskapsnav.knowledge.models import KnowledgeSupport
 from kunskapsnav.organisation.models import Body
 
-from .models import Decision, Grade, Need, NeedStatus, Priority
+from .models import Decision, Need, NeedStatus, Priority
 
 
 def _npos():

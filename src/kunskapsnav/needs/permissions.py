@@ -55,11 +55,15 @@ def submitting_bodies(user):
     return Body.objects.active().filter(pk__in=seats)
 
 
+def sks_body() -> Body | None:
+    return Body.objects.active().filter(kind=BodyKind.SKS).first()
+
+
 def triage_body(need: Need) -> Body | None:
     """The NPO that owns the need's area, else SKS."""
     if need.area_id is not None:
         return need.area
-    return Body.objects.active().filter(kind=BodyKind.SKS).first()
+    return sks_body()
 
 
 def triaged_body_ids(user) -> frozenset[int]:

@@ -186,3 +186,13 @@ class NeedVisibilityTests(NeedsTestCase):
         last_year = datetime.date(today.year - 1, 1, 1)
         self.assertEqual(selectors.summary((last_year, last_year.replace(month=12, day=31)))["total"], 0)
         self.assertEqual(TEXTS["title"], self.heart_need.title)
+
+
+class NeedQueueTests(NeedsTestCase):
+    def test_each_triaging_body_sees_its_own_queue_until_the_decision(self):
+        self.assertEqual(selectors.triage_queue(self.npo_editor), [self.heart_need])
+        self.assertEqual(selectors.triage_queue(self.sks_chair), [self.open_need])
+        self.assertEqual(selectors.triage_queue(self.admin), [self.heart_need, self.open_need])
+        self.assertEqual(selectors.triage_queue(self.member), [])
+        decided(self.heart_need, by=self.npo_editor)
+        self.assertEqual(selectors.triage_queue(self.npo_editor), [])

@@ -82,7 +82,8 @@ def need_submit(*, by, on_behalf_of: Body | None = None, organisation: str = "",
 
 def _locked(need: Need, *, by, action: str, to: str | None = None) -> Need:
     """The need as it is now, locked; refused unless `by` triages it and the step fits its status."""
-    current = Need.objects.select_for_update().select_related("area").get(pk=need.pk)
+    # Only the need's row: its area is a nullable join, which PostgreSQL will not lock.
+    current = Need.objects.select_for_update(of=("self",)).select_related("area").get(pk=need.pk)
     if not permissions.can_triage(by, current):
         raise PermissionDenied(_("Bara det organ som äger området bedömer behovet."))
     allowed = can_move(current, to) if to else current.status in STEPS_IN[action]

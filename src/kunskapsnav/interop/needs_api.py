@@ -131,8 +131,9 @@ STEP_FIELDS = {
 # --- conversions ----------------------------------------------------------------------
 
 
-def _need_out(user, need: Need) -> dict:
-    body = permissions.triage_body(need)
+def _need_out(user, need: Need, *, sks: Body | None = None) -> dict:
+    """`sks`: SKS when the caller has it already (a list asks once, not once per need)."""
+    body = need.area if need.area_id is not None else (sks or permissions.sks_body())
     out = {
         "id": need.pk, "title": need.title, "target_group": need.target_group, "area": need.area_id,
         "triage_body": body.pk if body else None, "status": need.status, "priority": need.priority,
@@ -199,7 +200,8 @@ class _Converted:
         return self.queryset.count()
 
     def __getitem__(self, item):
-        return [_need_out(self.user, need) for need in self.queryset[item]]
+        sks = permissions.sks_body()
+        return [_need_out(self.user, need, sks=sks) for need in self.queryset[item]]
 
 
 @router.get("/needs/{need_id}", response=NeedDetailOut, auth=READ_AUTH, summary="Ett behov med beslut och historik")

@@ -74,6 +74,8 @@ REMISS_ASSIGNMENT = "Neodymberedning"  # Örebro's internal remiss assignment
 DRAFT_ANSWER = "Lantanutkast"     # Örebro's draft remiss answer
 GAP = "Wolframpraxis"             # Örebro's unshared gap analysis
 SHARED_PARTICIPANT = "Patientsdotter"  # a patient taking part in Uppsala's shared adoption
+OPEN_NEED = "Molybdenbehov"       # the title of a need sent by Örebro's member, not yet decided
+NEED_SUBMISSION = "Rodiumbeskrivning"  # the problem as written in a decided need (the public reads the decision)
 
 # The readers of Örebro's unshared adoption: the region (its coordinators and the people of
 # its local bodies) and the national side.
@@ -247,6 +249,15 @@ CASES = [
          served=EVERYONE, api=True),
     Case("API the national matrix", "GET /api/v1/implementation-matrix", "api_matrix", OREBRO_WORK, "matrix-stage",
          served=EVERYONE, api=True),
+    # --- needs (behov): every need for people who work in the system, decided ones for all -
+    Case("the national list of needs", "needs:need_list", "page_needs", LOGGED_IN, OPEN_NEED, served=EVERYONE),
+    Case("a need not yet decided", "needs:need_detail", "page_open_need", LOGGED_IN, OPEN_NEED),
+    Case("a decided need's submission (the public reads the decision only)", "needs:need_detail",
+         "page_decided_need", LOGGED_IN, NEED_SUBMISSION, served=EVERYONE),
+    Case("API the national list of needs", "GET /api/v1/needs", "api_needs", LOGGED_IN, OPEN_NEED, served=EVERYONE,
+         api=True),
+    Case("API a decided need's submission", "GET /api/v1/needs/{need_id}", "api_decided_need", LOGGED_IN,
+         NEED_SUBMISSION, served=EVERYONE, api=True),
 ]
 
 # Pages that show no personal data (or only the reader's own form): knowledge supports,
@@ -270,6 +281,7 @@ NO_PERSONAL_DATA = {
     # counts per stage (a support's progress) and the list of regions to choose from
     "implementation:support_progress", "implementation:overview",
     "set_language",  # a GET only sends the visitor back
+    "needs:need_create",  # the empty form, with the bodies the reader sits in
     "indicators:indicator_list", "indicators:run_list", "indicators:run_start", "indicators:run_detail",
     "indicators:values_import", "indicators:indicator_detail", "indicators:values_csv",
     "indicators:indicator_analysis", "indicators:chart_download",
@@ -302,6 +314,7 @@ POST_ONLY = {
     "implementation:measure_add", "implementation:cadence_set", "implementation:review_record",
     "implementation:sharing_set", "implementation:adoption_start",
     "indicators:limits_recalculate", "indicators:limits_recalculation_remove",
+    "needs:need_step",
 }
 # API reads with no personal data, or people only in their public roles.
 API_NO_PERSONAL_DATA = {
@@ -353,9 +366,25 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         cls.implementation_setup()
         cls.escalation_setup()
         cls.reports_setup()
+        cls.needs_setup()
         cls.tokens = {role: ApiToken.issue(user=getattr(cls, role), name="matrix")[1] for role in LOGGED_IN}
 
     # --- setup ---------------------------------------------------------------------
+
+    @classmethod
+    def needs_setup(cls):
+        """Two needs from Örebro's member for LPO hjärta in the heart NPO's area: one just sent,
+        one decided by the NPO."""
+        from kunskapsnav.needs import triage
+
+        texts = {"target_group": "Vuxna", "evidence": "Variation", "affected": "Patienter", "area": cls.heart_npo,
+                 "on_behalf_of": cls.orebro_lpo}
+        cls.open_need = triage.need_submit(by=cls.member, title=OPEN_NEED, problem="Problem", **texts)
+        cls.decided_need = triage.need_submit(by=cls.member, title="Beslutat behov", problem=NEED_SUBMISSION,
+                                              **texts)
+        triage.triage_start(by=cls.npo_editor, need=cls.decided_need)
+        triage.triage_decide(by=cls.npo_editor, need=cls.decided_need, decision="ingen_atgard", priority=3,
+                             reason="Finns redan")
 
     @classmethod
     def declarations_setup(cls):
@@ -542,6 +571,21 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
 
     def api_reports(self):
         return "/api/v1/reports"
+
+    def page_needs(self):
+        return reverse("needs:need_list")
+
+    def page_open_need(self):
+        return reverse("needs:need_detail", args=[self.open_need.pk])
+
+    def page_decided_need(self):
+        return reverse("needs:need_detail", args=[self.decided_need.pk])
+
+    def api_needs(self):
+        return "/api/v1/needs"
+
+    def api_decided_need(self):
+        return f"/api/v1/needs/{self.decided_need.pk}"
 
     def page_reports(self):
         return reverse("reports:report_list")
@@ -824,7 +868,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         self.client.force_login(self.admin)
         samples = {name: [] for name in POST_ONLY}
         samples |= {name: [1] for name in POST_ONLY if name.split(":")[0] in (
-            "people", "knowledge", "consultation", "implementation")}
+            "people", "knowledge", "consultation", "implementation", "needs")}
         samples |= {"reports:report_move": [1], "reports:assessment_save": [1], "organisation:mandate_adopt": [1]}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],

@@ -380,6 +380,19 @@ CASES += [
 ]
 # --- end of people: API --------------------------------------------------------------
 
+# --- needs (behov): anyone signed in submits; the area's NPO (else SKS) triages ---------
+READ_ONLY |= {"needs:need_list", "needs:need_detail"}
+CASES += [
+    Case("submit a need", "needs:need_create", set(ROLES) - {"anonymous"}, "page_need_submit"),
+    Case("triage a need in the heart NPO's area", "needs:need_step", {"admin", "npo_editor"}, "page_need_triage"),
+    Case("triage a need without an area (SKS)", "needs:need_step", {"admin", "sks_chair"}, "page_need_triage_sks"),
+    Case("API submit a need", "POST /api/v1/needs", set(ROLES) - {"anonymous"}, "api_need_submit", api=True),
+    Case("API triage a need in the heart NPO's area", "POST /api/v1/needs/{need_id}/triage", {"admin", "npo_editor"},
+         "api_need_triage", api=True),
+]
+NEED_TEXTS = {"title": "Behov", "problem": "Problem", "target_group": "Vuxna", "evidence": "Variation",
+              "affected": "Patienter", "organisation": "Örebro kommun"}
+
 
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
@@ -413,6 +426,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.implementation_setup()
         cls.indicators_setup()
         cls.people_setup()
+        cls.needs_setup()
         cls.today = timezone.localdate()
         with cls.captureOnCommitCallbacks(execute=False):
             report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
@@ -515,6 +529,29 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
                                                       period=datetime.date(2024, 1, 1), reason="Ny rutin")
         cls.indicator_data = tempfile.mkdtemp(dir=settings.INDICATOR_DATA_ROOTS[0])  # where runs may read
         synthetic.generate(cls.indicator_data, events=2000)
+
+    @classmethod
+    def needs_setup(cls):
+        """A need from Örebro's member in the heart NPO's area and one without an area (SKS's)."""
+        from kunskapsnav.needs import triage
+
+        cls.heart_need = triage.need_submit(by=cls.member, area=cls.heart_npo, **NEED_TEXTS)
+        cls.sks_need = triage.need_submit(by=cls.member, **NEED_TEXTS)
+
+    def page_need_submit(self):
+        return "post", reverse("needs:need_create"), NEED_TEXTS
+
+    def page_need_triage(self):
+        return "post", reverse("needs:need_step", args=[self.heart_need.pk]), {"step": "start"}
+
+    def page_need_triage_sks(self):
+        return "post", reverse("needs:need_step", args=[self.sks_need.pk]), {"step": "start"}
+
+    def api_need_submit(self):
+        return "post", "/api/v1/needs", NEED_TEXTS
+
+    def api_need_triage(self):
+        return "post", f"/api/v1/needs/{self.heart_need.pk}/triage", {"step": "start"}
 
     # --- people: pages (setup) -----------------------------------------------------
 
@@ -1185,6 +1222,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:run_detail": [1],
             "indicators:indicator_analysis": ["HS-RAS"],
             "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
+            "needs:need_detail": [1],
         }
         # people: pages
         samples.update({name: [1] for name in (

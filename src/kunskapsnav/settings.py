@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kunskapsnav.knowledge",
     "kunskapsnav.consultation",
     "kunskapsnav.implementation",
+    "kunskapsnav.needs",
     "kunskapsnav.indicators",
     "kunskapsnav.reports",
     "kunskapsnav.interop",

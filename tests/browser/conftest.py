@@ -185,6 +185,15 @@ def people_site(demo_site):
 
 
 @pytest.fixture
+def needs_site(demo_site):
+    """The demo site with the demo needs (behov) at every stage."""
+    from kunskapsnav.needs.demo import demo_needs_load
+
+    demo_needs_load()
+    return demo_site
+
+
+@pytest.fixture
 def indicator_site(demo_site, settings, tmp_path):
     """The demo site with the demo indicators computed over synthetic data."""
     from kunskapsnav.indicators.demo import demo_indicators_load

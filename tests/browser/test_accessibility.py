@@ -254,3 +254,27 @@ def test_sign_in_pages_with_identity_providers_have_no_wcag_violations(live_serv
     check("Inloggningen kunde inte slutföras", "/konto/logga-in/inera/svar/?code=x&state=y", status=400)
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen kunde inte slutföras")
     assert_no_violations(check)
+
+
+@pytest.mark.browser
+def test_needs_pages_have_no_wcag_violations(needs_site, page, expect, check, login, demo_mode):
+    from kunskapsnav.needs.models import Need
+
+    decided = Need.objects.get(status="beslutat")
+    waiting = Need.objects.get(status="under_bedomning")
+    check("Behov, allmänheten", "/behov/")
+    check("Beslutat behov, allmänheten", decided.get_absolute_url())
+    login("ledamot")
+    check("Behov, inloggad", "/behov/?mine=on")
+    check("Skicka in ett behov", "/behov/nytt/")
+    page.get_by_role("button", name="Skicka in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
+    check("Skicka in ett behov, med valideringsfel")
+    check("Beslutat behov, den som skickade in", decided.get_absolute_url())
+    page.get_by_role("button", name="Logga ut").click()
+    login("npo-redaktor")
+    check("Behov under bedömning, NPO:t", waiting.get_absolute_url())
+    expect(page.get_by_role("button", name="Besluta")).to_be_visible()
+    check("Beslutat behov, NPO:t", decided.get_absolute_url())
+
+    assert_no_violations(check)

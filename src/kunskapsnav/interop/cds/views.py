@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from kunskapsnav.knowledge import code_index
+
 from . import auth, cards, feedback
 from .budget import time_budget
 from .errors import CdsError, error_response, json_response
@@ -53,8 +55,11 @@ def service(request, service_id: str):
         caller = auth.caller(request, audiences=auth.audiences_for(request.path))
         call = hook_call(request, found)
         build = cards.patient_view_cards if found.hook == PATIENT_VIEW else cards.order_cards
+        # The code index before the budget: after a publication it reads the supports concerned
+        # again, and its first build in a worker reads every valid recommendation.
+        prepared = {"index": code_index.current()} if found.hook == PATIENT_VIEW else {}
         with time_budget(settings.CDS_TIME_BUDGET_MS):
-            answer = build(call, region=caller.region)
+            answer = build(call, region=caller.region, **prepared)
     except CdsError as error:
         logger.info("CDS %s refused with %s: %s", service_id[:64], error.status, error.log)
         return error_response(error)

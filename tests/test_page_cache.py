@@ -7,7 +7,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from kunskapsnav.interop.models import UsedTokenId
 from kunskapsnav.knowledge import content
 from kunskapsnav.knowledge.models import KnowledgeSupport, SupportType
 from kunskapsnav.knowledge.tests.personas import REVIEW, KnowledgeTestCase, publish
@@ -73,6 +75,14 @@ class PageCacheTests(KnowledgeTestCase, PeopleTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post("/konto/logga-in/", {"username": "vem", "password": "fel-losenord-1"})
         self.client.cookies.clear()
+        self.assertEqual(self.get(PORTAL)["X-Page-Cache"], "hit")
+
+    def test_a_token_id_spent_by_a_journal_leaves_the_pages(self):
+        # Every CDS Hooks call spends one (interop.cds.auth): else each call would empty the cache.
+        self.get(PORTAL)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            UsedTokenId.objects.create(digest="0" * 64, expires_at=timezone.now())
+        self.assertEqual(callbacks, [])
         self.assertEqual(self.get(PORTAL)["X-Page-Cache"], "hit")
 
     def test_a_signed_in_reader_never_gets_the_kept_page(self):

@@ -180,7 +180,7 @@ def _covering_lookup(codes) -> Q | None:
     return wanted
 
 
-def _national_valid(prefix: str = "") -> Q:
+def national_valid(prefix: str = "") -> Q:
     """The valid version of a national support: regional and local routines are the region's
     own and reach the journal through the region's own channels."""
     return Q(**{f"{prefix}status": VersionStatus.PUBLISHED, f"{prefix}support__issuer_region__isnull": True})
@@ -206,7 +206,7 @@ def valid_recommendations_for(*, codes, direction: str | None = None, limit: int
     # Every condition inside the subquery, which the code index answers and which reaches the
     # recommendations and versions by their keys: a condition on the version outside would let
     # SQLite start from all published versions instead.
-    matched = RecommendationCode.objects.filter(lookup, _national_valid("recommendation__version__")).values(
+    matched = RecommendationCode.objects.filter(lookup, national_valid("recommendation__version__")).values(
         "recommendation_id")
     qs = Recommendation.objects.filter(pk__in=matched)
     if direction is not None:
@@ -217,6 +217,16 @@ def valid_recommendations_for(*, codes, direction: str | None = None, limit: int
     return list(qs[:limit] if limit is not None else qs)
 
 
+def recommendations_ranked(*, ids: list[int]) -> list[Recommendation]:
+    """The recommendations with these ids in the order given (code_index ranks them), each
+    with its version, support and issuer; those no longer of a valid national version are
+    left out."""
+    # .order_by(): no ORDER BY to compile and run, the order is the one given
+    found = {rec.pk: rec for rec in Recommendation.objects.filter(national_valid("version__"), pk__in=ids)
+             .select_related("version__support__issuer_body").order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def valid_versions_for_conditions(*, codes, limit: int | None = None) -> list[SupportVersion]:
     """The valid versions of national supports whose conditions (ICD-10-SE) are one of the
     codes or cover one; `codes` is (system, stored code) pairs, of which only ICD-10-SE counts."""
@@ -224,10 +234,18 @@ def valid_versions_for_conditions(*, codes, limit: int | None = None) -> list[Su
     if not icd:
         return []
     supports = SupportCondition.objects.filter(code__in=icd).values("support_id")
-    qs = (SupportVersion.objects.filter(_national_valid(), support_id__in=supports)
+    qs = (SupportVersion.objects.filter(national_valid(), support_id__in=supports)
           .select_related("support__issuer_body")
           .order_by("support__title", "support_id"))
     return list(qs[:limit] if limit is not None else qs)
+
+
+def versions_ranked(*, ids: list[int]) -> list[SupportVersion]:
+    """The versions with these ids in the order given (code_index ranks them), each with its
+    support and issuer; those no longer the valid version of a national support are left out."""
+    found = {v.pk: v for v in SupportVersion.objects.filter(national_valid(), pk__in=ids)
+             .select_related("support__issuer_body").order_by()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def recommendations_in(*, version_ids, direction: str) -> list[Recommendation]:

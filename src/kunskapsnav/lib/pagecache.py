@@ -52,9 +52,12 @@ KEYED_VARY = {"cookie", *(h.lower() for h in HTMX_HEADERS)}
 
 # Writes to these tables change no page: sessions, the task queue (django_tasks_db), the
 # failed logins that django-axes counts (else anyone could empty the cache by failing to log
-# in) and a database cache's own table (else storing a page would make it stale).
+# in), the token ids a journal's CDS Hooks calls spend (one per call: else every call would
+# empty the cache, and write the new generation to the cache's disk) and a database cache's
+# own table (else storing a page would make it stale).
 IGNORED_TABLES = {"django_session", "django_tasks_database_dbtaskresult", "axes_accessattempt",
-                  "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog"} | {
+                  "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog",
+                  "interop_usedtokenid"} | {
     cache["LOCATION"].lower() for cache in settings.CACHES.values() if cache["BACKEND"].endswith(".DatabaseCache")
 }
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+["`]?(\w+)', re.I)

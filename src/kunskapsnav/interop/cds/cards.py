@@ -23,13 +23,14 @@ may offer when a clinician sets the card aside. Nothing of the patient appears i
 the references the request itself sent (the patient id and the draft order in a suggestion).
 """
 
+import logging
 import re
 import uuid
 
 from django.utils.translation import gettext as _
 
 from kunskapsnav.interop.fhir import systems
-from kunskapsnav.knowledge import selectors
+from kunskapsnav.knowledge import code_index, selectors
 from kunskapsnav.knowledge.codes import covering
 from kunskapsnav.knowledge.models import CodeSystem, Direction, OverrideReason, Recommendation
 from kunskapsnav.knowledge.uptake import card_uuid, support_card_uuid
@@ -37,6 +38,8 @@ from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.organisation.models import BodyKind
 
 from .request import HookCall, Order
+
+logger = logging.getLogger(__name__)
 
 SUMMARY_MAX = 139  # the specification: "<140-character summary"
 # A journal shows a handful of cards, not a guideline: the highest ranked recommendations and
@@ -137,9 +140,36 @@ def _with_region(recommendations, region):
     return additions
 
 
-def patient_view_cards(call: HookCall, *, region) -> list[dict]:
+def _out_of_step(index: code_index.CodeIndex):
+    # A version ended without its entry in the change feed (written around the domain
+    # functions): the database's own answer is the right one.
+    logger.warning("CDS code index out of step with the change feed at cursor %s", index.cursor)
+
+
+def _ranked_recommendations(codes, index: code_index.CodeIndex) -> list[Recommendation]:
+    ids = index.ranked_ids(codes, limit=MAX_RECOMMENDATION_CARDS)
+    recommendations = selectors.recommendations_ranked(ids=ids)
+    if len(recommendations) < len(ids):
+        _out_of_step(index)
+        return selectors.valid_recommendations_for(codes=codes, limit=MAX_RECOMMENDATION_CARDS)
+    return recommendations
+
+
+def _ranked_versions(conditions, index: code_index.CodeIndex) -> list:
+    ids = index.ranked_version_ids(conditions, limit=MAX_LINK_CARDS)
+    versions = selectors.versions_ranked(ids=ids)
+    if len(versions) < len(ids):
+        _out_of_step(index)
+        return selectors.valid_versions_for_conditions(codes=conditions, limit=MAX_LINK_CARDS)
+    return versions
+
+
+def patient_view_cards(call: HookCall, *, region, index: code_index.CodeIndex | None = None) -> list[dict]:
+    """`index`: the code index as current() gave it before the call's time budget began;
+    without it, asked for here."""
     codes = call.conditions + call.medications
-    recommendations = selectors.valid_recommendations_for(codes=codes, limit=MAX_RECOMMENDATION_CARDS)
+    index = index or code_index.current()
+    recommendations = _ranked_recommendations(codes, index)
     additions = _with_region(recommendations, region)
     cards = []
     for rec in recommendations:
@@ -147,7 +177,7 @@ def patient_view_cards(call: HookCall, *, region) -> list[dict]:
         prefix = _("Gör inte: ") if rec.direction == Direction.DO_NOT else ""
         cards.append(_recommendation_card(rec, additions.get(str(rec.key)), indicator=indicator, summary_prefix=prefix))
     versions = {rec.version_id: rec.version for rec in recommendations}
-    for version in selectors.valid_versions_for_conditions(codes=call.conditions, limit=MAX_LINK_CARDS):
+    for version in _ranked_versions(call.conditions, index):
         versions.setdefault(version.pk, version)
     for version in sorted(versions.values(), key=lambda v: (v.support.title, v.support_id))[:MAX_LINK_CARDS]:
         cards.append(_link_card(version))

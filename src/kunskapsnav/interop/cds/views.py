@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from kunskapsnav.knowledge import uptake
+from kunskapsnav.knowledge import code_index, uptake
 
 from . import auth, cards, feedback
 from .budget import time_budget
@@ -56,8 +56,11 @@ def service(request, service_id: str):
         caller = auth.caller(request, audiences=auth.audiences_for(request.path))
         call = hook_call(request, found)
         build = cards.patient_view_cards if found.hook == PATIENT_VIEW else cards.order_cards
+        # The code index before the budget: after a publication it reads the supports concerned
+        # again, and its first build in a worker reads every valid recommendation.
+        prepared = {"index": code_index.current()} if found.hook == PATIENT_VIEW else {}
         with time_budget(settings.CDS_TIME_BUDGET_MS):
-            answer = build(call, region=caller.region)
+            answer = build(call, region=caller.region, **prepared)
         uptake.cards_shown(answer, region_code=caller.region_code, day=timezone.localdate())
     except CdsError as error:
         logger.info("CDS %s refused with %s: %s", service_id[:64], error.status, error.log)

@@ -57,9 +57,10 @@ class CdsErrorsTest(CdsTestCase):
     def test_a_failing_database_answers_an_empty_card_list(self):
         body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
         self.assertNotEqual(self.cards(PATIENT_VIEW, body), [])
-        # The codes' table is gone for real (inside the test's transaction, rolled back after).
+        # The recommendations' table, which every call reads, is gone for real (inside the
+        # test's transaction, rolled back after).
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE knowledge_recommendationcode RENAME TO knowledge_recommendationcode_gone")
+            cursor.execute("ALTER TABLE knowledge_recommendation RENAME TO knowledge_recommendation_gone")
         with self.assertLogs("kunskapsnav.interop.cds.views", "ERROR"):
             response = self.post(PATIENT_VIEW, body)
         self.assertEqual(response.status_code, 200)
@@ -67,18 +68,20 @@ class CdsErrorsTest(CdsTestCase):
 
     @override_settings(CDS_TIME_BUDGET_MS=200)
     def test_past_the_budget_the_database_stops_the_statement_and_the_answer_is_empty(self):
-        # The codes' table is made slow for real: a view in its place that takes a second or
-        # more to read (PostgreSQL sleeps; SQLite counts to ten million). Inside the test's
-        # transaction, rolled back after.
+        # The recommendations' table, which every call reads, is made slow for real: a view
+        # in its place that takes a second or more to read (PostgreSQL sleeps; SQLite counts to
+        # ten million). Inside the test's transaction, rolled back after. The code index is
+        # built first, as a worker that has answered before has it.
+        body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
+        self.assertNotEqual(self.cards(PATIENT_VIEW, body), [])
         slow = {
-            "postgresql": "SELECT c.* FROM codes_behind c, pg_sleep(1)",
-            "sqlite": "SELECT c.* FROM codes_behind c, (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL "
+            "postgresql": "SELECT r.* FROM recommendations_behind r, pg_sleep(1)",
+            "sqlite": "SELECT r.* FROM recommendations_behind r, (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL "
                       "SELECT x + 1 FROM n WHERE x < 10000000) SELECT max(x) FROM n)",
         }[connection.vendor]
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE knowledge_recommendationcode RENAME TO codes_behind")
-            cursor.execute(f"CREATE VIEW knowledge_recommendationcode AS {slow}")
-        body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
+            cursor.execute("ALTER TABLE knowledge_recommendation RENAME TO recommendations_behind")
+            cursor.execute(f"CREATE VIEW knowledge_recommendation AS {slow}")
         with self.assertLogs("kunskapsnav.interop.cds.views", "ERROR") as logs:
             response = self.post(PATIENT_VIEW, body)
         self.assertRegex("\n".join(logs.output), "statement timeout|interrupted")
@@ -86,7 +89,7 @@ class CdsErrorsTest(CdsTestCase):
         self.assertEqual(response.json(), {"cards": []})
         # The budget held for the call only: the test's own connection reads on without it.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM knowledge_recommendation")
+            cursor.execute("SELECT COUNT(*) FROM knowledge_supportversion")
             self.assertGreater(cursor.fetchone()[0], 0)
             if connection.vendor == "postgresql":
                 cursor.execute("SHOW statement_timeout")

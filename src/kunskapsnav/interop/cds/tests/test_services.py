@@ -172,6 +172,37 @@ class CdsServicesTest(CdsTestCase):
         budget = 2 if connection.vendor == "postgresql" else 0
         self.assertLessEqual(len(statements), 7 + budget, [s[:120] for s in statements])
 
+    def test_the_number_of_queries_does_not_grow_with_the_codes(self):
+        few = patient_view(conditions=["I50.9"], medications=["M01AE01"])
+        many = patient_view(conditions=["I50.9", "J44.1", "E11.9", "I10", "I48", "F32.1", "J45.9", "N18.3"],
+                            medications=["M01AE01", "C09AA05", "A10BA02", "B01AC06", "C07AB02", "C10AA01",
+                                         "N02BE01", "R03AC02", "H03AA01", "C03CA01", "A02BC01", "N06AB06"])
+        self.cards(PATIENT_VIEW, few)  # the first call of a worker builds the code index
+        counts = []
+        for body in (few, many):
+            with CaptureQueriesContext(connection) as queries:
+                self.cards(PATIENT_VIEW, body)
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+
+    def test_a_support_published_after_a_call_is_seen_by_the_next_call(self):
+        body = patient_view(conditions=["J45.9"])
+        self.assertEqual(self.cards(PATIENT_VIEW, body), [])
+        asthma = content.support_create(
+            by=self.npo_editor, type=SupportType.CARE_PATHWAY, title="Astma", issuer_body=self.heart_npo,
+            owning_body=self.heart_npo, conditions=["J45"], summary="<p>Astma.</p>", review_date=REVIEW,
+        )
+        version = asthma.versions.get(number=1)
+        rec = content.recommendation_create(by=self.npo_editor, version=version, section="Behandling",
+                                            text="<p>Ge inhalationssteroid.</p>", priority=4,
+                                            codes=[(CodeSystem.ICD10SE, "J45")])
+        publish(version, by_editor=self.npo_editor, by_approver=self.sks_chair)
+        self.assertEqual([c["uuid"] for c in self.cards(PATIENT_VIEW, body)],
+                         [str(card_uuid(key=rec.key, version_number=1)),
+                          str(support_card_uuid(support_id=asthma.pk, version_number=1))])
+        lifecycle.version_transition(version=version, to=VersionStatus.WITHDRAWN, by=self.sks_chair)
+        self.assertEqual(self.cards(PATIENT_VIEW, body), [])
+
     # -- order-select / order-sign -----------------------------------------------------------
 
     def test_a_do_not_order_gets_a_warning_and_the_alternative_a_suggestion(self):

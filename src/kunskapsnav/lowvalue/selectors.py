@@ -80,7 +80,8 @@ class RegionReading:
     previous: dict | None  # the year before
     funnel_position: str  # the funnel plot's verdict, "" when there is no funnel
     spc: str  # the SPC chart's reading of the monthly series, "" when too few points are shown
-    stages: list[tuple[str, str]] = field(default_factory=list)  # (support, stage label or "")
+    # Per carrying support: {"support", "stage" (value, "" if not seen or not begun), "label"}.
+    stages: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def _stages(user, supports, regions) -> dict[tuple[int, int], str]:
     reader may see (implementation.selectors.visible)."""
     adoptions = adoption_selectors.current(Adoption.objects.filter(
         support__in=supports, region__in=regions)).filter(adoption_selectors.visible(user))
-    return {(support_id, region_id): str(Stage(stage).label)
+    return {(support_id, region_id): stage
             for support_id, region_id, stage in adoptions.values_list("support_id", "region_id", "stage")}
 
 
@@ -175,7 +176,9 @@ def indicator_view(user, definition, practice_list, *, start=None, end=None, reg
             funnel_position=funnel.get(region.name, ""),
             spc=_spc_reading(definition, months.get(region.county_code, []), region.county_code,
                              percent=percent),
-            stages=[(s.title, stages.get((s.pk, region.pk), "")) for s in supports]))
+            stages=[{"support": s, "stage": stages.get((s.pk, region.pk), ""),
+                     "label": str(Stage(stages[s.pk, region.pk]).label) if (s.pk, region.pk) in stages else ""}
+                    for s in supports]))
     return IndicatorView(definition=definition, practices=practice_list, readings=readings, supports=supports,
                          result=result)
 

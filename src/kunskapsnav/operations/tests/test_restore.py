@@ -36,6 +36,7 @@ DEMO_COMMANDS = [
     "load_implementation_demo_data",
     "load_people_demo_data",
     "load_indicator_demo_data",
+    "load_lowvalue_demo_data",
     "load_reports_demo_data",
 ]
 ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")

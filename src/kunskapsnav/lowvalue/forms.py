@@ -15,6 +15,8 @@ MAX_KEYS = 200
 class PracticeForm(forms.ModelForm):
     region = forms.ModelChoiceField(Region.objects.order_by("county_code"), required=False, label=_("Region"),
                                     help_text=_("Bara för en regional icke-göra-rekommendation."))
+    # An address typed without its scheme is read as https, as Django 6.0 will by default.
+    link = forms.URLField(label=_("Länk till källan"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = LowValuePractice

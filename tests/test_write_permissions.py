@@ -381,6 +381,20 @@ CASES += [
 # --- end of people: API --------------------------------------------------------------
 
 
+# --- lågvärdig vård (kunskapsnav.lowvalue.urls) -----------------------------------------
+READ_ONLY |= {"lowvalue:practice_list", "lowvalue:practice_detail", "lowvalue:national_view"}
+CASES += [
+    Case("add a national low-value practice", "lowvalue:practice_create", {"admin", "sks_chair"},
+         "page_practice_create_national"),
+    Case("add Örebro's do-not", "lowvalue:practice_create", {"admin", "sks_chair", "orebro_coordinator"},
+         "page_practice_create_orebro"),
+    Case("edit a national low-value practice", "lowvalue:practice_update", {"admin", "sks_chair"},
+         "page_practice_update"),
+    Case("link a national low-value practice", "lowvalue:practice_links", {"admin", "sks_chair"},
+         "page_practice_links"),
+]
+
+
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -413,6 +427,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.implementation_setup()
         cls.indicators_setup()
         cls.people_setup()
+        cls.lowvalue_setup()
         cls.today = timezone.localdate()
         with cls.captureOnCommitCallbacks(execute=False):
             report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
@@ -516,6 +531,21 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.indicator_data = tempfile.mkdtemp(dir=settings.INDICATOR_DATA_ROOTS[0])  # where runs may read
         synthetic.generate(cls.indicator_data, events=2000)
 
+    @classmethod
+    def lowvalue_setup(cls):
+        """A national low-value practice, carried by the heart pathway's do-not."""
+        from kunskapsnav.lowvalue import practices
+
+        cls.low_value_practice = practices.practice_create(by=cls.admin, **cls.practice_values())
+        practices.practice_links_set(by=cls.admin, practice=cls.low_value_practice,
+                                     recommendation_keys=[cls.rec_dont.key], indicator_codes=[])
+
+    @staticmethod
+    def practice_values(**changes):
+        return {"title": "NSAID vid hjärtsvikt", "source": "nationell", "practice_system": "atc",
+                "practice_code": "M01A", "condition": "Hjärtsvikt", "condition_code": "I50",
+                "rationale": "Förvärrar hjärtsvikten.", "link": "https://example.se/icke-gora", "region": ""} | changes
+
     # --- people: pages (setup) -----------------------------------------------------
 
     @classmethod
@@ -585,6 +615,21 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
 
     def page_report_freeze(self):
         return "post", reverse("reports:report_move", args=[self.region_report.pk]), {"to": ReportStatus.FROZEN}
+
+    def page_practice_create_national(self):
+        return "post", reverse("lowvalue:practice_create"), self.practice_values(title="Ny nationell")
+
+    def page_practice_create_orebro(self):
+        return "post", reverse("lowvalue:practice_create"), self.practice_values(
+            title="Örebros icke-göra", source="regional", region=self.orebro.pk)
+
+    def page_practice_update(self):
+        return "post", reverse("lowvalue:practice_update", args=[self.low_value_practice.pk]), self.practice_values(
+            rationale="Ny motivering.")
+
+    def page_practice_links(self):
+        return "post", reverse("lowvalue:practice_links", args=[self.low_value_practice.pk]), {
+            "recommendations": [str(self.rec_dont.key)], "other_keys": "", "indicators": ["HS-RAS"]}
 
     def page_run_start(self):
         return "post", reverse("indicators:run_start"), {
@@ -1185,6 +1230,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:run_detail": [1],
             "indicators:indicator_analysis": ["HS-RAS"],
             "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
+            "lowvalue:practice_detail": [self.low_value_practice.pk],
         }
         # people: pages
         samples.update({name: [1] for name in (

@@ -63,8 +63,8 @@ def _save(practice: LowValuePractice, *, by) -> LowValuePractice:
 
 def _refuse(by, region_id):
     if not permissions.can_edit_practice(by, region_id=region_id):
-        raise PermissionDenied(_("Bara den nationella administrationen och SKS för registret över lågvärdig vård; "
-                                 "en regions samordnare dess egna icke-göra-rekommendationer."))
+        raise PermissionDenied(_("Bara den nationella administrationen och SKS ändrar registret över lågvärdig vård, "
+                                 "och en regions samordnare regionens egna icke-göra-rekommendationer."))
 
 
 @transaction.atomic

@@ -41,9 +41,11 @@ class PracticeOut(Schema):
     indicators: list[str] = Field(..., description="Koder för indikatorerna som mäter åtgärden")
 
 
-def _practice_out(practice) -> dict:
+def _practice_out(practice, found: dict | None = None) -> dict:
+    """`found`: the linked recommendations by identity, if the caller has read them for a list."""
     links = list(practice.recommendation_links.all())
-    found = selectors.recommendations_of([link.recommendation_key for link in links])
+    if found is None:
+        found = selectors.recommendations_of([link.recommendation_key for link in links])
     recommendations = []
     for link in links:
         rec = found.get(link.recommendation_key)
@@ -63,7 +65,11 @@ def _practice_out(practice) -> dict:
 @router.get("/low-value-practices", response=list[PracticeOut],
             summary="Registret över lågvärdig vård (icke-göra) med kopplade rekommendationer och indikatorer")
 def list_practices(request):
-    return [_practice_out(p) for p in selectors.practices()]
+    practices = list(selectors.practices())
+    # Every practice's recommendations in one query rather than one a practice.
+    found = selectors.recommendations_of({link.recommendation_key for p in practices
+                                          for link in p.recommendation_links.all()})
+    return [_practice_out(p, found) for p in practices]
 
 
 @router.get("/low-value-practices/{practice_id}", response=PracticeOut, summary="En lågvärdig åtgärd")

@@ -30,7 +30,7 @@ def _history(request, practice):
         practice.history.all(),
         PracticeRecommendation.history.filter(practice_id=practice.pk),
         PracticeIndicator.history.filter(practice_id=practice.pk),
-        subject=lambda record: str(record.instance_type._meta.verbose_name).capitalize() + ": " + str(record),
+        subject=lambda record: f"{str(record.instance_type._meta.verbose_name).capitalize()}: {record.instance}",
         hidden_fields={"linked_by"},
         authors=registry.can_see_change_authors(request.user))
 

@@ -25,6 +25,7 @@ a new read cannot be added without stating who may see what it shows.
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -258,6 +259,13 @@ CASES = [
          api=True),
     Case("API a decided need's submission", "GET /api/v1/needs/{need_id}", "api_decided_need", LOGGED_IN,
          NEED_SUBMISSION, served=EVERYONE, api=True),
+    # --- lågvärdig vård: who changed a practice; Örebro's unshared stage in the national view ---
+    Case("who changed a low-value practice", "lowvalue:practice_detail", "page_low_value_practice", LOGGED_IN,
+         "sks_chair", served=EVERYONE),
+    Case("Örebro's unshared stage in the low-value national view", "lowvalue:national_view",
+         "page_low_value_view", OREBRO_WORK, "low-value-stage", served=EVERYONE),
+    Case("API Örebro's unshared stage in the low-value national view", "GET /api/v1/low-value-care/national-view",
+         "api_low_value_view", OREBRO_WORK, "low-value-stage-id", served=EVERYONE, api=True),
 ]
 
 # Pages that show no personal data (or only the reader's own form): knowledge supports,
@@ -290,6 +298,8 @@ NO_PERSONAL_DATA = {
     # CDS Hooks: the list of services; the cards of valid national recommendations (to a
     # registered journal only), and a count of feedback, answered with its number
     "cds:discovery", "cds:service", "cds:feedback",
+    # the register of low-value care and its forms: practices, codes and sources, no people
+    "lowvalue:practice_list", "lowvalue:practice_create", "lowvalue:practice_update", "lowvalue:practice_links",
 }
 # Public by rule: people in their official roles (seats, contact persons, KSG members), whom
 # the public registry exists to show (docs/architecture.md, "Who the public finds").
@@ -337,6 +347,8 @@ API_NO_PERSONAL_DATA = {
     "GET /api/v1/remiss-rounds",
     # public roles: the seats of bodies and the designated assessors of each region
     "GET /api/v1/memberships", "GET /api/v1/declaration-assessors",
+    # the register of low-value care: practices, codes, sources and links, no one who made them
+    "GET /api/v1/low-value-practices", "GET /api/v1/low-value-practices/{practice_id}",
 }
 
 REFUSED = {302, 401, 403, 404}
@@ -367,6 +379,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         cls.escalation_setup()
         cls.reports_setup()
         cls.needs_setup()
+        cls.lowvalue_setup()
         cls.tokens = {role: ApiToken.issue(user=getattr(cls, role), name="matrix")[1] for role in LOGGED_IN}
 
     # --- setup ---------------------------------------------------------------------
@@ -479,6 +492,22 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         cls.region_report = making.generate(report.pk)
         making.assessment_save(report=cls.region_report, section="struktur", by=cls.orebro_coordinator,
                                text=f"<p>{REPORT_ASSESSMENT}</p>")
+
+    @classmethod
+    def lowvalue_setup(cls):
+        """A national low-value practice entered by the SKS chair, carried by the heart
+        pathway's do-not and measured by a shipped indicator (no values needed: the view
+        shows each region's stage regardless)."""
+        from kunskapsnav.indicators import runs
+        from kunskapsnav.lowvalue import practices
+
+        runs.definitions_sync()
+        cls.low_value_practice = practices.practice_create(
+            by=cls.sks_chair, title="NSAID vid hjärtsvikt", source="nationell", practice_system="atc",
+            practice_code="M01A", condition="Hjärtsvikt", condition_code="I50", rationale="Förvärrar hjärtsvikten.",
+            link="https://example.se/icke-gora")
+        practices.practice_links_set(by=cls.sks_chair, practice=cls.low_value_practice,
+                                     recommendation_keys=[cls.rec_dont.key], indicator_codes=["LV-BENSO-75"])
 
     @classmethod
     def implementation_setup(cls):
@@ -786,6 +815,15 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
     def api_matrix(self):
         return "/api/v1/implementation-matrix"
 
+    def page_low_value_practice(self):
+        return reverse("lowvalue:practice_detail", args=[self.low_value_practice.pk])
+
+    def page_low_value_view(self):
+        return reverse("lowvalue:national_view")
+
+    def api_low_value_view(self):
+        return "/api/v1/low-value-care/national-view"
+
     # --- what an answer shows ------------------------------------------------------
 
     def shows(self, case: Case, body: str) -> bool:
@@ -804,6 +842,12 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         if case.shows == "matrix-stage":
             cells = [cell for row in _rows(body) for cell in row["cells"]]
             return any(cell["adoption"] == self.adoption.pk and cell["stage"] == Stage.DECISION for cell in cells)
+        if case.shows == "low-value-stage":  # Örebro's row of the table, with the stage in beslut
+            row = re.search(r"<tr>\s*<th scope=\"row\">Region Örebro län</th>.*?</tr>", body, re.S)
+            return bool(row and "<td>Beslut</td>" in row.group(0))
+        if case.shows == "low-value-stage-id":
+            readings = [r for view in _rows(body) for r in view["regions"] if r["county_code"] == "18"]
+            return any(s["stage"] == Stage.DECISION for r in readings for s in r["stages"])
         if case.shows == "region-report-id":
             return any(row.get("id") == self.region_report.pk for row in _rows(body))
         if case.shows == "region-report-link":

@@ -394,6 +394,20 @@ NEED_TEXTS = {"title": "Behov", "problem": "Problem", "target_group": "Vuxna", "
               "affected": "Patienter", "organisation": "Örebro kommun"}
 
 
+# --- lågvärdig vård (kunskapsnav.lowvalue.urls) -----------------------------------------
+READ_ONLY |= {"lowvalue:practice_list", "lowvalue:practice_detail", "lowvalue:national_view"}
+CASES += [
+    Case("add a national low-value practice", "lowvalue:practice_create", {"admin", "sks_chair"},
+         "page_practice_create_national"),
+    Case("add Örebro's do-not", "lowvalue:practice_create", {"admin", "sks_chair", "orebro_coordinator"},
+         "page_practice_create_orebro"),
+    Case("edit a national low-value practice", "lowvalue:practice_update", {"admin", "sks_chair"},
+         "page_practice_update"),
+    Case("link a national low-value practice", "lowvalue:practice_links", {"admin", "sks_chair"},
+         "page_practice_links"),
+]
+
+
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -427,6 +441,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
         cls.indicators_setup()
         cls.people_setup()
         cls.needs_setup()
+        cls.lowvalue_setup()
         cls.today = timezone.localdate()
         with cls.captureOnCommitCallbacks(execute=False):
             report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
@@ -553,6 +568,23 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def api_need_triage(self):
         return "post", f"/api/v1/needs/{self.heart_need.pk}/triage", {"step": "start"}
 
+    @classmethod
+    def lowvalue_setup(cls):
+        """A national low-value practice, carried by the heart pathway's do-not."""
+        from kunskapsnav.lowvalue import practices
+
+        values = cls.practice_values()
+        del values["region"]  # a form's empty choice; the write function takes a region or none
+        cls.low_value_practice = practices.practice_create(by=cls.admin, **values)
+        practices.practice_links_set(by=cls.admin, practice=cls.low_value_practice,
+                                     recommendation_keys=[cls.rec_dont.key], indicator_codes=[])
+
+    @staticmethod
+    def practice_values(**changes):
+        return {"title": "NSAID vid hjärtsvikt", "source": "nationell", "practice_system": "atc",
+                "practice_code": "M01A", "condition": "Hjärtsvikt", "condition_code": "I50",
+                "rationale": "Förvärrar hjärtsvikten.", "link": "https://example.se/icke-gora", "region": ""} | changes
+
     # --- people: pages (setup) -----------------------------------------------------
 
     @classmethod
@@ -622,6 +654,21 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
 
     def page_report_freeze(self):
         return "post", reverse("reports:report_move", args=[self.region_report.pk]), {"to": ReportStatus.FROZEN}
+
+    def page_practice_create_national(self):
+        return "post", reverse("lowvalue:practice_create"), self.practice_values(title="Ny nationell")
+
+    def page_practice_create_orebro(self):
+        return "post", reverse("lowvalue:practice_create"), self.practice_values(
+            title="Örebros icke-göra", source="regional", region=self.orebro.pk)
+
+    def page_practice_update(self):
+        return "post", reverse("lowvalue:practice_update", args=[self.low_value_practice.pk]), self.practice_values(
+            rationale="Ny motivering.")
+
+    def page_practice_links(self):
+        return "post", reverse("lowvalue:practice_links", args=[self.low_value_practice.pk]), {
+            "recommendations": [str(self.rec_dont.key)], "other_keys": "", "indicators": ["HS-RAS"]}
 
     def page_run_start(self):
         return "post", reverse("indicators:run_start"), {
@@ -1223,6 +1270,7 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:indicator_analysis": ["HS-RAS"],
             "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
             "needs:need_detail": [1],
+            "lowvalue:practice_detail": [self.low_value_practice.pk],
         }
         # people: pages
         samples.update({name: [1] for name in (

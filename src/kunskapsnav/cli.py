@@ -74,6 +74,7 @@ def _demo_data():
     _manage("load_implementation_demo_data")
     _manage("load_people_demo_data")
     _manage("load_indicator_demo_data")
+    _manage("load_lowvalue_demo_data")
     _manage("load_cds_demo_data")
     _manage("load_needs_demo_data")
     _manage("load_reports_demo_data")

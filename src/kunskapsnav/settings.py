@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kunskapsnav.implementation",
     "kunskapsnav.needs",
     "kunskapsnav.indicators",
+    "kunskapsnav.lowvalue",
     "kunskapsnav.reports",
     "kunskapsnav.interop",
     "kunskapsnav.operations",

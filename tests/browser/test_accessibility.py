@@ -276,5 +276,30 @@ def test_needs_pages_have_no_wcag_violations(needs_site, page, expect, check, lo
     check("Behov under bedömning, NPO:t", waiting.get_absolute_url())
     expect(page.get_by_role("button", name="Besluta")).to_be_visible()
     check("Beslutat behov, NPO:t", decided.get_absolute_url())
+    assert_no_violations(check)
 
+
+# --- lågvärdig vård ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_low_value_care_pages_have_no_wcag_violations(indicator_site, page, expect, check, login, demo_mode):
+    """The register, a practice, the national view over the demo indicators, and the forms
+    with their errors as the national administrator (the national secretariat) sees them."""
+    from kunskapsnav.lowvalue.demo import demo_lowvalue_load
+    from kunskapsnav.lowvalue.models import LowValuePractice
+
+    demo_lowvalue_load()
+    practice = LowValuePractice.objects.get(practice_code="N05BA")
+    check("Lågvärdig vård", "/lagvardig-vard/")
+    check("En lågvärdig åtgärd", practice.get_absolute_url())
+    check("Lågvärdig vård i regionerna", "/lagvardig-vard/nationell-bild/")
+    expect(page.get_by_role("table").first).to_contain_text("Region Örebro län")
+    login("admin")
+    check("Lågvärdig vård i regionerna, administratör", "/lagvardig-vard/nationell-bild/")
+    check("Ny lågvärdig åtgärd", "/lagvardig-vard/ny/")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("Det gick inte att spara")
+    check("Ny lågvärdig åtgärd, med valideringsfel")
+    check("Kopplingar", f"/lagvardig-vard/{practice.pk}/kopplingar/")
     assert_no_violations(check)

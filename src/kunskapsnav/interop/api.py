@@ -122,13 +122,14 @@ def _register_routers():
     from kunskapsnav.interop.implementation_api import router as implementation_router
     from kunskapsnav.interop.indicators_api import router as indicators_router
     from kunskapsnav.interop.knowledge_api import router as knowledge_router
+    from kunskapsnav.interop.lowvalue_api import router as lowvalue_router
     from kunskapsnav.interop.needs_api import router as needs_router
     from kunskapsnav.interop.organisation_api import router as organisation_router
     from kunskapsnav.interop.people_api import router as people_router
     from kunskapsnav.interop.reports_api import router as reports_router
 
     routers = [organisation_router, knowledge_router, changes_router, consultation_router, implementation_router,
-               indicators_router, people_router, needs_router, reports_router]
+               indicators_router, lowvalue_router, people_router, needs_router, reports_router]
     document_errors(routers)
     for router in routers:
         api.add_router("/", router)

@@ -54,6 +54,9 @@ REQUIRED_PATHS = {
     "/api/v1/payable-lists/{payable_list_id}/csv",
     "/api/v1/expert-time",
     "/api/v1/me/export",
+    "/api/v1/low-value-practices",
+    "/api/v1/low-value-practices/{practice_id}",
+    "/api/v1/low-value-care/national-view",
 }
 # Writes open to anyone, like the public form they mirror: no authentication, but still
 # refusals (404, 422). The limit per sender answers like a success (people.nominations).

@@ -36,8 +36,9 @@ DEMO_COMMANDS = [
     "load_implementation_demo_data",
     "load_people_demo_data",
     "load_indicator_demo_data",
-    "load_reports_demo_data",
+    "load_lowvalue_demo_data",
     "load_needs_demo_data",
+    "load_reports_demo_data",
 ]
 ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 # Uploaded files as the apps lay them out, a name with Swedish letters, an empty file and an

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from kunskapsnav.consultation import answers
@@ -27,7 +28,7 @@ from kunskapsnav.organisation.models import BodyKind, Role
 from kunskapsnav.organisation.tests.personas import make_person, seat
 from kunskapsnav.consultation.tests.test_pages import require_pdf
 from kunskapsnav.reports import exports, making, permissions, rendering, selectors
-from kunskapsnav.reports.models import Report, ReportKind, ReportStatus
+from kunskapsnav.reports.models import Report, ReportKind, ReportStatus, ReportTransition
 
 
 class ReportTestCase(KnowledgeTestCase):
@@ -176,6 +177,27 @@ class MakingTests(ReportTestCase):
         self.assertIn("Ingenting sparades", report.message)
         self.assertIn(f"report {report.pk} failed", logged.output[0])
         self.assertEqual(making.generate(report.pk).status, ReportStatus.FAILED)  # not taken up again
+
+    def test_the_morning_sweep_fails_a_report_its_worker_left_in_the_making(self):
+        stuck, fresh, finished = self.request(), self.request(), self.made()
+        for report in (stuck, fresh):
+            Report.objects.filter(pk=report.pk).update(status=ReportStatus.GENERATING, progress=40,
+                                                       snapshot={"sections": ["halvfärdig"]})
+            ReportTransition.objects.create(report=report, old_status=ReportStatus.QUEUED,
+                                            new_status=ReportStatus.GENERATING)
+        long_ago = timezone.now() - making.STUCK_AFTER - datetime.timedelta(minutes=1)
+        ReportTransition.objects.filter(report__in=[stuck, finished]).update(at=long_ago)
+        out = io.StringIO()
+        with self.assertLogs("kunskapsnav.reports.making", "WARNING"):
+            call_command("fail_stuck_reports", stdout=out)
+        self.assertIn("marked failed: 1", out.getvalue())
+        stuck.refresh_from_db()
+        self.assertEqual((stuck.status, stuck.snapshot), (ReportStatus.FAILED, {}))
+        self.assertIn("avbröts", stuck.message)
+        self.assertEqual(stuck.transitions.last().new_status, ReportStatus.FAILED)
+        self.assertEqual(Report.objects.get(pk=fresh.pk).status, ReportStatus.GENERATING)  # still within its time
+        self.assertEqual(Report.objects.get(pk=finished.pk).status, ReportStatus.DRAFT)
+        self.assertEqual(making.stuck_reports_fail(now=timezone.now()), 0)  # once only
 
     def test_a_request_is_checked(self):
         future = self.today + datetime.timedelta(days=1)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.consultation.models import AnswerStatus, ConsultationRound, Invitation
 
-from . import DAYS, INTEGER, PERCENT, TEXT, Scope, figures, median, section, share, table
+from . import DAYS, bars, INTEGER, PERCENT, TEXT, Scope, figures, median, section, share, table
 
 
 def collect(scope: Scope) -> dict:
@@ -44,6 +44,6 @@ def collect(scope: Scope) -> dict:
             note=_("Dagar från sista svarsdag till att sammanställningen publicerades.")),
         table("remiss-regioner", _("Regionernas svar"), [
             (_("Region"), TEXT), (_("Inbjudningar"), INTEGER), (_("Svar"), INTEGER), (_("Svarsfrekvens"), PERCENT)],
-            region_rows),
+            region_rows, chart=bars(3)),
     ])
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.knowledge.models import SupportType, SupportVersion, VersionStatus, VersionTransition
 
-from . import INTEGER, TEXT, Scope, end_of, figures, section, start_of, table
+from . import INTEGER, bars, TEXT, Scope, end_of, figures, section, start_of, table
 
 
 def collect(scope: Scope) -> dict:
@@ -36,7 +36,7 @@ def collect(scope: Scope) -> dict:
             (_("Återkallade"), sum(counts["withdrawn"].values()), INTEGER),
             (_("Försenade revideringar vid periodens slut"), sum(overdue.values()), INTEGER)]),
         table("produktion-typ", _("Per typ av kunskapsstöd"),
-              [(_("Typ"), TEXT), *columns, (_("Försenad revidering"), INTEGER)], rows),
+              [(_("Typ"), TEXT), *columns, (_("Försenad revidering"), INTEGER)], rows, chart=bars(1, 2, 3, 4)),
         table("produktion-organ", _("Per ägande programområde"), [(_("Programområde eller organ"), TEXT), *columns],
               [[owner, by_npo["new"][owner], by_npo["revised"][owner], by_npo["withdrawn"][owner]] for owner in owners]),
     ])

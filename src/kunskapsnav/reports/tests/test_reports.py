@@ -27,7 +27,7 @@ from kunskapsnav.organisation import bodies, mandates
 from kunskapsnav.organisation.models import BodyKind, Role
 from kunskapsnav.organisation.tests.personas import make_person, seat
 from kunskapsnav.consultation.tests.test_pages import require_pdf
-from kunskapsnav.reports import exports, making, permissions, rendering, selectors
+from kunskapsnav.reports import charts, exports, making, permissions, rendering, selectors
 from kunskapsnav.reports.models import Report, ReportKind, ReportStatus, ReportTransition
 
 
@@ -162,6 +162,28 @@ class MakingTests(ReportTestCase):
         copy = Report.objects.get(pk=report.pk)
         self.assertEqual(rendering.html(copy).encode(), rendering.html(report).encode())
         self.assertIn("Region Örebro län", rendering.html(report))
+
+    def test_a_tables_chart_is_drawn_from_the_snapshots_numbers_above_the_table(self):
+        report = self.made()
+        coverage = self.table(report, "tackning")
+        points = charts.spec(coverage)["data"]["values"]
+        orebro = {p["serie"]: p["värde"] for p in points if p["rad"] == "Region Örebro län"}
+        self.assertEqual(orebro, {"Med lokalt organ": 1, "Med kontaktperson": 0, "Saknas": coverage["rows"][
+            [row[0] for row in coverage["rows"]].index("Region Örebro län")][3]})
+        html = rendering.html(report)
+        image = '<img src="data:image/svg+xml;base64,'
+        self.assertIn(image, html)
+        self.assertLess(html.index(image), html.index('<table id="tackning">'))
+        self.assertIn('alt="Diagram: Täckning av de nationella programområdena. Samma uppgifter finns i tabellen nedan."',
+                      html)
+        drawn = charts.svg(coverage)
+        self.assertIn("Region Örebro län", drawn)
+        # Drawn from the snapshot alone: a changed number in it is a changed chart.
+        first = self.table(report, "tackning")["rows"][0]
+        first[1] = 4321
+        changed = charts.svg(self.table(report, "tackning"))
+        self.assertIn(f"värde: 4321; rad: {first[0]}; serie: Med lokalt organ", changed.replace("\xa0", ""))
+        self.assertNotIn("värde: 4321", drawn)
 
     def test_a_failed_report_says_so_and_keeps_nothing_of_what_it_had_collected(self):
         def broken(scope):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.implementation.models import STAGE_ORDER, Adoption, Decision, Stage, StageTransition
 
-from . import DAYS, bars, INTEGER, TEXT, Scope, end_of, figures, median, section, table
+from . import DAYS, INTEGER, TEXT, Scope, bars, end_of, figures, median, section, table
 
 NOT_SHARED = "ej delat"
 

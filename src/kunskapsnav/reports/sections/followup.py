@@ -16,7 +16,7 @@ from kunskapsnav.organisation.mandates import bodies_with_mandate_on
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 from kunskapsnav.people.selectors import DECLARATION_REQUIRED_KINDS, NOT_A_SEAT, clearances
 
-from . import DECIMAL, bars, INTEGER, PERCENT, TEXT, Scope, end_of, section, share, table
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, bars, end_of, section, share, table
 
 YES, NO = "ja", "nej"
 

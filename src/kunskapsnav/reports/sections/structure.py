@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from kunskapsnav.organisation.coverage import CoverageStatus, region_coverage
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 
-from . import DECIMAL, bars, INTEGER, PERCENT, TEXT, Scope, end_of, figures, section, share, table
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, bars, end_of, figures, section, share, table
 
 
 def _bodies(scope: Scope) -> list:

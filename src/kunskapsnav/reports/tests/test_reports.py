@@ -21,7 +21,9 @@ from kunskapsnav.indicators import analysis, runs, synthetic
 from kunskapsnav.indicators import selectors as indicator_selectors
 from kunskapsnav.indicators.models import IndicatorRun
 from kunskapsnav.implementation.models import Adoption, Stage
+from kunskapsnav.consultation.models import ConsultationRound
 from kunskapsnav.knowledge import content, lifecycle
+from kunskapsnav.knowledge.models import SupportVersion, VersionStatus
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation import bodies, mandates
 from kunskapsnav.organisation.models import BodyKind, Role
@@ -87,6 +89,36 @@ class MakingTests(ReportTestCase):
         figures = {item["label"]: item["value"] for item in self.table(last_year, "produktion-summa")["items"]}
         self.assertEqual(figures["Publicerade för första gången"], 0)
         self.assertEqual(last_year.snapshot["period"], str(self.today.year - 1))
+
+    def test_a_version_overdue_for_review_at_the_periods_end_counts_though_withdrawn_since(self):
+        last_year = datetime.date(self.today.year - 1, 1, 1)
+        published = timezone.make_aware(datetime.datetime(last_year.year, 2, 1, 9))
+        SupportVersion.objects.filter(pk=self.v1.pk).update(published_at=published,
+                                                            review_date=datetime.date(last_year.year, 6, 30))
+        self.v1.transitions.update(at=published)
+        lifecycle.version_transition(version=self.v1, to=VersionStatus.WITHDRAWN, by=self.sks_chair)
+        report = self.made(start=last_year, end=datetime.date(last_year.year, 12, 31))
+        figures = {item["label"]: item["value"] for item in self.table(report, "produktion-summa")["items"]}
+        self.assertEqual(figures["Försenade revideringar vid periodens slut"], 1)
+        self.assertEqual(figures["Återkallade"], 0)  # withdrawn this year, not in the period
+        figures = {item["label"]: item["value"] for item in self.table(self.made(), "produktion-summa")["items"]}
+        self.assertEqual((figures["Försenade revideringar vid periodens slut"], figures["Återkallade"]), (0, 1))
+
+    def test_a_compilation_published_after_the_period_is_not_in_it(self):
+        version = self.heart_guideline.versions.get()
+        content.recommendation_create(by=self.npo_editor, version=version, text="R", priority=2)
+        lifecycle.version_transition(version=version, to="remiss", by=self.npo_editor)
+        round_ = round_open(by=self.npo_editor, version=version, opens_on=self.start, closes_on=self.today)
+        closed = datetime.date(self.today.year - 1, 12, 20)
+        ConsultationRound.objects.filter(pk=round_.pk).update(
+            opens_on=closed - datetime.timedelta(days=30), closes_on=closed, compilation_published_at=timezone.now())
+        last_year = dict(start=datetime.date(closed.year, 1, 1), end=datetime.date(closed.year, 12, 31))
+        rows = self.table(self.made(**last_year), "remiss-omgangar")["rows"]
+        self.assertEqual([(row[1], row[5]) for row in rows], [(closed.isoformat(), None)])
+        ConsultationRound.objects.filter(pk=round_.pk).update(
+            compilation_published_at=timezone.make_aware(datetime.datetime(closed.year, 12, 30, 12)))
+        rows = self.table(self.made(**last_year), "remiss-omgangar")["rows"]
+        self.assertEqual([row[5] for row in rows], [10])
 
     def test_remiss_counts_the_rounds_that_closed_and_who_answered(self):
         version = self.heart_guideline.versions.get()
@@ -295,16 +327,20 @@ class IndicatorSectionTests(ReportTestCase):
         run.definitions.set(definitions)
         runs.execute(run)
         cls.definition = definitions[0]
+        latest = analysis.analyse(AnonymousUser(), cls.definition, indicator_selectors.geography_names(),
+                                  analysis.Options())["latest"].year
+        # The synthetic data's last whole year: the report's period.
+        cls.year = dict(start=datetime.date(latest, 1, 1), end=datetime.date(latest, 12, 31))
 
     def test_the_nations_report_reads_each_indicator_as_the_public_sees_it(self):
-        report = self.made()
+        report = self.made(**self.year)
         block = self.table(report, "indikatorer")
         self.assertEqual([c["label"] for c in block["columns"]],
                          ["Indikator", "År", "Riket", "Målnivåer", "Utanför trattens 99,8-procentsgränser",
                           "Över tid (styrdiagram)"])
         row = next(r for r in block["rows"] if r[0] == self.definition.name)
         public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
-                                  analysis.Options())
+                                  analysis.Options(since=self.year["start"], until=self.year["end"]))
         shown = [r for r in public["regions"] if r["value"] is not None]
         self.assertIn(f"{public['targets'][0]['name']}: {len(public['targets'][0]['reached'])} av {len(shown)} regioner",
                       row[3])
@@ -314,8 +350,21 @@ class IndicatorSectionTests(ReportTestCase):
             self.assertEqual(row[5], "")
         self.assertTrue(row[2].endswith("\u202f%"))
 
+    def test_the_indicators_are_read_within_the_period(self):
+        public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
+                                  analysis.Options())
+        year = public["latest"].year - 1
+        report = self.made(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+        row = next(r for r in self.table(report, "indikatorer")["rows"] if r[0] == self.definition.name)
+        self.assertEqual(row[1], str(year))
+        within = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
+                                  analysis.Options(since=datetime.date(year, 1, 1), until=datetime.date(year, 12, 31)))
+        self.assertEqual(within["latest"].year, year)
+        self.assertTrue(all(period.startswith(str(year)) for period in within.get("spc_periods", [])))
+        self.assertEqual(row[2], f"{within['nation']['value'] * 100:.1f}".replace(".", ",") + "\u202f%")
+
     def test_a_regions_report_shows_its_own_value_beside_the_nations(self):
-        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro, **self.year)
         block = self.table(report, "indikatorer")
         self.assertEqual([c["label"] for c in block["columns"]][2:4], ["Regionen", "Riket"])
         row = next(r for r in block["rows"] if r[0] == self.definition.name)

@@ -149,6 +149,9 @@ def build(args):
 def measure(args):
     """Make one report, its page and its PDF; prints the seconds of each and the peak memory."""
     _django(args.url, args.folder)
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # a line per page otherwise
     from kunskapsnav.accounts.models import User
     from kunskapsnav.organisation.models import Region
     from kunskapsnav.reports import exports, making, rendering

@@ -11,6 +11,9 @@ import altair as alt
 
 WIDTH = 520
 BAR_HEIGHT = 16
+# A table of more rows than this (the national matrix of 200 supports) is read in the table:
+# a chart pages long shows no more, and costs the PDF most of its time (docs/performance.md).
+MOST_ROWS = 40
 
 
 def _data(block: dict) -> list[dict]:
@@ -27,7 +30,7 @@ def _data(block: dict) -> list[dict]:
 def spec(block: dict) -> dict | None:
     """The Vega-Lite specification of a table's chart, or None when it has nothing to draw."""
     chart = block.get("chart")
-    if not chart or chart.get("type") != "bars":
+    if not chart or chart.get("type") != "bars" or len(block["rows"]) > MOST_ROWS:
         return None
     data = _data(block)
     if not data:

@@ -216,6 +216,10 @@ class MakingTests(ReportTestCase):
         changed = charts.svg(self.table(report, "tackning"))
         self.assertIn(f"värde: 4321; rad: {first[0]}; serie: Med lokalt organ", changed.replace("\xa0", ""))
         self.assertNotIn("värde: 4321", drawn)
+        # A table too long for a chart is read as a table.
+        long = {**coverage, "rows": [[f"Rad {n}", 1, 2, 3, ""] for n in range(charts.MOST_ROWS + 1)]}
+        self.assertIsNone(charts.spec(long))
+        self.assertIsNotNone(charts.spec({**long, "rows": long["rows"][:charts.MOST_ROWS]}))
 
     def test_a_failed_report_says_so_and_keeps_nothing_of_what_it_had_collected(self):
         def broken(scope):

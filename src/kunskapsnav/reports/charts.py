@@ -11,8 +11,8 @@ import altair as alt
 
 WIDTH = 520
 BAR_HEIGHT = 16
-# A table of more rows than this (the national matrix of 200 supports) is read in the table:
-# a chart pages long shows no more, and costs the PDF most of its time (docs/performance.md).
+# A table of more rows than this (the per-support table of 200 supports) is read as a table:
+# a chart pages long shows no more, and doubled a region's PDF time (docs/performance.md).
 MOST_ROWS = 40
 
 

@@ -303,3 +303,34 @@ def test_low_value_care_pages_have_no_wcag_violations(indicator_site, page, expe
     check("Ny lågvärdig åtgärd, med valideringsfel")
     check("Kopplingar", f"/lagvardig-vard/{practice.pk}/kopplingar/")
     assert_no_violations(check)
+
+
+# --- the annual follow-up ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_annual_report_pages_have_no_wcag_violations(demo_site, page, expect, check, login, axe_violations,
+                                                     demo_mode):
+    """Last year's published national report (its page in the site and the report as a
+    document of its own, with its charts and tables), and as Region Örebro län's coordinator
+    the structure follow-up's draft with its assessment forms."""
+    from kunskapsnav.reports.demo import demo_reports_load
+    from kunskapsnav.reports.models import Report, ReportKind
+
+    demo_reports_load()
+    national = Report.objects.get(kind=ReportKind.NATIONAL)
+    check("Årlig uppföljning", "/arlig-uppfoljning/")
+    check("Nationell uppföljning", national.get_absolute_url())
+    # The report as a document has no site header: checked on its own.
+    response = page.goto(f"/arlig-uppfoljning/{national.pk}/rapport/")
+    assert response.status == 200
+    expect(page.locator("figure.chart img").first).to_be_visible()
+    expect(page.get_by_role("img", name="Diagram: Täckning av de nationella programområdena. Samma uppgifter finns "
+                                        "i tabellen nedan.")).to_be_visible()
+    finding = axe_violations("Nationell uppföljning, dokumentet")
+    if finding:
+        check.failures.append(finding)
+    login("samordnare-orebro")
+    structure = Report.objects.get(kind=ReportKind.STRUCTURE)
+    check("Uppföljning av strukturen, utkast", structure.get_absolute_url())
+    assert_no_violations(check)

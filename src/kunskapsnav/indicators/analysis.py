@@ -2,6 +2,7 @@
 with target attainment, the funnel plot, SPC over time, and the equity view by sex and age.
 Values suppressed for the reader stay out of every part."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,10 +20,20 @@ class Options:
     geo: str = "SE"
     method: str = "exact"
     adjustment: str = "none"
+    # Only the years and months that begin within these days (an annual report's period);
+    # None: every period there is.
+    since: datetime.date | None = None
+    until: datetime.date | None = None
 
 
-def _rows(user, definition, names, **filters):
+def _rows(user, definition, names, options: Options | None = None, **filters):
     values = selectors.current_values(definition).filter(**filters)
+    if options is not None and options.since is not None:
+        # A year or a month that began before the period's first day but runs into it counts.
+        values = values.exclude(period_type="ar", period__lt=options.since.replace(month=1, day=1)).exclude(
+            period_type="manad", period__lt=options.since.replace(day=1))
+    if options is not None and options.until is not None:
+        values = values.filter(period__lte=options.until)
     return [selectors.shown(user, v) | {"name": names.get((v.level, v.geo), v.geo)} for v in values]
 
 
@@ -32,12 +43,12 @@ def _attains(value: float, target: float, direction: str) -> bool:
 
 def analyse(user, definition: IndicatorDefinition, names: dict, options: Options) -> dict:
     percent = definition.kind == Kind.PROPORTION
-    years = _rows(user, definition, names, level="region", period_type="ar", stratum_type="alla")
+    years = _rows(user, definition, names, options, level="region", period_type="ar", stratum_type="alla")
     latest = max((r["period"] for r in years), default=None)
     regions = sorted([r for r in years if r["period"] == latest], key=lambda r: r["name"])
     shown = [r for r in regions if r["value"] is not None]
     hidden = [r["name"] for r in regions if r["value"] is None]
-    nation = next(iter(_rows(user, definition, names, level="riket", period_type="ar", stratum_type="alla",
+    nation = next(iter(_rows(user, definition, names, options, level="riket", period_type="ar", stratum_type="alla",
                              period=latest)), None) if latest else None
     targets = [{"level": t["level"], "name": t["name"],
                 "reached": [r["name"] for r in shown if _attains(r["value"], float(t["level"]), definition.direction)]}
@@ -56,7 +67,8 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
         result["funnel"] = funnel
         result["specs"]["tratt"] = charts.funnel_chart(
             funnel, _("Trattdiagram, %(year)s") % {"year": latest.year}, synthetic=synthetic)
-    series = sorted(_rows(user, definition, names, level=options.geo_level, geo=options.geo, period_type="manad",
+    series = sorted(_rows(user, definition, names, options, level=options.geo_level, geo=options.geo,
+                          period_type="manad",
                           stratum_type="alla"), key=lambda r: r["period"])
     series = [r for r in series if r["value"] is not None]
     if len(series) >= 3:
@@ -77,11 +89,13 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
         result["specs"]["styrdiagram"] = charts.spc_chart(
             chart, [r["period"].isoformat() for r in series],
             _("%(name)s per månad") % {"name": series[0]["name"]}, percent=percent, synthetic=synthetic)
-    trend = {names.get(("riket", "SE"), "Riket"): sorted(_rows(user, definition, names, level="riket", geo="SE",
+    trend = {names.get(("riket", "SE"), "Riket"): sorted(_rows(user, definition, names, options, level="riket",
+                                                                geo="SE",
                                                                 period_type="ar", stratum_type="alla"),
                                                           key=lambda r: r["period"])}
     if options.geo_level != "riket":
-        chosen = sorted(_rows(user, definition, names, level=options.geo_level, geo=options.geo, period_type="ar",
+        chosen = sorted(_rows(user, definition, names, options, level=options.geo_level, geo=options.geo,
+                              period_type="ar",
                               stratum_type="alla"), key=lambda r: r["period"])
         if chosen:
             trend[chosen[0]["name"]] = chosen
@@ -90,7 +104,7 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
         result["specs"]["trend"] = charts.trend_chart(trend, _("Trend per år"), percent=percent, synthetic=synthetic)
     if latest:
         result["equity"] = sorted(
-            _rows(user, definition, names, level="riket", period_type="ar", period=latest,
+            _rows(user, definition, names, options, level="riket", period_type="ar", period=latest,
                   stratum_type__in=["kon", "aldersgrupp"]), key=lambda r: (r["stratum_type"], r["stratum"]))
     return result
 

@@ -26,6 +26,12 @@ SCHEMA = 1
 # Stored in Swedish, translated where it is shown.
 FAILURE_MESSAGE = gettext_noop("Rapporten kunde inte tas fram. Ingenting sparades; försök igen eller kontakta "
                                "förvaltningen om felet består.")
+# A run that has not finished this long after the worker took it up was left by a worker that
+# died (a national report takes about a minute, docs/performance.md): stuck_reports_fail()
+# marks it failed. Stored in Swedish, translated where it is shown.
+STUCK_AFTER = datetime.timedelta(hours=2)
+STUCK_MESSAGE = gettext_noop("Arbetet med rapporten avbröts: den hade inte blivit klar två timmar efter att det "
+                             "började. Ingenting sparades; be om rapporten igen.")
 # The sections of each kind of report, in order: (key, what the progress line says, collector).
 _ANNUAL = [("struktur", gettext_noop("Strukturen"), structure.collect),
            ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect),
@@ -164,6 +170,26 @@ def generate(report_id: int) -> Report:
         raise
     report.refresh_from_db()
     return report
+
+
+def stuck_reports_fail(*, now: datetime.datetime) -> int:
+    """Mark failed every report still in the making STUCK_AFTER after the worker took it up
+    (its move to "tas fram"), keeping nothing of it; the morning sweep runs this. Only a
+    report still in the making changes, so a run that finishes meanwhile keeps its draft."""
+    started_before = now - STUCK_AFTER
+    stuck = (ReportTransition.objects.filter(new_status=S.GENERATING, at__lt=started_before,
+                                             report__status=S.GENERATING)
+             .values_list("report_id", flat=True).distinct())
+    failed = 0
+    for report_id in list(stuck):
+        with transaction.atomic():
+            changed = Report.objects.filter(pk=report_id, status=S.GENERATING).update(
+                status=S.FAILED, progress_text="", snapshot={}, message=STUCK_MESSAGE)
+            if changed:
+                ReportTransition.objects.create(report_id=report_id, old_status=S.GENERATING, new_status=S.FAILED)
+                logger.warning("report %s was still in the making after %s; marked failed", report_id, STUCK_AFTER)
+                failed += 1
+    return failed
 
 
 @transaction.atomic

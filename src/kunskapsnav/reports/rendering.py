@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import charts
 from .models import Assessment, Report
 
 
@@ -38,12 +39,18 @@ def own_assessments(report: Report, user) -> dict[str, str]:
     return dict(report.assessments.filter(author=user, item="").values_list("section", "text"))
 
 
+def _with_charts(sections: list[dict]) -> list[dict]:
+    """Each table that has a chart gets it drawn, as an image address (charts.data_url)."""
+    return [{**section, "blocks": [{**block, "chart_image": charts.data_url(block)} if block.get("chart") else block
+                                   for block in section["blocks"]]} for section in sections]
+
+
 def html(report: Report, *, for_print: bool = False) -> str:
     """The report as a document of its own (no page chrome, nothing of the reader's). For
     print (the PDF) the stylesheet is given to WeasyPrint rather than linked."""
     with translation.override("sv"):
         return render_to_string("reports/document.html", {
-            "report": report, "snapshot": report.snapshot, "sections": sections_with_assessments(report),
+            "report": report, "snapshot": report.snapshot, "sections": _with_charts(sections_with_assessments(report)),
             "for_print": for_print})
 
 

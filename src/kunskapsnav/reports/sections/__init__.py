@@ -35,14 +35,24 @@ class Scope:
 
 
 def table(key: str, caption: str, columns: list[tuple[str, str]], rows: list[list], *, note: str = "",
-          row_keys: list[str] | None = None) -> dict:
+          row_keys: list[str] | None = None, chart: dict | None = None) -> dict:
     """columns: (label, kind) pairs; rows: lists of values in the same order. row_keys name
-    the rows a region can comment on one by one (the structure follow-up)."""
+    the rows a region can comment on one by one (the structure follow-up); chart (bars())
+    draws some of the columns beside the table."""
     block = {"type": "table", "key": key, "caption": caption, "note": note,
              "columns": [{"label": label, "kind": kind} for label, kind in columns], "rows": rows}
     if row_keys is not None:
         block["row_keys"] = row_keys
+    if chart is not None:
+        block["chart"] = chart
     return block
+
+
+def bars(*series: int, stacked: bool = False) -> dict:
+    """A bar chart of a table: a bar per row (labelled by its first cell) for each of the
+    columns given by position, stacked (parts of a whole) or side by side. Stored with the
+    table in the snapshot, so that the chart is drawn from the numbers the table shows."""
+    return {"type": "bars", "series": list(series), "stacked": stacked}
 
 
 def figures(key: str, caption: str, items: list[tuple[str, object, str]]) -> dict:

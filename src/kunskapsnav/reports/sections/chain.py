@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.implementation.models import STAGE_ORDER, Adoption, Decision, Stage, StageTransition
 
-from . import DAYS, INTEGER, TEXT, Scope, end_of, figures, median, section, table
+from . import DAYS, INTEGER, TEXT, Scope, bars, end_of, figures, median, section, table
 
 NOT_SHARED = "ej delat"
 
@@ -59,7 +59,8 @@ def _per_support(adoptions, stage_of) -> dict:
     stages = [*STAGE_ORDER, Stage.NOT_RELEVANT]
     rows = [[title, *(counted[title][s] for s in stages)] for title in sorted(counted)]
     return table("inforande-stod", _("Regioner per steg, per kunskapsstöd"),
-                 [(_("Kunskapsstöd"), TEXT), *((_label(s), INTEGER) for s in stages)], rows)
+                 [(_("Kunskapsstöd"), TEXT), *((_label(s), INTEGER) for s in stages)], rows,
+                 chart=bars(*range(1, len(stages) + 1), stacked=True))
 
 
 def _per_region(adoptions, regions, end) -> dict:
@@ -88,7 +89,7 @@ def _per_region(adoptions, regions, end) -> dict:
     return table("inforande-regioner", _("Tid från publicering till beslut och till införande, per region"), [
         (_("Region"), TEXT), (_("Införanden"), INTEGER), (_("Beslutade"), INTEGER), (_("Dagar till beslut (median)"),
                                                                                       DAYS),
-        (_("Införda"), INTEGER), (_("Dagar till införande (median)"), DAYS)], rows,
+        (_("Införda"), INTEGER), (_("Dagar till införande (median)"), DAYS)], rows, chart=bars(3, 5),
         note=_("Beslut: regionens första registrerade beslut om versionen. Införd: flyttad till uppföljning. "
                "Riket: median %(days)s dagar till beslut.") % {"days": median(all_decided) if all_decided else "–"})
 

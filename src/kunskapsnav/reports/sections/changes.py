@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from . import DECIMAL, TEXT, Scope, section, table
 
 
-def _year_before(day: datetime.date) -> datetime.date:
+def year_before(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -29,7 +29,7 @@ def _figures(sections: list[dict]) -> dict[str, tuple[str, object, str]]:
 def collect_for(scope: Scope, collected: list[dict], collectors) -> dict:
     """collected: this period's sections; collectors: the same sections' collectors, run again
     for the period a year earlier."""
-    before = Scope(period_start=_year_before(scope.period_start), period_end=_year_before(scope.period_end),
+    before = Scope(period_start=year_before(scope.period_start), period_end=year_before(scope.period_end),
                    region=scope.region, healthcare_region=scope.healthcare_region)
     earlier = _figures([collect(before) for collect in collectors])
     rows = []

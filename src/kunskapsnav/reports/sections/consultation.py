@@ -3,14 +3,16 @@ long the compilation took; per region, its answers to the rounds it was asked to
 
 from collections import Counter
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kunskapsnav.consultation.models import AnswerStatus, ConsultationRound, Invitation
 
-from . import DAYS, INTEGER, PERCENT, TEXT, Scope, figures, median, section, share, table
+from . import DAYS, INTEGER, PERCENT, TEXT, Scope, bars, end_of, figures, median, section, share, table
 
 
 def collect(scope: Scope) -> dict:
+    end = end_of(scope.period_end)
     rounds = list(ConsultationRound.objects.filter(closes_on__range=(scope.period_start, scope.period_end))
                   .select_related("version__support").order_by("closes_on", "pk"))
     invitations = list(Invitation.objects.filter(round__in=rounds)
@@ -21,7 +23,10 @@ def collect(scope: Scope) -> dict:
         answered[round_id] += status == AnswerStatus.SUBMITTED
     round_rows = []
     for r in rounds:
-        compiled = (r.compilation_published_at.date() - r.closes_on).days if r.compilation_published_at else None
+        # A compilation published after the period is not yet in it (the same report made
+        # again later reads the same).
+        published = r.compilation_published_at
+        compiled = (timezone.localtime(published).date() - r.closes_on).days if published and published <= end else None
         round_rows.append([r.version.support.title, r.closes_on.isoformat(), asked[r.pk], answered[r.pk],
                            share(answered[r.pk], asked[r.pk]), compiled])
     regions = {region.pk: region.name for region in scope.regions}
@@ -44,6 +49,6 @@ def collect(scope: Scope) -> dict:
             note=_("Dagar från sista svarsdag till att sammanställningen publicerades.")),
         table("remiss-regioner", _("Regionernas svar"), [
             (_("Region"), TEXT), (_("Inbjudningar"), INTEGER), (_("Svar"), INTEGER), (_("Svarsfrekvens"), PERCENT)],
-            region_rows),
+            region_rows, chart=bars(3)),
     ])
 

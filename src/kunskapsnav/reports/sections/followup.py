@@ -16,7 +16,7 @@ from kunskapsnav.organisation.mandates import bodies_with_mandate_on
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 from kunskapsnav.people.selectors import DECLARATION_REQUIRED_KINDS, NOT_A_SEAT, clearances
 
-from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, end_of, section, share, table
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, bars, end_of, section, share, table
 
 YES, NO = "ja", "nej"
 
@@ -131,4 +131,4 @@ def _per_region(facts) -> dict:
         (_("Region"), TEXT), (_("NPO som speglas"), INTEGER), (_("NPO totalt"), INTEGER), (_("Lokala organ"), INTEGER),
         (_("Med ordförande"), INTEGER), (_("Med uppdragsbeskrivning"), INTEGER), (_("Beslut"), INTEGER),
         (_("Utan registrerad aktivitet"), INTEGER), (_("Uppdrag med bedömd jävsdeklaration"), PERCENT)],
-        rows, row_keys=keys)
+        rows, row_keys=keys, chart=bars(1))

@@ -1,8 +1,9 @@
 """Follow-up: every indicator as the public sees it (small numbers suppressed exactly as on
 the public pages, since the same analysis is asked for an anonymous reader): the latest
-year's value for the nation (or the region), the regions that reach each target, the regions
-beyond the funnel plot's 99.8 % limits, and the SPC reading of the monthly series with its
-assurance against the targets. The values are those current when the report is made."""
+year within the period for the nation (or the region), the regions that reach each target,
+the regions beyond the funnel plot's 99.8 % limits, and the SPC reading of the monthly series with its
+assurance against the targets, all from the years and months that begin within the period.
+The values are those current when the report is made."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
@@ -26,8 +27,9 @@ def collect(scope: Scope) -> dict:
     rows = []
     region = scope.region
     for definition in selectors.latest_definitions():
-        options = (analysis.Options(geo_level="region", geo=region.county_code) if region is not None
-                   else analysis.Options())
+        options = analysis.Options(since=scope.period_start, until=scope.period_end)
+        if region is not None:
+            options.geo_level, options.geo = "region", region.county_code
         result = analysis.analyse(reader, definition, names, options)
         if result["latest"] is None:
             continue
@@ -65,7 +67,7 @@ def collect(scope: Scope) -> dict:
         rows = [row[:3] + row[4:] for row in rows]
     return section("indikatorer", _("Uppföljning med indikatorer"), [
         table("indikatorer", _("Indikatorerna"), columns, rows,
-              note=_("Som allmänheten ser dem: tal från för få fall döljs. Senaste året med värden; styrdiagrammet "
-                     "enligt Making Data Count för %(area)s per månad.") % {
+              note=_("Som allmänheten ser dem: tal från för få fall döljs. Senaste året inom perioden med värden; "
+                     "styrdiagrammet enligt Making Data Count för %(area)s per månad inom perioden.") % {
                   "area": region.name if region is not None else _("riket")}),
     ])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from kunskapsnav.organisation.coverage import CoverageStatus, region_coverage
 from kunskapsnav.organisation.models import LEVEL_OF_KIND, Body, BodyKind, Level, Membership, Role
 
-from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, end_of, figures, section, share, table
+from . import DECIMAL, INTEGER, PERCENT, TEXT, Scope, bars, end_of, figures, section, share, table
 
 
 def _bodies(scope: Scope) -> list:
@@ -47,7 +47,7 @@ def _bodies_by_kind(bodies) -> dict:
     rows = [[str(Level(LEVEL_OF_KIND[kind]).label), str(BodyKind(kind).label), counted[kind]]
             for level in Level for kind in sorted(k for k in counted if LEVEL_OF_KIND.get(k) == level)]
     return table("organ", _("Organ per nivå och slag"), [(_("Nivå"), TEXT), (_("Slag"), TEXT), (_("Antal"), INTEGER)],
-                 rows)
+                 rows, chart=bars(2))
 
 
 def _seats_by_level(bodies, memberships, level_of_body) -> dict:
@@ -79,5 +79,5 @@ def _coverage(scope: Scope) -> dict:
                      counted[CoverageStatus.HOLE], ", ".join(c.npo.name for c in matrix.holes(region))])
     return table("tackning", _("Täckning av de nationella programområdena"), [
         (_("Region"), TEXT), (_("Med lokalt organ"), INTEGER), (_("Med kontaktperson"), INTEGER),
-        (_("Saknas"), INTEGER), (_("Programområden som saknas"), TEXT)], rows,
+        (_("Saknas"), INTEGER), (_("Programområden som saknas"), TEXT)], rows, chart=bars(1, 2, 3, stacked=True),
         note=_("Varje NPO ska ha ett lokalt organ som speglar det eller en namngiven kontaktperson i regionen."))

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from kunskapsnav.consultation import answers
@@ -20,14 +21,16 @@ from kunskapsnav.indicators import analysis, runs, synthetic
 from kunskapsnav.indicators import selectors as indicator_selectors
 from kunskapsnav.indicators.models import IndicatorRun
 from kunskapsnav.implementation.models import Adoption, Stage
+from kunskapsnav.consultation.models import ConsultationRound
 from kunskapsnav.knowledge import content, lifecycle
+from kunskapsnav.knowledge.models import SupportVersion, VersionStatus
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation import bodies, mandates
 from kunskapsnav.organisation.models import BodyKind, Role
 from kunskapsnav.organisation.tests.personas import make_person, seat
 from kunskapsnav.consultation.tests.test_pages import require_pdf
-from kunskapsnav.reports import exports, making, permissions, rendering, selectors
-from kunskapsnav.reports.models import Report, ReportKind, ReportStatus
+from kunskapsnav.reports import charts, exports, making, permissions, rendering, selectors
+from kunskapsnav.reports.models import Report, ReportKind, ReportStatus, ReportTransition
 
 
 class ReportTestCase(KnowledgeTestCase):
@@ -86,6 +89,36 @@ class MakingTests(ReportTestCase):
         figures = {item["label"]: item["value"] for item in self.table(last_year, "produktion-summa")["items"]}
         self.assertEqual(figures["Publicerade för första gången"], 0)
         self.assertEqual(last_year.snapshot["period"], str(self.today.year - 1))
+
+    def test_a_version_overdue_for_review_at_the_periods_end_counts_though_withdrawn_since(self):
+        last_year = datetime.date(self.today.year - 1, 1, 1)
+        published = timezone.make_aware(datetime.datetime(last_year.year, 2, 1, 9))
+        SupportVersion.objects.filter(pk=self.v1.pk).update(published_at=published,
+                                                            review_date=datetime.date(last_year.year, 6, 30))
+        self.v1.transitions.update(at=published)
+        lifecycle.version_transition(version=self.v1, to=VersionStatus.WITHDRAWN, by=self.sks_chair)
+        report = self.made(start=last_year, end=datetime.date(last_year.year, 12, 31))
+        figures = {item["label"]: item["value"] for item in self.table(report, "produktion-summa")["items"]}
+        self.assertEqual(figures["Försenade revideringar vid periodens slut"], 1)
+        self.assertEqual(figures["Återkallade"], 0)  # withdrawn this year, not in the period
+        figures = {item["label"]: item["value"] for item in self.table(self.made(), "produktion-summa")["items"]}
+        self.assertEqual((figures["Försenade revideringar vid periodens slut"], figures["Återkallade"]), (0, 1))
+
+    def test_a_compilation_published_after_the_period_is_not_in_it(self):
+        version = self.heart_guideline.versions.get()
+        content.recommendation_create(by=self.npo_editor, version=version, text="R", priority=2)
+        lifecycle.version_transition(version=version, to="remiss", by=self.npo_editor)
+        round_ = round_open(by=self.npo_editor, version=version, opens_on=self.start, closes_on=self.today)
+        closed = datetime.date(self.today.year - 1, 12, 20)
+        ConsultationRound.objects.filter(pk=round_.pk).update(
+            opens_on=closed - datetime.timedelta(days=30), closes_on=closed, compilation_published_at=timezone.now())
+        last_year = dict(start=datetime.date(closed.year, 1, 1), end=datetime.date(closed.year, 12, 31))
+        rows = self.table(self.made(**last_year), "remiss-omgangar")["rows"]
+        self.assertEqual([(row[1], row[5]) for row in rows], [(closed.isoformat(), None)])
+        ConsultationRound.objects.filter(pk=round_.pk).update(
+            compilation_published_at=timezone.make_aware(datetime.datetime(closed.year, 12, 30, 12)))
+        rows = self.table(self.made(**last_year), "remiss-omgangar")["rows"]
+        self.assertEqual([row[5] for row in rows], [10])
 
     def test_remiss_counts_the_rounds_that_closed_and_who_answered(self):
         version = self.heart_guideline.versions.get()
@@ -162,6 +195,32 @@ class MakingTests(ReportTestCase):
         self.assertEqual(rendering.html(copy).encode(), rendering.html(report).encode())
         self.assertIn("Region Örebro län", rendering.html(report))
 
+    def test_a_tables_chart_is_drawn_from_the_snapshots_numbers_above_the_table(self):
+        report = self.made()
+        coverage = self.table(report, "tackning")
+        points = charts.spec(coverage)["data"]["values"]
+        orebro = {p["serie"]: p["värde"] for p in points if p["rad"] == "Region Örebro län"}
+        self.assertEqual(orebro, {"Med lokalt organ": 1, "Med kontaktperson": 0, "Saknas": coverage["rows"][
+            [row[0] for row in coverage["rows"]].index("Region Örebro län")][3]})
+        html = rendering.html(report)
+        image = '<img src="data:image/svg+xml;base64,'
+        self.assertIn(image, html)
+        self.assertLess(html.index(image), html.index('<table id="tackning">'))
+        self.assertIn('alt="Diagram: Täckning av de nationella programområdena. Samma uppgifter finns i tabellen nedan."',
+                      html)
+        drawn = charts.svg(coverage)
+        self.assertIn("Region Örebro län", drawn)
+        # Drawn from the snapshot alone: a changed number in it is a changed chart.
+        first = self.table(report, "tackning")["rows"][0]
+        first[1] = 4321
+        changed = charts.svg(self.table(report, "tackning"))
+        self.assertIn(f"värde: 4321; rad: {first[0]}; serie: Med lokalt organ", changed.replace("\xa0", ""))
+        self.assertNotIn("värde: 4321", drawn)
+        # A table too long for a chart is read as a table.
+        long = {**coverage, "rows": [[f"Rad {n}", 1, 2, 3, ""] for n in range(charts.MOST_ROWS + 1)]}
+        self.assertIsNone(charts.spec(long))
+        self.assertIsNotNone(charts.spec({**long, "rows": long["rows"][:charts.MOST_ROWS]}))
+
     def test_a_failed_report_says_so_and_keeps_nothing_of_what_it_had_collected(self):
         def broken(scope):
             raise RuntimeError("the registry could not be read")
@@ -176,6 +235,27 @@ class MakingTests(ReportTestCase):
         self.assertIn("Ingenting sparades", report.message)
         self.assertIn(f"report {report.pk} failed", logged.output[0])
         self.assertEqual(making.generate(report.pk).status, ReportStatus.FAILED)  # not taken up again
+
+    def test_the_morning_sweep_fails_a_report_its_worker_left_in_the_making(self):
+        stuck, fresh, finished = self.request(), self.request(), self.made()
+        for report in (stuck, fresh):
+            Report.objects.filter(pk=report.pk).update(status=ReportStatus.GENERATING, progress=40,
+                                                       snapshot={"sections": ["halvfärdig"]})
+            ReportTransition.objects.create(report=report, old_status=ReportStatus.QUEUED,
+                                            new_status=ReportStatus.GENERATING)
+        long_ago = timezone.now() - making.STUCK_AFTER - datetime.timedelta(minutes=1)
+        ReportTransition.objects.filter(report__in=[stuck, finished]).update(at=long_ago)
+        out = io.StringIO()
+        with self.assertLogs("kunskapsnav.reports.making", "WARNING"):
+            call_command("fail_stuck_reports", stdout=out)
+        self.assertIn("marked failed: 1", out.getvalue())
+        stuck.refresh_from_db()
+        self.assertEqual((stuck.status, stuck.snapshot), (ReportStatus.FAILED, {}))
+        self.assertIn("avbröts", stuck.message)
+        self.assertEqual(stuck.transitions.last().new_status, ReportStatus.FAILED)
+        self.assertEqual(Report.objects.get(pk=fresh.pk).status, ReportStatus.GENERATING)  # still within its time
+        self.assertEqual(Report.objects.get(pk=finished.pk).status, ReportStatus.DRAFT)
+        self.assertEqual(making.stuck_reports_fail(now=timezone.now()), 0)  # once only
 
     def test_a_request_is_checked(self):
         future = self.today + datetime.timedelta(days=1)
@@ -251,16 +331,20 @@ class IndicatorSectionTests(ReportTestCase):
         run.definitions.set(definitions)
         runs.execute(run)
         cls.definition = definitions[0]
+        latest = analysis.analyse(AnonymousUser(), cls.definition, indicator_selectors.geography_names(),
+                                  analysis.Options())["latest"].year
+        # The synthetic data's last whole year: the report's period.
+        cls.year = dict(start=datetime.date(latest, 1, 1), end=datetime.date(latest, 12, 31))
 
     def test_the_nations_report_reads_each_indicator_as_the_public_sees_it(self):
-        report = self.made()
+        report = self.made(**self.year)
         block = self.table(report, "indikatorer")
         self.assertEqual([c["label"] for c in block["columns"]],
                          ["Indikator", "År", "Riket", "Målnivåer", "Utanför trattens 99,8-procentsgränser",
                           "Över tid (styrdiagram)"])
         row = next(r for r in block["rows"] if r[0] == self.definition.name)
         public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
-                                  analysis.Options())
+                                  analysis.Options(since=self.year["start"], until=self.year["end"]))
         shown = [r for r in public["regions"] if r["value"] is not None]
         self.assertIn(f"{public['targets'][0]['name']}: {len(public['targets'][0]['reached'])} av {len(shown)} regioner",
                       row[3])
@@ -270,8 +354,21 @@ class IndicatorSectionTests(ReportTestCase):
             self.assertEqual(row[5], "")
         self.assertTrue(row[2].endswith("\u202f%"))
 
+    def test_the_indicators_are_read_within_the_period(self):
+        public = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
+                                  analysis.Options())
+        year = public["latest"].year - 1
+        report = self.made(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+        row = next(r for r in self.table(report, "indikatorer")["rows"] if r[0] == self.definition.name)
+        self.assertEqual(row[1], str(year))
+        within = analysis.analyse(AnonymousUser(), self.definition, indicator_selectors.geography_names(),
+                                  analysis.Options(since=datetime.date(year, 1, 1), until=datetime.date(year, 12, 31)))
+        self.assertEqual(within["latest"].year, year)
+        self.assertTrue(all(period.startswith(str(year)) for period in within.get("spc_periods", [])))
+        self.assertEqual(row[2], f"{within['nation']['value'] * 100:.1f}".replace(".", ",") + "\u202f%")
+
     def test_a_regions_report_shows_its_own_value_beside_the_nations(self):
-        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro)
+        report = self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro, **self.year)
         block = self.table(report, "indikatorer")
         self.assertEqual([c["label"] for c in block["columns"]][2:4], ["Regionen", "Riket"])
         row = next(r for r in block["rows"] if r[0] == self.definition.name)

@@ -144,6 +144,11 @@ def demo_national_load(admin) -> None:
                               title=title)
             if (code, title) not in UNSHARED:
                 work.sharing_set(by=admin, adoption=adoption, public=True)
+    # The other supports were received lately: the regions are mapping them, and show it.
+    others = current(Adoption.objects.exclude(support__title__in=NATIONAL_SUPPORTS)).filter(
+        is_public=False, stage=Stage.MAPPING, support__issuer_region__isnull=True)
+    for adoption in others:
+        work.sharing_set(by=admin, adoption=adoption, public=True)
 
 
 def _story(adoption: Adoption, target: str, *, by, rng, received, today, title) -> Adoption:

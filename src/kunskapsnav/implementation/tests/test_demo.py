@@ -54,6 +54,9 @@ class NationalDemoTests(TestCase):
         demo_implementation_load()
         adoptions = current(Adoption.objects.filter(support__title__in=NATIONAL_SUPPORTS))
         self.assertGreater(adoptions.filter(is_public=True).count(), 0.9 * adoptions.count())
+        # The public matrix is mostly stages, not "ej delat".
+        everything = current(Adoption.objects.all())
+        self.assertGreater(everything.filter(is_public=True).count(), 0.9 * everything.count())
         moves = StageTransition.objects.filter(adoption__in=adoptions)
         earliest = min(moves.values_list("at", flat=True))
         self.assertLess(earliest, timezone.now() - datetime.timedelta(days=600))

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
 from kunskapsnav.lib.bounds import INTEGER_MAX, SMALL_INTEGER_MAX, between, finite
 
+from . import labels
 from .spec import BASELINE_MIN, Direction, Kind
 
 
@@ -87,6 +88,11 @@ class IndicatorDefinition(models.Model):
     def kind_label(self) -> str:
         return {Kind.PROPORTION: _("Andel"), Kind.MEDIAN_TIME: _("Mediantid"),
                 Kind.RATE: _("Antal per 100 000 invånare")}[Kind(self.kind)]
+
+    @property
+    def targets_shown(self) -> list[dict]:
+        """The targets with their level as people read it ("80 %", not "0.80")."""
+        return [t | {"label": labels.target_label(t["level"], self.kind)} for t in self.targets]
 
     @property
     def higher_is_better(self) -> bool:

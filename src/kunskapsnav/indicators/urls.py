@@ -16,6 +16,6 @@ urlpatterns = [
     path("<str:code>/analys/omrakning/", views.limits_recalculate, name="limits_recalculate"),
     path("<str:code>/analys/omrakning/<int:pk>/ta-bort/", views.limits_recalculation_remove,
          name="limits_recalculation_remove"),
-    re_path(r"^(?P<code>[A-Z0-9-]+)/diagram/(?P<name>jamforelse|tratt|trend|styrdiagram)\.(?P<fmt>png|svg|csv)$",
+    re_path(r"^(?P<code>[A-Z0-9-]+)/diagram/(?P<name>jamforelse|tratt|trend|styrdiagram|variationsbredd)\.(?P<fmt>png|svg|csv)$",
             views.chart_download, name="chart_download"),
 ]

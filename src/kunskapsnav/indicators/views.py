@@ -16,7 +16,7 @@ from kunskapsnav.lib.spreadsheets import csv_dict_writer, csv_writer
 from kunskapsnav.organisation import permissions as registry
 from kunskapsnav.organisation.models import Region
 
-from . import imports, limits, permissions, runs, selectors
+from . import imports, labels, limits, permissions, runs, selectors
 from .forms import ImportForm, LimitRecalculationForm, RunForm, ValuesFilterForm
 from .models import IndicatorRun, LimitRecalculation
 
@@ -51,7 +51,9 @@ def indicator_detail(request, code):
     latest_period = rows[0]["period"] if rows else None
     return render(request, "indicators/detail.html", {
         "definition": definition, "form": form, "rows": [r for r in rows if r["period"] == latest_period],
-        "latest_period": latest_period, "synthetic": any(r["synthetic"] for r in rows),
+        "latest_period": latest_period,
+        "latest_label": labels.period_label(rows[0]["period_type"], latest_period) if rows else "",
+        "synthetic": any(r["synthetic"] for r in rows),
         "percent": definition.kind == "andel",
     })
 
@@ -71,7 +73,7 @@ def values_csv(request, code):
                      "denominator", "value", "ci_low", "ci_high", "suppressed", "synthetic"])
     for v in selectors.current_values(definition).iterator():
         hide = v.suppressed
-        writer.writerow([definition.code, v.level, v.geo, v.period_type, v.period.isoformat(), v.stratum_type,
+        writer.writerow([definition.code, v.level, v.geo, v.period_type, labels.period_code(v.period_type, v.period), v.stratum_type,
                          v.stratum, "" if hide else v.numerator, "" if hide or v.denominator is None else v.denominator,
                          "" if hide or v.value is None else f"{v.value:.6g}",
                          "" if hide or v.ci_low is None else f"{v.ci_low:.6g}",
@@ -162,7 +164,8 @@ def _analysis_page(request, code, *, form=None, status=200):
         "options": options, "query": request.GET.urlencode(),
         "charts": [(name, label, specs[name]) for name, label in (
             ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")), ("trend", _("Trend per år")),
-            ("styrdiagram", _("Styrdiagram över tid"))) if name in specs],
+            ("styrdiagram", _("Styrdiagram över tid")), ("variationsbredd", _("Variationsbredd över tid")))
+            if name in specs],
         "region_choices": Region.objects.order_by("county_code"),
         "recalculation_form": form or (LimitRecalculationForm(initial={
             "area": f"{options.geo_level}:{options.geo}"}) if may_recalculate else None),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import charts, labels, selectors, variation
+from . import chart_settings, charts, labels, selectors, variation
 from .models import ChartType, IndicatorDefinition, VariationType
 from .spec import Direction, Kind
 
@@ -177,13 +177,14 @@ def over_time(definition: IndicatorDefinition, series: list[dict], *, recalculat
                         for r in recalculations})
     kind = definition.chart_type
     nums, dens = [r["numerator"] for r in series], [r["denominator"] for r in series]
+    baseline = chart_settings.baseline_length(definition, periods)
     if kind == ChartType.AUTO:
         kind = variation.default_kind(len(series), proportion=percent)
         if kind == "p":
-            kind = variation.proportion_chart_kind(nums, dens, baseline=definition.baseline_points)
+            kind = variation.proportion_chart_kind(nums, dens, baseline=baseline)
     elif kind in (ChartType.P, ChartType.P_PRIME) and not percent:
         kind = ChartType.XMR
-    common = {"higher_is_better": definition.higher_is_better, "baseline": definition.baseline_points,
+    common = {"higher_is_better": definition.higher_is_better, "baseline": baseline,
               "length": variation.rule_length(settings.INDICATOR_SPC_RULE_LENGTH)}
     if kind in ("p", "p_prime"):
         return variation.spc(kind, numerators=nums, denominators=dens, rebase_at=rebase_at, **common)

@@ -63,6 +63,9 @@ class IndicatorDefinition(models.Model):
     baseline_points = models.PositiveSmallIntegerField(
         _("baslinjens antal punkter"), null=True, blank=True, validators=between(BASELINE_MIN, SMALL_INTEGER_MAX),
         help_text=_("Styrdiagrammets gränser räknas från så många första punkter och hålls sedan fasta; tomt: alla."))
+    baseline_end = models.DateField(
+        _("baslinjen till och med"), null=True, blank=True,
+        help_text=_("Styrdiagrammets gränser räknas från punkterna till och med den månaden och hålls sedan fasta."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -76,6 +79,8 @@ class IndicatorDefinition(models.Model):
             models.CheckConstraint(name="indicator_baseline_points_in_range",
                                    condition=Q(baseline_points__isnull=True)
                                    | Q(baseline_points__gte=BASELINE_MIN, baseline_points__lte=SMALL_INTEGER_MAX)),
+            models.CheckConstraint(name="indicator_baseline_points_or_period",
+                                   condition=Q(baseline_points__isnull=True) | Q(baseline_end__isnull=True)),
         ]
 
     def __str__(self):
@@ -225,6 +230,8 @@ class LimitRecalculation(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("satt av"))
     set_at = models.DateTimeField(_("satt"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("omräkning av gränser")

@@ -44,13 +44,16 @@ def definitions_sync() -> list[IndicatorDefinition]:
             "data_source": definition.data_source,
             "targets": [{"level": str(t.level), "name": t.name} for t in definition.targets],
             "spec": definition.model_dump(mode="json"),
-            "chart_type": definition.chart_type, "variation_type": definition.variation_type,
-            "baseline_points": definition.baseline_points,
             "support": KnowledgeSupport.objects.filter(title=definition.linked_support).first()
             if definition.linked_support else None,
         }
+        # The chart settings are the file's only when the version is first loaded: after that
+        # they are chosen on the analysis page (chart_settings.chart_settings_change) and a
+        # later load keeps that choice.
+        chosen = {"chart_type": definition.chart_type, "variation_type": definition.variation_type,
+                  "baseline_points": definition.baseline_points}
         model, _created = IndicatorDefinition.objects.update_or_create(
-            code=definition.code, version=definition.version, defaults=fields)
+            code=definition.code, version=definition.version, defaults=fields, create_defaults=fields | chosen)
         model.recommendations.set(_recommendations_followed(definition, model.support))
         saved.append(model)
     return saved

@@ -4,6 +4,7 @@ run to the definitions' versions, the data's fingerprint, the backend and the ti
 import hashlib
 import logging
 import math
+import threading
 from pathlib import Path
 
 import ibis
@@ -155,15 +156,24 @@ def run_queue(*, by, folder: str, definitions: list[IndicatorDefinition], backen
     return run
 
 
+# One DuckDB connection per thread of the worker process, kept between runs: the first
+# connect loads Ibis' backend and compilers (about 0.2 s), which a long-lived worker then pays
+# once. Per thread, because a DuckDB connection is not for concurrent use; each run replaces
+# the views `persons` and `events` (engine.open_parquet), so no run reads another's data.
+_local = threading.local()
+
+
 def _connection(backend: str):
     if backend == "spark":
         from .spark import session
 
         return ibis.pyspark.connect(session())
-    connection = ibis.duckdb.connect()
-    # DuckDB draws a progress bar on the terminal for long queries; the run has its own progress.
-    connection.raw_sql("SET enable_progress_bar = false")
-    return connection
+    if getattr(_local, "duckdb", None) is None:
+        connection = ibis.duckdb.connect()
+        # DuckDB draws a progress bar on the terminal for long queries; the run has its own progress.
+        connection.raw_sql("SET enable_progress_bar = false")
+        _local.duckdb = connection
+    return _local.duckdb
 
 
 def execute(run: IndicatorRun, *, progress=None) -> IndicatorRun:

@@ -233,10 +233,10 @@ def populations(definition: Definition, data: Data, *, healthcare_regions: dict[
                       | {"inhabitants": "int64"})
 
 
-def _to_pandas(table: ibis.Table):
+def _to_pandas(table: ibis.Table | pa.Table):
     """The result as pandas by way of Arrow, which turns a date column into datetime.date
     values in one vectorised step (a backend may give a midnight timestamp instead)."""
-    arrow = table.to_pyarrow()
+    arrow = table if isinstance(table, pa.Table) else table.to_pyarrow()
     for index, field in enumerate(arrow.schema):
         if pa.types.is_timestamp(field.type):
             arrow = arrow.set_column(index, field.name, arrow.column(index).cast(pa.date32()))
@@ -259,15 +259,20 @@ def _key(part: str, definition: Definition, data: Data, healthcare_regions: dict
             tuple(sorted(healthcare_regions.items())), frozen)
 
 
-def _compiled(key: tuple, data: Data, build) -> ibis.Table:
-    """The expression `build()` makes, compiled once per key and sent as SQL after that, with
-    its schema given so that the database does not plan it once more to learn it."""
+def _compiled(key: tuple, data: Data, build) -> ibis.Table | pa.Table:
+    """The result of the expression `build()` makes, compiled once per key and sent as SQL
+    after that. DuckDB gets the SQL as it stands: through `Backend.sql` Ibis would parse it
+    again with sqlglot to wrap it in a query of its own, which costs as much as compiling.
+    Other backends get it through `Backend.sql`, with the schema given so that the database
+    does not plan the query once more to learn it."""
     backend = data.persons.get_backend()
     found = _COMPILED.get(key)
     if found is None:
         expression = build()
         found = _COMPILED[key] = (str(backend.compile(expression)), expression.schema())
     query, schema = found
+    if backend.name == "duckdb":
+        return backend.con.sql(query).to_arrow_table()
     return backend.sql(query, schema=schema)
 
 

@@ -323,7 +323,7 @@ POST_ONLY = {
     "implementation:care_field_set", "implementation:action_add", "implementation:action_update",
     "implementation:measure_add", "implementation:cadence_set", "implementation:review_record",
     "implementation:sharing_set", "implementation:adoption_start",
-    "indicators:limits_recalculate", "indicators:limits_recalculation_remove",
+    "indicators:limits_recalculate", "indicators:limits_recalculation_remove", "indicators:chart_settings_change",
     "needs:need_step",
 }
 # API reads with no personal data, or people only in their public roles.
@@ -916,7 +916,8 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         samples |= {"reports:report_move": [1], "reports:assessment_save": [1], "organisation:mandate_adopt": [1]}
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],
-                    "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1]}
+                    "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1],
+                    "indicators:chart_settings_change": ["HS-RAS"]}
         for name in POST_ONLY:
             with self.subTest(page=name):
                 url = reverse(name, args=samples[name]) if samples[name] else reverse(name)

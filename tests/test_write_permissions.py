@@ -241,6 +241,8 @@ CASES = [
          "page_limits_recalculate"),
     Case("remove an SPC limit recalculation", "indicators:limits_recalculation_remove",
          {"admin", "analyst", "npo_editor"}, "page_limits_recalculation_remove"),
+    Case("choose an indicator's chart type and baseline", "indicators:chart_settings_change",
+         {"admin", "analyst", "npo_editor"}, "page_chart_settings_change"),
     Case("API run indicators", "POST /api/v1/indicator-runs", {"admin", "analyst"}, "api_run_start", api=True),
     Case("API import indicator values", "POST /api/v1/indicator-imports", {"admin", "analyst"}, "api_values_import",
          api=True),
@@ -677,6 +679,11 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def page_limits_recalculate(self):
         return "post", reverse("indicators:limits_recalculate", args=["STROKE-ANTITROMB"]), {
             "area": "region:18", "period": "2024-06", "reason": "Skift efter ny rutin"}
+
+    def page_chart_settings_change(self):
+        return "post", reverse("indicators:chart_settings_change", args=["STROKE-ANTITROMB"]), {
+            "chart_type": "xmr", "variation_type": "effektiv", "baseline_points": "24", "baseline_end": "",
+            "reason": "Baslinje före ny rutin"}
 
     def page_limits_recalculation_remove(self):
         return "post", reverse("indicators:limits_recalculation_remove",

@@ -25,6 +25,15 @@ class Stage(models.TextChoices):
     NOT_RELEVANT = "ej_aktuell", _("Ej aktuell")
 
 
+# Short forms for the national matrix, where 21 regions share one screen's width: the cell
+# keeps its stage in text (not colour alone), the full name in the abbreviation's title and
+# in the link's accessible name, and the legend above the matrix spells each one out.
+STAGE_SHORT = {
+    Stage.MAPPING: _("Kartl."), Stage.DECISION: _("Beslut"), Stage.IMPLEMENTATION: _("Impl."),
+    Stage.FOLLOW_UP: _("Uppf."), Stage.CLOSED: _("Avsl."), Stage.NOT_RELEVANT: _("Ej akt."),
+}
+
+
 # The order of the process, for charts and for "reached at least".
 STAGE_ORDER = [Stage.MAPPING, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FOLLOW_UP, Stage.CLOSED]
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import charts, selectors, variation
+from . import chart_settings, charts, labels, selectors, variation
 from .models import ChartType, IndicatorDefinition, VariationType
 from .spec import Direction, Kind
 
@@ -50,17 +50,18 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
     hidden = [r["name"] for r in regions if r["value"] is None]
     nation = next(iter(_rows(user, definition, names, options, level="riket", period_type="ar", stratum_type="alla",
                              period=latest)), None) if latest else None
-    targets = [{"level": t["level"], "name": t["name"],
+    targets = [{"level": t["level"], "name": t["name"], "label": t["label"],
                 "reached": [r["name"] for r in shown if _attains(r["value"], float(t["level"]), definition.direction)]}
-               for t in definition.targets]
+               for t in definition.targets_shown]
     synthetic = any(r["synthetic"] for r in regions)
-    result = {"definition": definition, "latest": latest, "regions": regions, "hidden": hidden, "nation": nation,
+    result = {"definition": definition, "latest": latest,
+              "latest_label": labels.period_label("ar", latest) if latest else "", "regions": regions, "hidden": hidden, "nation": nation,
               "targets": targets, "synthetic": synthetic, "percent": percent, "specs": {},
               "variation_reading": variation_reading(definition)}
     if shown:
         result["specs"]["jamforelse"] = charts.comparison_chart(
             shown, _("%(name)s, %(year)s") % {"name": definition.name, "year": latest.year}, percent=percent,
-            targets=definition.targets, synthetic=synthetic)
+            targets=definition.targets_shown, synthetic=synthetic)
     if percent and len(shown) >= 3 and nation and nation["value"] is not None:
         funnel = variation.funnel([(r["name"], r["numerator"], r["denominator"]) for r in shown],
                                   theta=nation["value"], method=options.method, adjustment=options.adjustment)
@@ -77,18 +78,26 @@ def analyse(user, definition: IndicatorDefinition, names: dict, options: Options
         result["spc"] = chart
         result["spc_name"] = series[0]["name"]
         result["spc_periods"] = [r["period"].isoformat() for r in series]
+        result["spc_labels"] = [labels.period_label("manad", r["period"]) for r in series]
         result["spc_text"] = interpretation(chart)
         result["recalculations"] = recalculations
         if chart.kind != "run" and chart.enough:
             result["assurance"] = [
-                {"name": t["name"], "level": t["level"], "assurance": variation.assurance(
+                {"name": t["name"], "level": t["level"], "label": t["label"], "assurance": variation.assurance(
                     chart, float(t["level"]), higher_is_better=definition.higher_is_better)}
-                for t in definition.targets]
+                for t in definition.targets_shown]
             for a in result["assurance"]:
                 a["text"] = ASSURANCE_TEXT[a["assurance"]]
+                a["icon"] = ASSURANCE_ICON[a["assurance"]]
         result["specs"]["styrdiagram"] = charts.spc_chart(
             chart, [r["period"].isoformat() for r in series],
             _("%(name)s per månad") % {"name": series[0]["name"]}, percent=percent, synthetic=synthetic)
+        if chart.kind == "xmr":
+            result["specs"]["variationsbredd"] = charts.moving_range_chart(
+                chart, [r["period"].isoformat() for r in series],
+                _("%(name)s: variationsbredd per månad") % {"name": series[0]["name"]}, percent=percent,
+                synthetic=synthetic)
+            result["moving_ranges"] = moving_range_rows(chart, result["spc_labels"], percent=percent)
     trend = {names.get(("riket", "SE"), "Riket"): sorted(_rows(user, definition, names, options, level="riket",
                                                                 geo="SE",
                                                                 period_type="ar", stratum_type="alla"),
@@ -124,6 +133,21 @@ ASSURANCE_TEXT = {
                                   "processgränserna ligger på fel sida om målet. Processen behöver ändras."),
     variation.HIT_AND_MISS: gettext_lazy("Målet nås ibland och missas ibland: det ligger mellan processgränserna."),
 }
+# The Making Data Count icons, described, so that the page says what a reader of MDC
+# reports would see (the icons themselves rely on colour and a letter).
+CLASSIFICATION_ICON = {
+    variation.IMPROVEMENT: gettext_lazy("blå cirkel med H (högre) eller L (lägre): förbättring"),
+    variation.CONCERN: gettext_lazy("orange cirkel med H (högre) eller L (lägre): försämring"),
+    variation.COMMON: gettext_lazy("grå cirkel: slumpmässig variation"),
+    variation.NON_RANDOM: gettext_lazy("ingen egen symbol; seriediagrammets regler säger bara att variationen inte är "
+                                       "slumpmässig"),
+    variation.TOO_FEW: gettext_lazy("ingen symbol förrän det finns tillräckligt många punkter"),
+}
+ASSURANCE_ICON = {
+    variation.ASSURED_PASS: gettext_lazy("blå cirkel med P: målet uppnås med säkerhet"),
+    variation.ASSURED_FAIL: gettext_lazy("orange cirkel med F: målet missas med säkerhet"),
+    variation.HIT_AND_MISS: gettext_lazy("grå cirkel med ?: målet nås ibland"),
+}
 RULE_TEXT = {
     "utanfor": gettext_lazy("en punkt utanför processgränserna"),
     "trend": gettext_lazy("en trend: %(n)s punkter i rad som stiger eller sjunker"),
@@ -153,13 +177,14 @@ def over_time(definition: IndicatorDefinition, series: list[dict], *, recalculat
                         for r in recalculations})
     kind = definition.chart_type
     nums, dens = [r["numerator"] for r in series], [r["denominator"] for r in series]
+    baseline = chart_settings.baseline_length(definition, periods)
     if kind == ChartType.AUTO:
         kind = variation.default_kind(len(series), proportion=percent)
         if kind == "p":
-            kind = variation.proportion_chart_kind(nums, dens, baseline=definition.baseline_points)
+            kind = variation.proportion_chart_kind(nums, dens, baseline=baseline)
     elif kind in (ChartType.P, ChartType.P_PRIME) and not percent:
         kind = ChartType.XMR
-    common = {"higher_is_better": definition.higher_is_better, "baseline": definition.baseline_points,
+    common = {"higher_is_better": definition.higher_is_better, "baseline": baseline,
               "length": variation.rule_length(settings.INDICATOR_SPC_RULE_LENGTH)}
     if kind in ("p", "p_prime"):
         return variation.spc(kind, numerators=nums, denominators=dens, rebase_at=rebase_at, **common)
@@ -176,6 +201,7 @@ def interpretation(chart: variation.Chart) -> dict:
     elif chart.kind == "run":
         kind = kind % {"longest_max": chart.runs["longest_max"], "crossings_min": chart.runs["crossings_min"]}
     return {"classification": str(CLASSIFICATION_TEXT[chart.classification]),
+            "icon": str(CLASSIFICATION_ICON[chart.classification]),
             "rule": str(RULE_TEXT[chart.deciding]) % {"n": length} if chart.deciding else "",
             "kind": str(kind)}
 
@@ -209,16 +235,32 @@ def chart_rows(result: dict, name: str) -> list[dict]:
                  "gräns_998_låg": u.limits["99.8"][0], "gräns_998_hög": u.limits["99.8"][1], "utanför": u.outside}
                 for u in result["funnel"].units]
     if name == "trend" and "trend" in result:
-        return [{"område": area, "år": r["period"].isoformat(), "värde": r["value"], "ci_låg": r["ci_low"],
+        return [{"område": area, "år": labels.period_code("ar", r["period"]), "värde": r["value"], "ci_låg": r["ci_low"],
                  "ci_hög": r["ci_high"]} for area, rows in result["trend"].items() for r in rows if r["value"] is not None]
     if name == "styrdiagram" and "spc" in result:
         chart = result["spc"]
-        periods = result["spc_periods"]
+        periods = [labels.period_code("manad", datetime.date.fromisoformat(p)) for p in result["spc_periods"]]
         rows = [{"period": p, "värde": v, "centrum": c, "undre": lo, "övre": hi, "signal": " ".join(sorted(sig))}
                 for p, v, c, lo, hi, sig in zip(periods, chart.values, chart.centre, chart.lower, chart.upper,
                                                 chart.signals)]
-        if chart.kind == "xmr":  # the moving-range chart beside it
+        if chart.kind == "xmr":  # the moving-range chart under it
             for row, moving, mr_centre, mr_upper in zip(rows, chart.moving_ranges, chart.mr_centre, chart.mr_upper):
                 row |= {"variationsbredd": moving, "vb_medel": mr_centre, "vb_övre": mr_upper}
         return rows
+    if name == "variationsbredd" and "moving_ranges" in result:
+        chart = result["spc"]
+        return [{"period": labels.period_code("manad", datetime.date.fromisoformat(p)), "variationsbredd": moving,
+                 "medel": mr_centre, "övre": mr_upper}
+                for p, moving, mr_centre, mr_upper in zip(result["spc_periods"], chart.moving_ranges, chart.mr_centre,
+                                                          chart.mr_upper)]
     return []
+
+
+def moving_range_rows(chart: variation.Chart, periods: list[str], *, percent: bool) -> list[dict]:
+    """The MR chart's table: each month's moving range against the mean and the upper limit
+    (in percentage points for a proportion); no moving range for the first point of each set
+    of limits."""
+    scale = 100 if percent else 1
+    return [{"period": p, "moving_range": None if m is None else scale * m, "centre": scale * c,
+             "upper": scale * hi, "above": m is not None and m > hi}
+            for p, m, c, hi in zip(periods, chart.moving_ranges, chart.mr_centre, chart.mr_upper)]

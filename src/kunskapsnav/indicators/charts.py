@@ -3,11 +3,41 @@ comparison. The same specification is drawn in the page (vendored vega-embed) an
 to PNG and SVG on the server (vl-convert, no browser); its data is offered as CSV."""
 
 import altair as alt
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .variation import Chart, Funnel
 
 WIDTH = 640
+
+# Vega's time and number locale for Swedish pages, so that a month on an axis or in a tooltip
+# reads "jan 2025" and a number "72,5" as in the tables (d3's sv-SE, months in lower case as
+# Swedish writes them).
+SWEDISH_LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
+    "time": {"dateTime": "%A %e %B %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S", "periods": ["fm", "em"],
+             "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+             "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+             "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                        "oktober", "november", "december"],
+             "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]},
+}
+MONTH_FORMAT = "%b %Y"
+
+
+def _localised(spec: dict) -> dict:
+    """The specification with the page's locale, so that the server's PNG and SVG read as the page."""
+    if (get_language() or "sv").startswith("sv"):
+        spec.setdefault("config", {})["locale"] = SWEDISH_LOCALE
+    return spec
+
+
+def _month_axis() -> alt.X:
+    return alt.X("period:T", title=_("Period"), axis=alt.Axis(format=MONTH_FORMAT, labelOverlap=True))
+
+
+def _month_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("period:T", title=_("Period"), format=MONTH_FORMAT)
 
 
 def _percent(value: float | None) -> float | None:
@@ -35,10 +65,10 @@ def funnel_chart(result: Funnel, title: str, *, synthetic: bool) -> dict:
         x=base_x, y="värde:Q", shape=alt.Shape("läge:N", title=_("Läge")), color=alt.Color("läge:N", title=_("Läge")),
         tooltip=["område:N", "nämnare:Q", "värde:Q", "läge:N"])
     subtitle = _("Syntetiska data") if synthetic else ""
-    return (limits + centre + dots).properties(
+    return _localised((limits + centre + dots).properties(
         width=WIDTH, height=360, title=alt.Title(title, subtitle=subtitle),
         description=_("Trattdiagram: andel per område mot antal i nämnaren, med kontrollgränser kring riksvärdet.")
-    ).to_dict()
+    ).to_dict())
 
 
 def spc_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, synthetic: bool) -> dict:
@@ -47,9 +77,9 @@ def spc_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, sy
     data = [{"period": p, "värde": scale(v), "centrum": scale(c), "undre": scale(lo), "övre": scale(hi),
              "signal": ", ".join(sorted(s)) or _("ingen")}
             for p, v, c, lo, hi, s in zip(periods, chart.values, chart.centre, chart.lower, chart.upper, chart.signals)]
-    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("period:T", title=_("Period")))
+    base = alt.Chart(alt.Data(values=data)).encode(x=_month_axis())
     line = base.mark_line(point=True, color="#0b3d6b").encode(
-        y=alt.Y("värde:Q", title=_("Andel (%)") if percent else _("Värde")), tooltip=["period:T", "värde:Q", "signal:N"])
+        y=alt.Y("värde:Q", title=_("Andel (%)") if percent else _("Värde")), tooltip=[_month_tooltip(), "värde:Q", "signal:N"])
     # The lines and markers beside the series are read from the table and the text, not by
     # a screen reader mark by mark (aria=False).
     # Drawn as steps around each point: a p-chart's limits change with each denominator, and
@@ -60,10 +90,33 @@ def spc_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, sy
     flagged = base.transform_filter(alt.datum.signal != _("ingen")).mark_point(
         shape="diamond", size=120, filled=True, color="#b35c00", aria=False).encode(y="värde:Q")
     subtitle = _("Syntetiska data") if synthetic else ""
-    return (line + centre + lower + upper + flagged).properties(
+    return _localised((line + centre + lower + upper + flagged).properties(
         width=WIDTH, height=300, title=alt.Title(title, subtitle=subtitle),
         description=_("Styrdiagram över tid med medellinje och processgränser; markerade punkter är särskilda orsaker.")
-    ).to_dict()
+    ).to_dict())
+
+
+def moving_range_chart(chart: Chart, periods: list[str], title: str, *, percent: bool, synthetic: bool) -> dict:
+    """The XmR chart's moving-range (MR) chart, drawn under it: each point's distance from the
+    one before, the mean moving range and its upper limit 3.267 × the mean (D4); a
+    recalculation shows as a step, and the first point of each segment has no moving range."""
+    scale = _percent if percent else (lambda v: None if v is None else round(v, 3))
+    data = [{"period": p, "variationsbredd": scale(m), "medel": scale(c), "övre": scale(hi),
+             "över": _("över gränsen") if m is not None and m > hi else _("inom gränsen")}
+            for p, m, c, hi in zip(periods, chart.moving_ranges, chart.mr_centre, chart.mr_upper)]
+    base = alt.Chart(alt.Data(values=data)).encode(x=_month_axis())
+    line = base.transform_filter(alt.datum.variationsbredd != None).mark_line(  # noqa: E711 (a Vega expression)
+        point=True, color="#0b3d6b").encode(
+        y=alt.Y("variationsbredd:Q", title=_("Variationsbredd (procentenheter)") if percent else _("Variationsbredd")),
+        tooltip=[_month_tooltip(), "variationsbredd:Q", "över:N"])
+    centre = base.mark_line(color="#555", aria=False, interpolate="step").encode(y="medel:Q")
+    upper = base.mark_line(strokeDash=[4, 4], color="#555", aria=False, interpolate="step").encode(y="övre:Q")
+    subtitle = _("Syntetiska data") if synthetic else ""
+    return _localised((line + centre + upper).properties(
+        width=WIDTH, height=200, title=alt.Title(title, subtitle=subtitle),
+        description=_("Variationsbreddsdiagram: skillnaden mellan varje punkt och den före, med medelvärdet och "
+                      "den övre gränsen 3,267 × medelvariationsbredden.")
+    ).to_dict())
 
 
 def trend_chart(series: dict[str, list[dict]], title: str, *, percent: bool, synthetic: bool) -> dict:
@@ -71,15 +124,17 @@ def trend_chart(series: dict[str, list[dict]], title: str, *, percent: bool, syn
     scale = _percent if percent else (lambda v: v)
     data = [{"område": name, "år": r["period"].isoformat(), "värde": scale(r["value"]), "låg": scale(r["ci_low"]),
              "hög": scale(r["ci_high"])} for name, rows in series.items() for r in rows if r["value"] is not None]
-    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("år:T", title=_("År"), timeUnit="year"),
+    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("år:T", title=_("År"), timeUnit="year",
+                                                                         axis=alt.Axis(format="%Y")),
                                                    color=alt.Color("område:N", title=_("Område")))
     line = base.mark_line(point=True).encode(y=alt.Y("värde:Q", title=_("Andel (%)") if percent else _("Värde")),
                                              shape=alt.Shape("område:N", title=_("Område")),
-                                             tooltip=["område:N", "år:T", "värde:Q", "låg:Q", "hög:Q"])
+                                             tooltip=["område:N", alt.Tooltip("år:T", title=_("År"), format="%Y"), "värde:Q", "låg:Q",
+                                                      "hög:Q"])
     band = base.mark_area(opacity=0.2, aria=False).encode(y="låg:Q", y2="hög:Q")
     subtitle = _("Syntetiska data") if synthetic else ""
-    return (band + line).properties(width=WIDTH, height=280, title=alt.Title(title, subtitle=subtitle),
-                                    description=_("Trend per år med 95 % konfidensintervall.")).to_dict()
+    return _localised((band + line).properties(width=WIDTH, height=280, title=alt.Title(title, subtitle=subtitle),
+                                    description=_("Trend per år med 95 % konfidensintervall.")).to_dict())
 
 
 def comparison_chart(rows: list[dict], title: str, *, percent: bool, targets: list[dict], synthetic: bool) -> dict:
@@ -93,13 +148,14 @@ def comparison_chart(rows: list[dict], title: str, *, percent: bool, targets: li
     whiskers = base.mark_rule(color="#1b1b1b", aria=False).encode(x="låg:Q", x2="hög:Q")
     layers = bars + whiskers
     if targets:
-        lines = alt.Chart(alt.Data(values=[{"mål": scale(float(t["level"])), "namn": t["name"]} for t in targets]))
+        lines = alt.Chart(alt.Data(values=[{"mål": scale(float(t["level"])), "namn": f"{t['name']} ({t['label']})"}
+                                            for t in targets]))
         layers += lines.mark_rule(strokeDash=[6, 3], color="#0d4d1d", aria=False).encode(
             x="mål:Q", tooltip=["namn:N", "mål:Q"])
     subtitle = _("Syntetiska data") if synthetic else ""
-    return layers.properties(width=WIDTH, height=max(200, 18 * len(data)), title=alt.Title(title, subtitle=subtitle),
+    return _localised(layers.properties(width=WIDTH, height=max(200, 18 * len(data)), title=alt.Title(title, subtitle=subtitle),
                              description=_("Regionerna jämförda, med 95 % konfidensintervall och målnivåer.")
-                             ).to_dict()
+                             ).to_dict())
 
 
 def render(spec: dict, fmt: str) -> bytes:

@@ -41,8 +41,11 @@ def limits_recalculate(*, by, definition: IndicatorDefinition, level: str, geo: 
         if LimitRecalculation.objects.filter(indicator_code=definition.code, level=level, geo=geo,
                                              period=period).exists():
             raise ValidationError({"period": [_("Gränserna räknas redan om från den månaden.")]})
-        return LimitRecalculation.objects.create(indicator_code=definition.code, level=Level(level), geo=geo,
-                                                 period=period, reason=reason.strip(), set_by=by)
+        recalculation = LimitRecalculation(indicator_code=definition.code, level=Level(level), geo=geo,
+                                           period=period, reason=reason.strip(), set_by=by)
+        recalculation._history_user = by  # the history says who, also outside a request
+        recalculation.save()
+        return recalculation
 
 
 def limits_recalculation_remove(*, by, recalculation: LimitRecalculation) -> None:
@@ -50,4 +53,5 @@ def limits_recalculation_remove(*, by, recalculation: LimitRecalculation) -> Non
     if definition is None or not permissions.can_recalculate_limits(by, definition):
         raise PermissionDenied(_("Bara analytiker, nationella administratörer och den grupp som äger "
                                  "kunskapsstödet räknar om gränserna."))
+    recalculation._history_user = by
     recalculation.delete()

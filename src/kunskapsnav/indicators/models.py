@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
 from kunskapsnav.lib.bounds import INTEGER_MAX, SMALL_INTEGER_MAX, between, finite
 
+from . import labels
 from .spec import BASELINE_MIN, Direction, Kind
 
 
@@ -62,6 +63,9 @@ class IndicatorDefinition(models.Model):
     baseline_points = models.PositiveSmallIntegerField(
         _("baslinjens antal punkter"), null=True, blank=True, validators=between(BASELINE_MIN, SMALL_INTEGER_MAX),
         help_text=_("Styrdiagrammets gränser räknas från så många första punkter och hålls sedan fasta; tomt: alla."))
+    baseline_end = models.DateField(
+        _("baslinjen till och med"), null=True, blank=True,
+        help_text=_("Styrdiagrammets gränser räknas från punkterna till och med den månaden och hålls sedan fasta."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -75,6 +79,8 @@ class IndicatorDefinition(models.Model):
             models.CheckConstraint(name="indicator_baseline_points_in_range",
                                    condition=Q(baseline_points__isnull=True)
                                    | Q(baseline_points__gte=BASELINE_MIN, baseline_points__lte=SMALL_INTEGER_MAX)),
+            models.CheckConstraint(name="indicator_baseline_points_or_period",
+                                   condition=Q(baseline_points__isnull=True) | Q(baseline_end__isnull=True)),
         ]
 
     def __str__(self):
@@ -87,6 +93,11 @@ class IndicatorDefinition(models.Model):
     def kind_label(self) -> str:
         return {Kind.PROPORTION: _("Andel"), Kind.MEDIAN_TIME: _("Mediantid"),
                 Kind.RATE: _("Antal per 100 000 invånare")}[Kind(self.kind)]
+
+    @property
+    def targets_shown(self) -> list[dict]:
+        """The targets with their level as people read it ("80 %", not "0.80")."""
+        return [t | {"label": labels.target_label(t["level"], self.kind)} for t in self.targets]
 
     @property
     def higher_is_better(self) -> bool:
@@ -219,6 +230,8 @@ class LimitRecalculation(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("satt av"))
     set_at = models.DateTimeField(_("satt"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("omräkning av gränser")

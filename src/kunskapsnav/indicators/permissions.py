@@ -11,6 +11,12 @@ can_import = can_run
 can_see_run_details = can_run
 
 
+def can_change_chart_settings(user, definition) -> bool:
+    """Who chooses the indicator's chart type, kind of care and baseline: the same people who
+    recalculate its limits, since both decide how its variation is read."""
+    return can_recalculate_limits(user, definition)
+
+
 def can_recalculate_limits(user, definition) -> bool:
     """Who records a recalculation of an SPC chart's limits: analysts and national
     administrators, and those who may edit the body that owns the indicator's knowledge

@@ -4,6 +4,7 @@ run to the definitions' versions, the data's fingerprint, the backend and the ti
 import hashlib
 import logging
 import math
+import threading
 from pathlib import Path
 
 import ibis
@@ -44,13 +45,16 @@ def definitions_sync() -> list[IndicatorDefinition]:
             "data_source": definition.data_source,
             "targets": [{"level": str(t.level), "name": t.name} for t in definition.targets],
             "spec": definition.model_dump(mode="json"),
-            "chart_type": definition.chart_type, "variation_type": definition.variation_type,
-            "baseline_points": definition.baseline_points,
             "support": KnowledgeSupport.objects.filter(title=definition.linked_support).first()
             if definition.linked_support else None,
         }
+        # The chart settings are the file's only when the version is first loaded: after that
+        # they are chosen on the analysis page (chart_settings.chart_settings_change) and a
+        # later load keeps that choice.
+        chosen = {"chart_type": definition.chart_type, "variation_type": definition.variation_type,
+                  "baseline_points": definition.baseline_points}
         model, _created = IndicatorDefinition.objects.update_or_create(
-            code=definition.code, version=definition.version, defaults=fields)
+            code=definition.code, version=definition.version, defaults=fields, create_defaults=fields | chosen)
         model.recommendations.set(_recommendations_followed(definition, model.support))
         saved.append(model)
     return saved
@@ -152,15 +156,24 @@ def run_queue(*, by, folder: str, definitions: list[IndicatorDefinition], backen
     return run
 
 
+# One DuckDB connection per thread of the worker process, kept between runs: the first
+# connect loads Ibis' backend and compilers (about 0.2 s), which a long-lived worker then pays
+# once. Per thread, because a DuckDB connection is not for concurrent use; each run replaces
+# the views `persons` and `events` (engine.open_parquet), so no run reads another's data.
+_local = threading.local()
+
+
 def _connection(backend: str):
     if backend == "spark":
         from .spark import session
 
         return ibis.pyspark.connect(session())
-    connection = ibis.duckdb.connect()
-    # DuckDB draws a progress bar on the terminal for long queries; the run has its own progress.
-    connection.raw_sql("SET enable_progress_bar = false")
-    return connection
+    if getattr(_local, "duckdb", None) is None:
+        connection = ibis.duckdb.connect()
+        # DuckDB draws a progress bar on the terminal for long queries; the run has its own progress.
+        connection.raw_sql("SET enable_progress_bar = false")
+        _local.duckdb = connection
+    return _local.duckdb
 
 
 def execute(run: IndicatorRun, *, progress=None) -> IndicatorRun:

@@ -5,6 +5,8 @@ not see them."""
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from kunskapsnav.lib.history import history_of
+from kunskapsnav.organisation import permissions as registry
 from kunskapsnav.organisation.models import HealthcareRegion, Municipality, Region
 
 from . import permissions
@@ -75,3 +77,16 @@ def limit_recalculations(definition: IndicatorDefinition, *, level: str, geo: st
     those signed in (the template)."""
     return (LimitRecalculation.objects.filter(indicator_code=definition.code, level=level, geo=geo)
             .select_related("set_by").order_by("period"))
+
+
+def analysis_history(definition: IndicatorDefinition, *, user):
+    """Changes to how the indicator is analysed (every version's chart settings) and to its
+    recalculations of limits, newest first; who made each only for those who may see authors."""
+    return history_of(
+        IndicatorDefinition.history.filter(code=definition.code),
+        LimitRecalculation.history.filter(indicator_code=definition.code),
+        subject=lambda r: str(r.instance),
+        # what the engine computes is a new version, not a change the page made
+        hidden_fields=frozenset({"spec", "created_at"}),
+        authors=registry.can_see_change_authors(user),
+    )

@@ -13,9 +13,10 @@ urlpatterns = [
     path("<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("<str:code>/varden.csv", views.values_csv, name="values_csv"),
     path("<str:code>/analys/", views.indicator_analysis, name="indicator_analysis"),
+    path("<str:code>/analys/installningar/", views.chart_settings_change, name="chart_settings_change"),
     path("<str:code>/analys/omrakning/", views.limits_recalculate, name="limits_recalculate"),
     path("<str:code>/analys/omrakning/<int:pk>/ta-bort/", views.limits_recalculation_remove,
          name="limits_recalculation_remove"),
-    re_path(r"^(?P<code>[A-Z0-9-]+)/diagram/(?P<name>jamforelse|tratt|trend|styrdiagram)\.(?P<fmt>png|svg|csv)$",
+    re_path(r"^(?P<code>[A-Z0-9-]+)/diagram/(?P<name>jamforelse|tratt|trend|styrdiagram|variationsbredd)\.(?P<fmt>png|svg|csv)$",
             views.chart_download, name="chart_download"),
 ]

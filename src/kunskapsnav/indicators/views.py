@@ -16,8 +16,8 @@ from kunskapsnav.lib.spreadsheets import csv_dict_writer, csv_writer
 from kunskapsnav.organisation import permissions as registry
 from kunskapsnav.organisation.models import Region
 
-from . import imports, limits, permissions, runs, selectors
-from .forms import ImportForm, LimitRecalculationForm, RunForm, ValuesFilterForm
+from . import chart_settings, imports, labels, limits, permissions, runs, selectors
+from .forms import ChartSettingsForm, ImportForm, LimitRecalculationForm, RunForm, ValuesFilterForm
 from .models import IndicatorRun, LimitRecalculation
 
 
@@ -51,7 +51,9 @@ def indicator_detail(request, code):
     latest_period = rows[0]["period"] if rows else None
     return render(request, "indicators/detail.html", {
         "definition": definition, "form": form, "rows": [r for r in rows if r["period"] == latest_period],
-        "latest_period": latest_period, "synthetic": any(r["synthetic"] for r in rows),
+        "latest_period": latest_period,
+        "latest_label": labels.period_label(rows[0]["period_type"], latest_period) if rows else "",
+        "synthetic": any(r["synthetic"] for r in rows),
         "percent": definition.kind == "andel",
     })
 
@@ -71,7 +73,7 @@ def values_csv(request, code):
                      "denominator", "value", "ci_low", "ci_high", "suppressed", "synthetic"])
     for v in selectors.current_values(definition).iterator():
         hide = v.suppressed
-        writer.writerow([definition.code, v.level, v.geo, v.period_type, v.period.isoformat(), v.stratum_type,
+        writer.writerow([definition.code, v.level, v.geo, v.period_type, labels.period_code(v.period_type, v.period), v.stratum_type,
                          v.stratum, "" if hide else v.numerator, "" if hide or v.denominator is None else v.denominator,
                          "" if hide or v.value is None else f"{v.value:.6g}",
                          "" if hide or v.ci_low is None else f"{v.ci_low:.6g}",
@@ -154,20 +156,26 @@ def _analysis(request, code, *, public: bool = False):
     return analyse(reader, definition, _names(), options), options
 
 
-def _analysis_page(request, code, *, form=None, status=200):
+def _analysis_page(request, code, *, form=None, settings_form=None, status=200):
     result, options = _analysis(request, code)
     specs = result["specs"]
-    may_recalculate = permissions.can_recalculate_limits(request.user, result["definition"])
+    definition = result["definition"]
+    may_recalculate = permissions.can_recalculate_limits(request.user, definition)
+    may_change_settings = permissions.can_change_chart_settings(request.user, definition)
     return render(request, "indicators/analysis.html", result | {
         "options": options, "query": request.GET.urlencode(),
         "charts": [(name, label, specs[name]) for name, label in (
             ("jamforelse", _("Regionerna jämförda")), ("tratt", _("Trattdiagram")), ("trend", _("Trend per år")),
-            ("styrdiagram", _("Styrdiagram över tid"))) if name in specs],
+            ("styrdiagram", _("Styrdiagram över tid")), ("variationsbredd", _("Variationsbredd över tid (MR-diagram)")))
+            if name in specs],
         "region_choices": Region.objects.order_by("county_code"),
         "recalculation_form": form or (LimitRecalculationForm(initial={
             "area": f"{options.geo_level}:{options.geo}"}) if may_recalculate else None),
         "may_recalculate": may_recalculate,
+        "settings_form": settings_form or (ChartSettingsForm(definition=definition) if may_change_settings else None),
         "show_authors": registry.can_see_change_authors(request.user),
+        "history": selectors.analysis_history(definition, user=request.user),
+        "hide_authors": not registry.can_see_change_authors(request.user),
     }, status=status)
 
 
@@ -204,6 +212,28 @@ def limits_recalculate(request, code):
     request.GET = request.GET.copy()
     request.GET["omrade"] = request.POST.get("area", "riket:SE")
     return _analysis_page(request, code, form=form, status=400)
+
+
+@login_required
+@require_POST
+def chart_settings_change(request, code):
+    """Choose the indicator's chart type, kind of care and baseline."""
+    definition = selectors.latest(code)
+    if definition is None:
+        raise Http404
+    if not permissions.can_change_chart_settings(request.user, definition):
+        raise PermissionDenied(_("Bara analytiker, nationella administratörer och den grupp som äger "
+                                 "kunskapsstödet ändrar hur indikatorn analyseras."))
+    form = ChartSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            chart_settings.chart_settings_change(by=request.user, definition=definition, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Inställningarna för analysen är sparade."))
+            return redirect("indicators:indicator_analysis", code)
+    return _analysis_page(request, code, settings_form=form, status=400)
 
 
 @login_required

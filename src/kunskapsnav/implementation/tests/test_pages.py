@@ -39,6 +39,14 @@ class PageTests(ImplementationTestCase):
         self.assertEqual(table[0][:3], ["Kunskapsstöd", "Version", "Region Uppsala"])
         self.assertEqual(table[1][:4], ["Hjärtsvikt – nydebuterad", "1", "Kartläggning", "ej delat"])
 
+    def test_the_matrix_cells_keep_the_stage_as_a_short_name_spelled_out_in_the_legend(self):
+        self.client.force_login(self.npo_editor)
+        page = self.client.get(reverse("implementation:matrix")).content.decode()
+        # the link's name begins with what it shows (WCAG 2.5.3) and says the rest to a screen reader
+        self.assertEqual(page.count('<abbr title="Kartläggning">Kartl.</abbr><span class="visually-hidden"> '), 21)
+        self.assertIn('<abbr title="Implementering">Impl.</abbr> = Implementering', page)
+        self.assertIn('class="scroll matrix-scroll"', page)
+
     def test_the_matrix_csv_writes_a_title_that_begins_like_a_formula_as_text(self):
         hostile = "@SUM(1+1)*cmd|' /C calc'!A0"
         content.support_update(by=self.admin, support=self.heart_pathway, title=hostile)

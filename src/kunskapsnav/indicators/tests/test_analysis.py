@@ -1,11 +1,14 @@
 import csv
+import datetime
 import io
 import tempfile
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 
-from kunskapsnav.indicators import analysis, runs, synthetic, variation
-from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun
+from kunskapsnav.indicators import analysis, limits, runs, synthetic, variation
+from kunskapsnav.indicators.models import IndicatorDefinition, IndicatorRun, IndicatorValue
 from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
 from kunskapsnav.organisation.models import Region
 
@@ -158,3 +161,96 @@ class AnalysisTests(KnowledgeTestCase):
                                              args=["STROKE-ANTITROMB"])).context["hidden"])
         self.assertIn("Region Stockholm", hidden)
         self.assertTrue(exported.isdisjoint(hidden))
+
+    def test_an_xmr_chart_has_its_moving_range_chart_and_table_under_it(self):
+        IndicatorDefinition.objects.filter(code="STROKE-ANTITROMB").update(chart_type="xmr")
+        # the national series as anyone may see it, so that the public export has it too
+        IndicatorValue.objects.filter(definition__code="STROKE-ANTITROMB", level="riket",
+                                      period_type="manad").update(suppressed=False)
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        names = [name for name, _l, _s in response.context["charts"]]
+        self.assertEqual(names[-2:], ["styrdiagram", "variationsbredd"])
+        chart, table = response.context["spc"], response.context["moving_ranges"]
+        self.assertEqual(len(table), len(chart.values))
+        self.assertIsNone(table[0]["moving_range"])
+        mean = sum(abs(b - a) for a, b in zip(chart.values, chart.values[1:])) / (len(chart.values) - 1)
+        self.assertAlmostEqual(table[-1]["upper"], 100 * 3.267 * mean)  # percentage points
+        self.assertAlmostEqual(table[1]["moving_range"], 100 * abs(chart.values[1] - chart.values[0]))
+        self.assertContains(response, "3,267 × medelvariationsbredden")
+        self.assertEqual(table[0]["period"], analysis.labels.period_label("manad", datetime.date.fromisoformat(
+            response.context["spc_periods"][0])))
+        url = reverse("indicators:chart_download", args=["STROKE-ANTITROMB", "variationsbredd", "csv"])
+        rows = list(csv.DictReader(io.StringIO(self.client.get(url).content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(len(rows), len(chart.values))
+        self.assertEqual(rows[0]["variationsbredd"], "")
+        self.assertRegex(rows[0]["period"], r"^\d{4}-\d{2}$")
+        self.assertAlmostEqual(float(rows[-1]["övre"]), 3.267 * mean)
+        IndicatorDefinition.objects.filter(code="STROKE-ANTITROMB").update(chart_type="p")
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        self.assertNotIn("variationsbredd", [name for name, _l, _s in response.context["charts"]])
+
+    def test_the_moving_range_chart_steps_at_a_recalculation(self):
+        definition = IndicatorDefinition.objects.filter(code="STROKE-ANTITROMB").first()
+        definition.chart_type = "xmr"
+        definition.save()
+        self.client.force_login(self.analyst)
+        periods = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"])
+                                  ).context["spc_periods"]
+        step = datetime.date.fromisoformat(periods[len(periods) // 2])
+        limits.limits_recalculate(by=self.analyst, definition=definition, level="riket", geo="SE", period=step,
+                                  reason="Nytt vårdprogram")
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        chart, at = response.context["spc"], len(periods) // 2
+        self.assertIsNone(chart.moving_ranges[at])  # no moving range across the step
+        before, after = chart.values[:at], chart.values[at:]
+        mean_before = sum(abs(b - a) for a, b in zip(before, before[1:])) / (len(before) - 1)
+        mean_after = sum(abs(b - a) for a, b in zip(after, after[1:])) / (len(after) - 1)
+        self.assertAlmostEqual(chart.mr_upper[0], 3.267 * mean_before)
+        self.assertAlmostEqual(chart.mr_upper[-1], 3.267 * mean_after)
+        spec = response.context["charts"][-1][2]
+        drawn = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("y", {}).get("field") == "övre"]
+        self.assertEqual(drawn[0]["mark"]["interpolate"], "step")
+        self.assertContains(response, f"Från {date_format(step, 'b Y')}")
+
+    def test_periods_and_targets_read_as_people_write_them(self):
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        self.assertContains(response, "hög målnivå (90\u202f%)")
+        self.assertNotContains(response, "(0.90)")
+        latest = response.context["latest"]
+        detail = self.client.get(reverse("indicators:indicator_detail", args=["STROKE-ANTITROMB"]))
+        self.assertContains(detail, "hög målnivå: 90\u202f%")
+        self.assertContains(detail, f"<h2>Värden {latest.year}</h2>", html=True)
+        self.assertNotContains(detail, latest.isoformat())
+        trend = reverse("indicators:chart_download", args=["STROKE-ANTITROMB", "trend", "csv"])
+        years = {r["år"] for r in csv.DictReader(io.StringIO(self.client.get(trend).content.decode("utf-8-sig")),
+                                                 delimiter=";")}
+        self.assertIn(str(latest.year), years)
+        self.assertTrue(all(len(y) == 4 for y in years), years)
+        values = csv.DictReader(io.StringIO(self.client.get(reverse("indicators:values_csv", args=[
+            "STROKE-ANTITROMB"])).content.decode("utf-8-sig")), delimiter=";")
+        written = {(r["period_type"], len(r["period"])) for r in values}
+        self.assertLessEqual(written, {("ar", 4), ("kvartal", 7), ("manad", 7)})
+        self.assertIn(("manad", 7), written)
+
+    def test_the_charts_read_months_in_swedish_on_a_swedish_page(self):
+        self.client.force_login(self.analyst)
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]),
+                                   headers={"accept-language": "en-GB,en;q=0.9"})
+        self.assertEqual(response["Content-Language"], "sv")
+        spc = dict((name, spec) for name, _l, spec in response.context["charts"])["styrdiagram"]
+        self.assertEqual(spc["config"]["locale"]["time"]["shortMonths"][4], "maj")
+        self.assertEqual(spc["layer"][0]["encoding"]["x"]["axis"]["format"], "%b %Y")
+        self.assertContains(response, "Styrdiagram över tid")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        self.assertEqual(english["Content-Language"], "en")
+        spec = dict((name, spec) for name, _l, spec in english.context["charts"])["styrdiagram"]
+        self.assertNotIn("locale", spec.get("config", {}))
+
+    def test_the_mdc_icons_meaning_is_said_beside_the_classification_and_the_assurance(self):
+        self.client.force_login(self.analyst)
+        response = self.client.get(reverse("indicators:indicator_analysis", args=["STROKE-ANTITROMB"]))
+        chart = response.context["spc"]
+        self.assertContains(response, f"Symbol i Making Data Count: {analysis.CLASSIFICATION_ICON[chart.classification]}")
+        for a in response.context["assurance"]:
+            self.assertContains(response, f"Symbol i Making Data Count: {analysis.ASSURANCE_ICON[a['assurance']]}")

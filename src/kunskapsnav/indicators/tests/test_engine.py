@@ -127,3 +127,45 @@ class HandMadeTests(SimpleTestCase):
             definition(outcome_event=None)
         with self.assertRaises(ValidationError):
             definition(unknown_key=1)
+
+
+class CompiledOnceTests(SimpleTestCase):
+    """A long-lived worker compiles a definition version once and sends its SQL to every later
+    run, on whatever data set the run opens."""
+
+    def test_a_definition_is_compiled_once_and_its_sql_reads_each_runs_own_data(self):
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+            handmade.write(first)
+            handmade.write(second)
+            events = pq.read_table(f"{second}/events.parquet")
+            pq.write_table(events.filter(pc.invert(pc.equal(events["person_id"], events["person_id"][0]))),
+                           f"{second}/events.parquet")
+            stroke, choices = definition(code="TEST-COMPILED"), {"periods": ["ar"]}
+            regions = handmade.HEALTHCARE_REGIONS
+            con = ibis.duckdb.connect()  # one connection for both runs, as the worker keeps it
+            before = len(engine._COMPILED)
+            on_first = engine.run(stroke, engine.open_parquet(con, first), healthcare_regions=regions, **choices)
+            self.assertEqual(len(engine._COMPILED), before + 1)
+            on_second = engine.run(stroke, engine.open_parquet(con, second), healthcare_regions=regions, **choices)
+            self.assertEqual(len(engine._COMPILED), before + 1)  # no second compilation
+            for key in [k for k in engine._COMPILED if "TEST-COMPILED" in k[2]]:
+                del engine._COMPILED[key]
+            fresh = engine.run(stroke, engine.open_parquet(ibis.duckdb.connect(), second), healthcare_regions=regions,
+                               **choices)
+            self.assertTrue(on_second.equals(fresh))
+            self.assertFalse(on_second.equals(on_first))
+
+    def test_the_worker_keeps_its_duckdb_connection_between_runs_one_per_thread(self):
+        import threading
+
+        from kunskapsnav.indicators import runs
+
+        self.assertIs(runs._connection("duckdb"), runs._connection("duckdb"))
+        other = []
+        thread = threading.Thread(target=lambda: other.append(runs._connection("duckdb")))
+        thread.start()
+        thread.join()
+        self.assertIsNot(other[0], runs._connection("duckdb"))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kunskapsnav.consultation",
     "kunskapsnav.implementation",
     "kunskapsnav.indicators",
+    "kunskapsnav.coherence",
     "kunskapsnav.reports",
     "kunskapsnav.interop",
     "kunskapsnav.operations",

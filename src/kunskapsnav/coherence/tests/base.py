@@ -44,11 +44,14 @@ class CoherenceTestCase(KnowledgeTestCase):
 
     def next_version(self, support, *, change=None):
         """A new version with the same recommendations (same keys), published; `change` maps a
-        position to a new text."""
+        position to a new text, or to the values to change."""
         version = content.version_create_next(by=self.admin, support=support)
         for rec in version.recommendations.all():
             if change and rec.position in change:
-                content.recommendation_update(by=self.admin, recommendation=rec, text=f"<p>{change[rec.position]}</p>")
+                values = change[rec.position]
+                values = values if isinstance(values, dict) else {"text": values}
+                values["text"] = f"<p>{values['text']}</p>"
+                content.recommendation_update(by=self.admin, recommendation=rec, **values)
         version.review_date = REVIEW
         version.save()
         publish(version, by_editor=self.admin, by_approver=self.admin)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("remiss/", include("kunskapsnav.consultation.urls")),
     path("inforande/", include("kunskapsnav.implementation.urls")),
     path("uppfoljning/", include("kunskapsnav.indicators.urls")),
+    path("samstammighet/", include("kunskapsnav.coherence.urls")),
     path("arlig-uppfoljning/", include("kunskapsnav.reports.urls")),
     path("api/v1/", api.urls),
     path("fhir/", include("kunskapsnav.interop.fhir.urls")),

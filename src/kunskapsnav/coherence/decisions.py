@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Candidate, CandidateStatus, Decision, Outcome
+from .models import Candidate, CandidateStatus, Decision, ConflictOutcome
 
-S, O = CandidateStatus, Outcome
+S, O = CandidateStatus, ConflictOutcome
 ALL_OUTCOMES = frozenset(O.values)
 
 # from status → the outcomes a decision may have there
@@ -42,7 +42,7 @@ def _check(candidate: Candidate, *, outcome: str, reason: str, by):
         raise ValidationError({"outcome": [
             _("Kandidaten har status %(status)s och kan inte få beslutet %(outcome)s.")
             % {"status": CandidateStatus(candidate.status).label.lower(),
-               "outcome": Outcome(outcome).label.lower() if outcome in O.values else outcome}
+               "outcome": ConflictOutcome(outcome).label.lower() if outcome in O.values else outcome}
         ]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Skriv en motivering till beslutet.")]})

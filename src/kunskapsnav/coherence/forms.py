@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .decisions import REASON_MAX
-from .models import Outcome
+from .models import ConflictOutcome
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Beslut"), choices=Outcome.choices,
+    outcome = forms.ChoiceField(label=_("Beslut"), choices=ConflictOutcome.choices,
                                 error_messages={"required": _("Välj ett beslut."),
                                                 "invalid_choice": _("Välj ett av besluten i listan.")})
     reason = forms.CharField(label=_("Motivering"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 4}),
@@ -19,4 +19,4 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, outcomes=None, **kwargs):
         super().__init__(*args, **kwargs)
         if outcomes is not None:
-            self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
+            self.fields["outcome"].choices = [(o, ConflictOutcome(o).label) for o in outcomes]

@@ -88,7 +88,7 @@ class Candidate(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class Outcome(models.TextChoices):
+class ConflictOutcome(models.TextChoices):
     NOT_A_CONFLICT = "ingen_konflikt", _("Ingen konflikt")
     ALIGN = "samordna", _("Samordna texterna")
     MERGE = "sla_samman", _("Slå samman")
@@ -101,7 +101,7 @@ class Decision(models.Model):
     """One decision on a candidate, with its reason: the candidate's history of decisions."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="decisions")
-    outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(_("beslut"), max_length=20, choices=ConflictOutcome.choices)
     reason = models.TextField(_("motivering"), max_length=4000)
     is_public = models.BooleanField(
         _("offentligt"), default=False, help_text=_("Ett offentligt beslut om en motsägelse visas för allmänheten."),
@@ -118,12 +118,12 @@ class Decision(models.Model):
         return f"{self.candidate_id}: {self.get_outcome_display()}"
 
 
-class RunKind(models.TextChoices):
+class DetectionScope(models.TextChoices):
     FULL = "full", _("Hela utbudet")
     INCREMENTAL = "version", _("En ny version")
 
 
-class RunStatus(models.TextChoices):
+class DetectionStatus(models.TextChoices):
     QUEUED = "koad", _("Köad")
     RUNNING = "pagar", _("Pågår")
     DONE = "klar", _("Klar")
@@ -131,8 +131,8 @@ class RunStatus(models.TextChoices):
 
 
 class DetectionRun(models.Model):
-    kind = models.CharField(_("omfattning"), max_length=10, choices=RunKind.choices)
-    status = models.CharField(_("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    kind = models.CharField(_("omfattning"), max_length=10, choices=DetectionScope.choices)
+    status = models.CharField(_("status"), max_length=12, choices=DetectionStatus.choices, default=DetectionStatus.QUEUED)
     version = models.ForeignKey("knowledge.SupportVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
     total = models.PositiveIntegerField(_("att jämföra"), default=0, validators=between(0, INTEGER_MAX))
@@ -152,4 +152,4 @@ class DetectionRun(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else (100 if self.status == RunStatus.DONE else 0)
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == DetectionStatus.DONE else 0)

@@ -21,7 +21,7 @@ from kunskapsnav.knowledge.models import (
 )
 
 from .detection import Item, Verdict, broader_or_same, compare, item_of
-from .models import OPEN_STATUSES, Candidate, CandidateStatus, DetectionRun, RunKind, RunStatus
+from .models import OPEN_STATUSES, Candidate, CandidateStatus, DetectionRun, DetectionScope, DetectionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -189,12 +189,12 @@ def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
 
 
 def _start(run: DetectionRun):
-    DetectionRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    DetectionRun.objects.filter(pk=run.pk).update(status=DetectionStatus.RUNNING, started_at=timezone.now())
 
 
 def _finish(run: DetectionRun, *, done: int, raised: int) -> DetectionRun:
     DetectionRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, done=done, raised=raised, finished_at=timezone.now()
+        status=DetectionStatus.DONE, done=done, raised=raised, finished_at=timezone.now()
     )
     run.refresh_from_db()
     logger.info("coherence run %s (%s): %s compared, %s raised", run.pk, run.kind, done, raised)
@@ -202,4 +202,4 @@ def _finish(run: DetectionRun, *, done: int, raised: int) -> DetectionRun:
 
 
 def run_create(*, kind: str, version: SupportVersion | None = None) -> DetectionRun:
-    return DetectionRun.objects.create(kind=kind, version=version if kind == RunKind.INCREMENTAL else None)
+    return DetectionRun.objects.create(kind=kind, version=version if kind == DetectionScope.INCREMENTAL else None)

@@ -9,7 +9,7 @@ from . import permissions
 from .models import OPEN_STATUSES, Candidate, CandidateKind, CandidateStatus, Decision, DetectionRun
 
 
-def _with_texts(candidates: QuerySet) -> QuerySet:
+def with_texts(candidates: QuerySet) -> QuerySet:
     return candidates.select_related(
         "recommendation_a__version", "recommendation_b__version", "support_a", "support_b", "body_a", "body_b"
     ).prefetch_related("decisions")
@@ -32,7 +32,7 @@ def candidates_visible_to(*, user) -> QuerySet:
 
 def candidates_of_support(*, user, support: KnowledgeSupport) -> dict[str, list[Candidate]]:
     """The samstämmighet section of a support's page: open candidates and decided ones."""
-    rows = _with_texts(candidates_visible_to(user=user).filter(Q(support_a=support) | Q(support_b=support)))
+    rows = with_texts(candidates_visible_to(user=user).filter(Q(support_a=support) | Q(support_b=support)))
     rows = list(rows)
     return {
         "open": [c for c in rows if c.status in OPEN_STATUSES],
@@ -44,14 +44,14 @@ def body_queue(*, user, body: Body) -> QuerySet | None:
     """The open candidates of one owning body; None if the user may not review them."""
     if not permissions.can_review_body(user, body):
         return None
-    return _with_texts(Candidate.objects.filter(Q(body_a=body) | Q(body_b=body), status__in=OPEN_STATUSES))
+    return with_texts(Candidate.objects.filter(Q(body_a=body) | Q(body_b=body), status__in=OPEN_STATUSES))
 
 
 def sks_queue(*, user) -> QuerySet | None:
     """SKS's queue: what was referred to it and the candidates between two owning bodies."""
     if not permissions.can_review_sks_queue(user):
         return None
-    return _with_texts(
+    return with_texts(
         Candidate.objects.filter(
             Q(status=CandidateStatus.REFERRED_SKS) | Q(status=CandidateStatus.OPEN) & ~Q(body_a=F("body_b")),
         )
@@ -67,7 +67,7 @@ def queues_of(*, user) -> list[Body]:
 
 
 def candidate_for(*, user, pk: int) -> Candidate | None:
-    return _with_texts(candidates_visible_to(user=user)).filter(pk=pk).first()
+    return with_texts(candidates_visible_to(user=user)).filter(pk=pk).first()
 
 
 def latest_runs(limit: int = 20) -> list[DetectionRun]:

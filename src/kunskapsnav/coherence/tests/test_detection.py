@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from kunskapsnav.coherence.models import Candidate, CandidateKind, RunKind
+from kunskapsnav.coherence.models import Candidate, CandidateKind, DetectionScope
 from kunskapsnav.coherence.runs import run_create, run_incremental
 from kunskapsnav.knowledge.models import CodeSystem as C
 
@@ -11,7 +11,7 @@ ICD, ATC, KVA = C.ICD10SE, C.ATC, C.KVA
 
 class DetectionTest(CoherenceTestCase):
     def detect(self, version):
-        return run_incremental(run_create(kind=RunKind.INCREMENTAL, version=version))
+        return run_incremental(run_create(kind=DetectionScope.INCREMENTAL, version=version))
 
     def only_candidate(self, *versions):
         """The one candidate (between these versions' supports, if given: the base data's

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django_tasks_db.models import DBTaskResult
 
 from kunskapsnav.coherence import decisions
-from kunskapsnav.coherence.models import Candidate, CandidateKind, CandidateStatus, DetectionRun, Outcome, RunKind, RunStatus
+from kunskapsnav.coherence.models import Candidate, CandidateKind, CandidateStatus, DetectionRun, ConflictOutcome, DetectionScope, DetectionStatus
 from kunskapsnav.coherence.runs import run_create, run_full, run_incremental
 from kunskapsnav.coherence.tasks import detect_for_version
 from kunskapsnav.knowledge import interchange
@@ -18,7 +18,7 @@ NO_BETA = ("Ge inte betablockerare vid akut hjärtsvikt.", [(ATC, "C07AB07")], D
 
 class RunsTest(CoherenceTestCase):
     def detect(self, version):
-        return run_incremental(run_create(kind=RunKind.INCREMENTAL, version=version))
+        return run_incremental(run_create(kind=DetectionScope.INCREMENTAL, version=version))
 
     def between(self, first, second):
         return Candidate.objects.filter(
@@ -29,7 +29,7 @@ class RunsTest(CoherenceTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             version = self.national("A", BETA)
         run = DetectionRun.objects.get(version=version)
-        self.assertEqual(run.kind, RunKind.INCREMENTAL)
+        self.assertEqual(run.kind, DetectionScope.INCREMENTAL)
         queued = DBTaskResult.objects.filter(task_path="kunskapsnav.coherence.tasks.detect_for_version")
         self.assertEqual([r.args_kwargs["args"] for r in queued], [[run.pk]])
 
@@ -39,7 +39,7 @@ class RunsTest(CoherenceTestCase):
         run = DetectionRun.objects.get(version=version)
         self.assertEqual(detect_for_version.call(run.pk), 1)
         run.refresh_from_db()
-        self.assertEqual((run.status, run.done, run.raised), (RunStatus.DONE, 1, 1))
+        self.assertEqual((run.status, run.done, run.raised), (DetectionStatus.DONE, 1, 1))
 
     def test_an_incremental_run_compares_only_what_shares_a_code(self):
         unrelated = self.national("Astma", ("Ge inhalationssteroider vid astma.", [(ATC, "R03BA")]), conditions=["J45"])
@@ -57,7 +57,7 @@ class RunsTest(CoherenceTestCase):
         second = self.agency("B", NO_BETA)
         self.detect(second)
         candidate = self.between(first, second).get()
-        decisions.candidate_decide(candidate=candidate, outcome=Outcome.NOT_A_CONFLICT,
+        decisions.candidate_decide(candidate=candidate, outcome=ConflictOutcome.NOT_A_CONFLICT,
                                    reason="Akut och kronisk hjärtsvikt är olika lägen.", by=self.admin)
 
         third = self.next_version(second.support)
@@ -69,13 +69,13 @@ class RunsTest(CoherenceTestCase):
         self.assertEqual(candidate.recommendation_b_id if candidate.support_b_id == second.support_id
                          else candidate.recommendation_a_id, third.recommendations.get().pk)
         # The full run agrees.
-        self.assertEqual(run_full(run_create(kind=RunKind.FULL)).raised, 0)
+        self.assertEqual(run_full(run_create(kind=DetectionScope.FULL)).raised, 0)
 
     def test_a_changed_text_raises_the_pair_again(self):
         first = self.national("A", BETA)
         second = self.agency("B", NO_BETA)
         self.detect(second)
-        decisions.candidate_decide(candidate=self.between(first, second).get(), outcome=Outcome.NOT_A_CONFLICT,
+        decisions.candidate_decide(candidate=self.between(first, second).get(), outcome=ConflictOutcome.NOT_A_CONFLICT,
                                    reason="Olika lägen.", by=self.admin)
 
         third = self.next_version(second.support, change={1: "Ge inte betablockerare vid hjärtsvikt."})
@@ -99,12 +99,12 @@ class RunsTest(CoherenceTestCase):
     def test_the_full_run_finds_every_pair_once_and_shows_its_progress(self):
         first = self.national("A", BETA)
         second = self.agency("B", NO_BETA)
-        run = run_full(run_create(kind=RunKind.FULL))
-        self.assertEqual(run.status, RunStatus.DONE)
+        run = run_full(run_create(kind=DetectionScope.FULL))
+        self.assertEqual(run.status, DetectionStatus.DONE)
         self.assertEqual(run.total, run.done)
         self.assertEqual(run.percent, 100)
         self.assertEqual(self.between(first, second).get().kind, CandidateKind.CONTRADICTION)
-        self.assertEqual(run_full(run_create(kind=RunKind.FULL)).raised, 0)
+        self.assertEqual(run_full(run_create(kind=DetectionScope.FULL)).raised, 0)
 
     def test_an_agency_imported_through_the_import_format_is_compared_by_the_full_run(self):
         first = self.national("A", BETA)
@@ -122,13 +122,13 @@ class RunsTest(CoherenceTestCase):
         report = interchange.supports_import(document, by=self.admin)
         support = report.supports[0]
         self.assertEqual(support.issuer_agency, "tlv")
-        run_full(run_create(kind=RunKind.FULL))
+        run_full(run_create(kind=DetectionScope.FULL))
         candidate = Candidate.objects.get(Q(support_a=support) | Q(support_b=support), support_a__in=[first.support, support])
         self.assertEqual(candidate.kind, CandidateKind.CONTRADICTION)
 
     def test_the_nightly_command_queues_a_full_run(self):
         with self.captureOnCommitCallbacks(execute=True):
             call_command("detect_coherence", stdout=open("/dev/null", "w"))
-        run = DetectionRun.objects.get(kind=RunKind.FULL)
+        run = DetectionRun.objects.get(kind=DetectionScope.FULL)
         self.assertTrue(DBTaskResult.objects.filter(task_path="kunskapsnav.coherence.tasks.detect_everything").exists())
-        self.assertEqual(run.status, RunStatus.QUEUED)
+        self.assertEqual(run.status, DetectionStatus.QUEUED)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from kunskapsnav.coherence import decisions
-from kunskapsnav.coherence.models import Candidate, CandidateStatus, Decision, DetectionRun, Outcome, RunKind
+from kunskapsnav.coherence.models import Candidate, CandidateStatus, Decision, DetectionRun, ConflictOutcome, DetectionScope
 from kunskapsnav.coherence.runs import run_create, run_incremental
 from kunskapsnav.knowledge.models import CodeSystem as C
 
@@ -9,7 +9,7 @@ from .base import DO_NOT, CoherenceTestCase
 
 BETA = ("Ge betablockerare till patienter med hjärtsvikt.", [(C.ATC, "C07AB")])
 NO_BETA = ("Ge inte betablockerare vid akut hjärtsvikt.", [(C.ATC, "C07AB07")], DO_NOT)
-NOT_A_CONFLICT = Outcome.NOT_A_CONFLICT
+NOT_A_CONFLICT = ConflictOutcome.NOT_A_CONFLICT
 
 
 class ViewsTest(CoherenceTestCase):
@@ -18,7 +18,7 @@ class ViewsTest(CoherenceTestCase):
         super().setUpTestData()
         first = cls.national("A", BETA)
         second = cls.agency("B", NO_BETA)
-        run_incremental(run_create(kind=RunKind.INCREMENTAL, version=second))
+        run_incremental(run_create(kind=DetectionScope.INCREMENTAL, version=second))
         cls.candidate = Candidate.objects.get(support_a__in=[first.support, second.support],
                                               support_b__in=[first.support, second.support])
 
@@ -41,20 +41,20 @@ class ViewsTest(CoherenceTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
 
     def test_the_sks_queue_is_for_sks_and_holds_what_was_referred_to_it(self):
-        self.assertEqual(self.decide(self.npo_editor, Outcome.REFER_SKS, "SKS avgör.").status_code, 302)
+        self.assertEqual(self.decide(self.npo_editor, ConflictOutcome.REFER_SKS, "SKS avgör.").status_code, 302)
         self.client.force_login(self.sks_chair)
         self.assertContains(self.client.get(reverse("coherence:sks_queue")), self.candidate.get_absolute_url())
         self.client.force_login(self.npo_editor)
         self.assertEqual(self.client.get(reverse("coherence:sks_queue")).status_code, 403)
 
     def test_only_sks_decides_a_referred_candidate(self):
-        self.decide(self.npo_editor, Outcome.REFER_SKS, "SKS avgör.")
-        self.decide(self.npo_editor, Outcome.ALIGN, "Vi samordnar.")
+        self.decide(self.npo_editor, ConflictOutcome.REFER_SKS, "SKS avgör.")
+        self.decide(self.npo_editor, ConflictOutcome.ALIGN, "Vi samordnar.")
         self.assertEqual(Candidate.objects.get(pk=self.candidate.pk).status, CandidateStatus.REFERRED_SKS)
-        self.decide(self.sks_chair, Outcome.ALIGN, "NPO:n och Socialstyrelsen samordnar texterna.")
+        self.decide(self.sks_chair, ConflictOutcome.ALIGN, "NPO:n och Socialstyrelsen samordnar texterna.")
         self.assertEqual(Candidate.objects.get(pk=self.candidate.pk).status, CandidateStatus.DECIDED)
         self.assertEqual(list(Decision.objects.values_list("outcome", "by__username")),
-                         [(Outcome.REFER_SKS, "npo_editor"), (Outcome.ALIGN, "sks_chair")])
+                         [(ConflictOutcome.REFER_SKS, "npo_editor"), (ConflictOutcome.ALIGN, "sks_chair")])
 
     def test_a_decision_needs_a_reason_and_stores_nothing_without_one(self):
         response = self.decide(self.npo_editor, reason="  ")
@@ -78,7 +78,7 @@ class ViewsTest(CoherenceTestCase):
         section = reverse("coherence:support_section", args=[self.candidate.support_a_id])
         self.assertEqual(self.client.get(self.candidate.get_absolute_url()).status_code, 404)
         self.assertNotContains(self.client.get(section), self.candidate.get_absolute_url())
-        decisions.candidate_decide(candidate=self.candidate, outcome=Outcome.WITHDRAW_ONE, reason="B återkallas.",
+        decisions.candidate_decide(candidate=self.candidate, outcome=ConflictOutcome.WITHDRAW_ONE, reason="B återkallas.",
                                    by=self.admin)
         self.assertEqual(self.client.get(self.candidate.get_absolute_url()).status_code, 404)
         decision = Decision.objects.get()
@@ -105,4 +105,4 @@ class ViewsTest(CoherenceTestCase):
         self.assertContains(self.client.get(reverse("coherence:run_list")), "<progress")
         self.client.force_login(self.admin)
         self.assertEqual(self.client.post(reverse("coherence:run_start")).status_code, 302)
-        self.assertTrue(DetectionRun.objects.filter(kind=RunKind.FULL).exists())
+        self.assertTrue(DetectionRun.objects.filter(kind=DetectionScope.FULL).exists())

@@ -36,10 +36,13 @@ from .models import CandidateKind
 INTERVENTION_SYSTEMS = frozenset({CodeSystem.ATC, CodeSystem.KVA, CodeSystem.SNOMED})
 REGIONAL_TYPES = frozenset({SupportType.REGIONAL_ROUTINE, SupportType.LOCAL_ROUTINE})
 
-DUPLICATE_SIMILARITY = 0.9
-THRESHOLD_SIMILARITY = 0.7
+DUPLICATE_SIMILARITY = 0.8
+THRESHOLD_SIMILARITY = 0.6
 OVERLAP_SIMILARITY = 0.5
 OVERLAP_CONTAINMENT = 0.8
+# "Ge X" against "Ge inte X" is a contradiction only when the texts speak of the same thing:
+# a check while on a drug ("Kontrollera kalium hos den som får X") shares X's code, not the advice.
+DIRECTION_CONTAINMENT = 0.5
 # Socialstyrelsen's scale runs 1–10: five steps apart is "do first" against "do if resources allow".
 INCOMPATIBLE_PRIORITY_GAP = 5
 
@@ -135,6 +138,13 @@ def _shares_intervention(a: Item, b: Item) -> bool:
     )
 
 
+def _same_intervention_if_named(a: Item, b: Item) -> bool:
+    """False when both name what is done by code and share none of it."""
+    mine = any(s in INTERVENTION_SYSTEMS for s, _c in a.codes)
+    theirs = any(s in INTERVENTION_SYSTEMS for s, _c in b.codes)
+    return not (mine and theirs) or _shares_intervention(a, b)
+
+
 def _same_condition(a: Item, b: Item) -> bool:
     return any(
         _covers(CodeSystem.ICD10SE, c, d) or _covers(CodeSystem.ICD10SE, d, c) for c in a.conditions for d in b.conditions
@@ -149,6 +159,13 @@ def similarity(a: Item, b: Item) -> tuple[float, float]:
     return Indel.normalized_similarity(a.stems, b.stems), LCSseq.similarity(a.stems, b.stems) / shorter
 
 
+def _similarity_without_numbers(a: Item, b: Item) -> float:
+    """The texts' likeness apart from their numbers: the differing number is the point."""
+    words_a = [w for w in a.stems if not _NUMBER.fullmatch(w)]
+    words_b = [w for w in b.stems if not _NUMBER.fullmatch(w)]
+    return Indel.normalized_similarity(words_a, words_b) if words_a and words_b else 0.0
+
+
 @dataclass
 class Verdict:
     kind: str
@@ -156,16 +173,16 @@ class Verdict:
     signals: dict
 
 
-def _contradiction_reason(a: Item, b: Item, whole: float) -> str | None:
+def _contradiction_reason(a: Item, b: Item, contained: float) -> str | None:
     if not (_shares_intervention(a, b) and _same_condition(a, b)):
         return None
     if {a.direction, b.direction} == {Direction.DO, Direction.DO_NOT}:
-        return "direction"
+        return "direction" if contained >= DIRECTION_CONTAINMENT else None
     if a.direction != b.direction:
         return None
     if a.priority and b.priority and abs(a.priority - b.priority) >= INCOMPATIBLE_PRIORITY_GAP:
         return "priority"
-    if whole >= THRESHOLD_SIMILARITY and a.numbers and b.numbers and a.numbers != b.numbers:
+    if a.numbers and b.numbers and a.numbers != b.numbers and _similarity_without_numbers(a, b) >= THRESHOLD_SIMILARITY:
         return "threshold"
     return None
 
@@ -178,9 +195,12 @@ def compare(a: Item, b: Item) -> Verdict | None:
     if not codes or a.support_id == b.support_id:
         return None
     whole, contained = similarity(a, b)
-    reason = _contradiction_reason(a, b, whole)
+    reason = _contradiction_reason(a, b, contained)
     if reason:
         kind = CandidateKind.CONTRADICTION
+    elif not _same_intervention_if_named(a, b):
+        # The same words about two different drugs or procedures are two pieces of advice.
+        return None
     elif whole >= DUPLICATE_SIMILARITY and a.direction == b.direction:
         kind = CandidateKind.DUPLICATE
     elif a.direction == b.direction and (whole >= OVERLAP_SIMILARITY or contained >= OVERLAP_CONTAINMENT):

@@ -171,21 +171,31 @@ def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
     outdate_changed(items, support_ids=set(KnowledgeSupport.objects.values_list("pk", flat=True)))
     raised = 0
     seen = set()
-    for done, a in enumerate(items, start=1):
-        for system, code in a.codes:
-            # Each pair once: found from the narrower (or equal) side through the broader code.
-            for term in broader_or_same(system, code):
-                for b in by_code.get(term, ()):
-                    pair = (min(a.recommendation_id, b.recommendation_id), max(a.recommendation_id, b.recommendation_id))
-                    if b.support_id == a.support_id or pair in seen:
-                        continue
-                    seen.add(pair)
-                    verdict = compare(a, b)
-                    if verdict and record_pair(a, b, verdict, known=known):
-                        raised += 1
-        if done % PROGRESS_EVERY == 0:
-            DetectionRun.objects.filter(pk=run.pk).update(done=done, raised=raised)
+    for start in range(0, len(items), PROGRESS_EVERY):
+        # One transaction per slice: a commit per candidate would cost more than the comparing.
+        with transaction.atomic():
+            for a in items[start:start + PROGRESS_EVERY]:
+                raised += _compare_with_broader_or_same(a, by_code, seen, known)
+        done = min(start + PROGRESS_EVERY, len(items))
+        DetectionRun.objects.filter(pk=run.pk).update(done=done, raised=raised)
     return _finish(run, done=len(items), raised=raised)
+
+
+def _compare_with_broader_or_same(a: Item, by_code: dict, seen: set, known: dict) -> int:
+    """Compare one item with every other whose code is the same as or broader than one of its
+    own; each pair once (found from its narrower side, or from either when equal)."""
+    raised = 0
+    for system, code in a.codes:
+        for term in broader_or_same(system, code):
+            for b in by_code.get(term, ()):
+                pair = (min(a.recommendation_id, b.recommendation_id), max(a.recommendation_id, b.recommendation_id))
+                if b.support_id == a.support_id or pair in seen:
+                    continue
+                seen.add(pair)
+                verdict = compare(a, b)
+                if verdict and record_pair(a, b, verdict, known=known):
+                    raised += 1
+    return raised
 
 
 def _start(run: DetectionRun):

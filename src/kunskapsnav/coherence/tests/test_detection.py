@@ -108,3 +108,27 @@ class DetectionTest(CoherenceTestCase):
         version = self.national("B", ("Ge inte betablockerare.", [(ATC, "C07AB")], DO_NOT))
         self.detect(version)
         self.assertFalse(Candidate.objects.exists())
+
+    def test_a_check_while_on_a_drug_is_no_contradiction_of_not_giving_it(self):
+        self.national("A", ("Kontrollera kalium regelbundet hos den som behandlas med spironolakton.",
+                            [(ATC, "C03DA01")]))
+        version = self.national("B", ("Ge inte spironolakton vid hjärtsvikt med nedsatt njurfunktion.",
+                                      [(ATC, "C03DA01")], DO_NOT))
+        self.detect(version)
+        self.assertFalse(Candidate.objects.exists())
+
+    def test_the_same_words_about_two_different_drugs_are_no_duplicate(self):
+        self.national("A", ("Ge furosemid till patienter med hjärtsvikt inom två veckor.", [(ATC, "C03CA01"), (ICD, "I50")]))
+        version = self.national("B", ("Ge digoxin till patienter med hjärtsvikt inom två veckor.",
+                                      [(ATC, "C01AA05"), (ICD, "I50")]))
+        self.detect(version)
+        self.assertFalse(Candidate.objects.exists())
+
+    def test_a_threshold_is_found_in_reworded_texts(self):
+        first = self.national("A", ("Ge furosemid till patienter med hjärtsvikt inom 2 veckor efter diagnos.",
+                                    [(ATC, "C03CA01")]))
+        version = self.national("B", ("Inom 8 veckor efter diagnosen bör patienterna med hjärtsvikt få furosemid.",
+                                      [(ATC, "C03CA01")]))
+        self.detect(version)
+        self.assertEqual(self.only_candidate(first, version).signals["reason"], "threshold")
+

@@ -130,9 +130,7 @@ def evaluate(labels: dict, planted_support_ids: set) -> dict:
         truth = {pair for pair, label in labels.items() if label == kind}
         # Between planted supports, every pair that is not labelled is a negative: another
         # group (another drug) or a labelled negative.
-        said = {pair for pair, k in found.items() if k == kind and (pair not in labels or labels[pair] is not None
-                                                                    or True)}
-        said = {pair for pair in said if pair in labels or not _same_group(pair, labels)}
+        said = {pair for pair, k in found.items() if k == kind and (pair in labels or not _same_group(pair, labels))}
         hits = len(truth & said)
         results[kind] = {"precision": hits / len(said) if said else 1.0, "recall": hits / len(truth) if truth else 1.0,
                          "labelled": len(truth), "raised": len(said)}

@@ -351,6 +351,21 @@ API_NO_PERSONAL_DATA = {
     "GET /api/v1/low-value-practices", "GET /api/v1/low-value-practices/{practice_id}",
 }
 
+# --- coherence (kunskapsnav.coherence) -----------------------------------------------
+# Pairs of published recommendations and the decisions on them: texts anyone can read. Who
+# decided (a username) is shown to logged-in users only, as the change history's authors are
+# (organisation.permissions.can_see_change_authors), and never in the API.
+NO_PERSONAL_DATA |= {
+    "coherence:overview", "coherence:body_queue", "coherence:sks_queue", "coherence:candidate_detail",
+    "coherence:run_list", "coherence:support_section",
+}
+POST_ONLY |= {"coherence:candidate_decide", "coherence:run_start"}
+API_NO_PERSONAL_DATA |= {
+    "GET /api/v1/coherence/candidates", "GET /api/v1/coherence/candidates/{candidate_id}",
+    "GET /api/v1/coherence/runs/{run_id}",
+}
+# --- end of coherence ------------------------------------------------------------------
+
 REFUSED = {302, 401, 403, 404}
 
 
@@ -918,6 +933,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],
                     "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1],
                     "indicators:chart_settings_change": ["HS-RAS"]}
+                    "coherence:candidate_decide": [1]}
         for name in POST_ONLY:
             with self.subTest(page=name):
                 url = reverse(name, args=samples[name]) if samples[name] else reverse(name)

@@ -19,13 +19,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kunskapsnav.accounts.models import ApiToken
+from kunskapsnav.coherence.models import Candidate, CandidateKind, DetectionScope
+from kunskapsnav.coherence.runs import run_create, run_incremental
 from kunskapsnav.consultation import answers, compilation
 from kunskapsnav.consultation.rounds import round_open
 from kunskapsnav.implementation import stages, work
 from kunskapsnav.implementation.models import Adoption, Stage
 from kunskapsnav.knowledge import additions, content, interchange, lifecycle
 from kunskapsnav.knowledge.models import SupportType
-from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase
+from kunskapsnav.knowledge.tests.personas import KnowledgeTestCase, publish
 from kunskapsnav.organisation.models import Membership, Role
 from kunskapsnav.organisation.tests.personas import make_person
 from kunskapsnav.reports import making
@@ -410,6 +412,21 @@ CASES += [
 ]
 
 
+# --- coherence (kunskapsnav.coherence) -----------------------------------------------
+# A contradiction between two supports of the heart NPO (coherence_setup): decided by the
+# NPO's editor, by SKS or by a national administrator; a full run by administrators only.
+READ_ONLY |= {"coherence:overview", "coherence:body_queue", "coherence:sks_queue", "coherence:candidate_detail",
+              "coherence:run_list", "coherence:support_section"}
+CASES += [
+    Case("decide on a coherence candidate", "coherence:candidate_decide", {"admin", "npo_editor", "sks_chair"},
+         "page_coherence_decide"),
+    Case("start a full coherence run", "coherence:run_start", {"admin"}, "page_coherence_run_start"),
+    Case("API decide on a coherence candidate", "POST /api/v1/coherence/candidates/{candidate_id}/decisions",
+         {"admin", "npo_editor", "sks_chair"}, "api_coherence_decide", api=True),
+]
+# --- end of coherence ------------------------------------------------------------------
+
+
 def _route_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -449,9 +466,23 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             report = making.report_request(by=cls.orebro_coordinator, kind=ReportKind.REGION, region=cls.orebro,
                                            period_start=datetime.date(cls.today.year, 1, 1), period_end=cls.today)
         cls.region_report = making.generate(report.pk)
+        cls.coherence_setup()
         exported = interchange.support_export(cls.heart_guideline)
         exported["title"] = "Importerat kunskapsstöd"
         cls.import_json = json.dumps(exported)
+
+    @classmethod
+    def coherence_setup(cls):
+        """A published support of the heart NPO that contradicts the pathway's "no NSAID"."""
+        support = content.support_create(
+            by=cls.npo_editor, type=SupportType.CARE_PATHWAY, title="Smärta vid hjärtsvikt", issuer_body=cls.heart_npo,
+            owning_body=cls.heart_npo, conditions=["I50"], review_date=datetime.date(2028, 6, 30))
+        version = support.versions.get()
+        content.recommendation_create(by=cls.npo_editor, version=version, text="Ge NSAID vid smärta.",
+                                      codes=[("atc", "M01AE01")])
+        publish(version, by_editor=cls.npo_editor, by_approver=cls.sks_chair)
+        run_incremental(run_create(kind=DetectionScope.INCREMENTAL, version=version))
+        cls.coherence_candidate = Candidate.objects.get(kind=CandidateKind.CONTRADICTION)
 
     @classmethod
     def remiss_setup(cls):
@@ -671,6 +702,17 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
     def page_practice_links(self):
         return "post", reverse("lowvalue:practice_links", args=[self.low_value_practice.pk]), {
             "recommendations": [str(self.rec_dont.key)], "other_keys": "", "indicators": ["HS-RAS"]}
+
+    def page_coherence_decide(self):
+        return "post", reverse("coherence:candidate_decide", args=[self.coherence_candidate.pk]), {
+            "outcome": "ingen_konflikt", "reason": "Smärtlindringen gäller inte hjärtsvikten."}
+
+    def page_coherence_run_start(self):
+        return "post", reverse("coherence:run_start"), {}
+
+    def api_coherence_decide(self):
+        return "post", f"/api/v1/coherence/candidates/{self.coherence_candidate.pk}/decisions", {
+            "outcome": "ingen_konflikt", "reason": "Smärtlindringen gäller inte hjärtsvikten."}
 
     def page_run_start(self):
         return "post", reverse("indicators:run_start"), {
@@ -1278,6 +1320,9 @@ class WritePermissionMatrixTests(KnowledgeTestCase):
             "indicators:chart_download": ["HS-RAS", "tratt", "csv"],
             "needs:need_detail": [1],
             "lowvalue:practice_detail": [self.low_value_practice.pk],
+            "coherence:body_queue": [self.heart_npo.pk],
+            "coherence:candidate_detail": [self.coherence_candidate.pk],
+            "coherence:support_section": [self.heart_pathway.pk],
         }
         # people: pages
         samples.update({name: [1] for name in (

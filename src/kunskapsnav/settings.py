@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kunskapsnav.needs",
     "kunskapsnav.indicators",
     "kunskapsnav.lowvalue",
+    "kunskapsnav.coherence",
     "kunskapsnav.reports",
     "kunskapsnav.interop",
     "kunskapsnav.operations",

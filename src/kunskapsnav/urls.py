@@ -27,6 +27,7 @@ urlpatterns = [
     path("uppfoljning/", include("kunskapsnav.indicators.urls")),
     path("behov/", include("kunskapsnav.needs.urls")),
     path("lagvardig-vard/", include("kunskapsnav.lowvalue.urls")),
+    path("samstammighet/", include("kunskapsnav.coherence.urls")),
     path("arlig-uppfoljning/", include("kunskapsnav.reports.urls")),
     path("api/v1/", api.urls),
     path("fhir/", include("kunskapsnav.interop.fhir.urls")),

@@ -118,6 +118,7 @@ install_error_handlers(api)
 
 def _register_routers():
     from kunskapsnav.interop.changes_api import router as changes_router
+    from kunskapsnav.interop.coherence_api import router as coherence_router
     from kunskapsnav.interop.consultation_api import router as consultation_router
     from kunskapsnav.interop.implementation_api import router as implementation_router
     from kunskapsnav.interop.indicators_api import router as indicators_router
@@ -129,7 +130,7 @@ def _register_routers():
     from kunskapsnav.interop.reports_api import router as reports_router
 
     routers = [organisation_router, knowledge_router, changes_router, consultation_router, implementation_router,
-               indicators_router, lowvalue_router, people_router, needs_router, reports_router]
+               indicators_router, lowvalue_router, people_router, needs_router, coherence_router, reports_router]
     document_errors(routers)
     for router in routers:
         api.add_router("/", router)

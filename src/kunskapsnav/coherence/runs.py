@@ -1,0 +1,215 @@
+"""The detection runs: one new version against what it can conflict with (incremental), or
+every valid version against every other (full, nightly). Both record what they find the same
+way (record_pair), so a pair already raised, open or decided, is not raised again while
+neither text changes."""
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kunskapsnav.knowledge.models import (
+    CodeSystem,
+    KnowledgeSupport,
+    Recommendation,
+    RecommendationCode,
+    SupportCondition,
+    SupportVersion,
+    VersionStatus,
+)
+
+from .detection import Item, Verdict, broader_or_same, compare, item_of
+from .models import OPEN_STATUSES, Candidate, CandidateStatus, DetectionRun, DetectionScope, DetectionStatus
+
+logger = logging.getLogger(__name__)
+
+HIERARCHICAL_SYSTEMS = (CodeSystem.ICD10SE, CodeSystem.ATC)
+PROGRESS_EVERY = 500
+
+
+def items_for(recommendation_ids) -> list[Item]:
+    """The recommendations as items, with their codes, conditions and target groups, in four
+    queries whatever their number."""
+    recs = list(
+        Recommendation.objects.filter(pk__in=recommendation_ids)
+        .select_related("version__support")
+        .only("pk", "key", "text", "direction", "priority", "strength", "version__support__id",
+              "version__support__type", "version__support__owning_body_id", "version__support__issuer_region_id")
+    )
+    return _items(recs)
+
+
+def _items(recs) -> list[Item]:
+    rec_ids = [r.pk for r in recs]
+    support_ids = {r.version.support_id for r in recs}
+    codes = defaultdict(set)
+    for rec_id, system, code in RecommendationCode.objects.filter(recommendation_id__in=rec_ids).values_list(
+        "recommendation_id", "system", "code"
+    ):
+        codes[rec_id].add((system, code))
+    conditions = defaultdict(set)
+    for support_id, code in SupportCondition.objects.filter(support_id__in=support_ids).values_list("support_id", "code"):
+        conditions[support_id].add(code)
+    groups = defaultdict(set)
+    through = KnowledgeSupport.target_groups.through
+    for support_id, group_id in through.objects.filter(knowledgesupport_id__in=support_ids).values_list(
+        "knowledgesupport_id", "targetgroup_id"
+    ):
+        groups[support_id].add(group_id)
+    return [
+        item_of(recommendation=r, support=r.version.support, codes=codes[r.pk],
+                support_conditions=conditions[r.version.support_id], target_groups=groups[r.version.support_id])
+        for r in recs
+    ]
+
+
+def _ordered(a: Item, b: Item) -> tuple[Item, Item]:
+    return (a, b) if a.key < b.key else (b, a)
+
+
+def record_pair(a: Item, b: Item, verdict: Verdict, *, known: dict | None = None) -> bool:
+    """Store the candidate unless the same pair of texts is already known; True if raised.
+    An open candidate on an earlier text of either side is outdated by the new one."""
+    a, b = _ordered(a, b)
+    identity = (a.key, b.key, a.fingerprint, b.fingerprint)
+    existing = known.get(identity) if known is not None else (
+        Candidate.objects.filter(key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint)
+        .values_list("pk", flat=True).first()
+    )
+    if existing:
+        # The same texts in a later version: the candidate follows them, its status stays.
+        Candidate.objects.filter(pk=existing).exclude(
+            recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id
+        ).update(recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
+                 updated_at=timezone.now())
+        return False
+    Candidate.objects.filter(key_a=a.key, key_b=b.key, status__in=OPEN_STATUSES).update(
+        status=CandidateStatus.OUTDATED, updated_at=timezone.now()
+    )
+    candidate = Candidate.objects.create(
+        kind=verdict.kind, score=verdict.score, signals=verdict.signals,
+        key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint,
+        recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
+        support_a_id=a.support_id, support_b_id=b.support_id, body_a_id=a.body_id, body_b_id=b.body_id,
+    )
+    if known is not None:
+        known[identity] = candidate.pk
+    return True
+
+
+def outdate_changed(items: list[Item], *, support_ids: set[int]):
+    """Open candidates of these supports whose text on that side is no longer the valid one
+    (changed or removed in the new version) are outdated: nobody needs to decide on them."""
+    current = {(i.key, i.fingerprint) for i in items}
+    stale = []
+    for pk, sa, sb, ka, kb, fa, fb in Candidate.objects.filter(
+        Q(support_a_id__in=support_ids) | Q(support_b_id__in=support_ids), status__in=OPEN_STATUSES
+    ).values_list("pk", "support_a_id", "support_b_id", "key_a", "key_b", "fingerprint_a", "fingerprint_b"):
+        if (sa in support_ids and (str(ka), fa) not in current) or (sb in support_ids and (str(kb), fb) not in current):
+            stale.append(pk)
+    Candidate.objects.filter(pk__in=stale).update(status=CandidateStatus.OUTDATED, updated_at=timezone.now())
+
+
+def _published_recommendations():
+    return Recommendation.objects.filter(version__status=VersionStatus.PUBLISHED)
+
+
+def _could_conflict(items: list[Item], *, exclude_support_id: int) -> list[int]:
+    """The recommendations of other valid versions that share a code with these, by hierarchy:
+    the broader codes and the same code exactly, the narrower ones by prefix."""
+    condition = Q(pk__in=[])
+    for item in items:
+        for system, code in item.codes:
+            broader = [c for _s, c in broader_or_same(system, code)]
+            condition |= Q(system=system, code__in=broader)
+            if system in HIERARCHICAL_SYSTEMS:
+                condition |= Q(system=system, code__startswith=code)
+    return list(
+        RecommendationCode.objects.filter(condition)
+        .filter(recommendation__version__status=VersionStatus.PUBLISHED)
+        .exclude(recommendation__version__support_id=exclude_support_id)
+        .values_list("recommendation_id", flat=True).distinct()
+    )
+
+
+def run_incremental(run: DetectionRun) -> DetectionRun:
+    """Compare one newly published version with what it can conflict with."""
+    version = SupportVersion.objects.select_related("support").get(pk=run.version_id)
+    _start(run)
+    mine = items_for(version.recommendations.values_list("pk", flat=True))
+    others = items_for(_could_conflict(mine, exclude_support_id=version.support_id))
+    DetectionRun.objects.filter(pk=run.pk).update(total=len(mine))
+    with transaction.atomic():
+        outdate_changed(mine, support_ids={version.support_id})
+        raised = 0
+        for a in mine:
+            for b in others:
+                verdict = compare(a, b)
+                if verdict and record_pair(a, b, verdict):
+                    raised += 1
+    return _finish(run, done=len(mine), raised=raised)
+
+
+def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
+    """Compare every valid version with every other it shares a code with, showing progress."""
+    _start(run)
+    rec_ids = list(_published_recommendations().values_list("pk", flat=True))
+    DetectionRun.objects.filter(pk=run.pk).update(total=len(rec_ids))
+    items = []
+    for start in range(0, len(rec_ids), batch_size):
+        items += items_for(rec_ids[start:start + batch_size])
+    by_code = defaultdict(list)
+    for item in items:
+        for system, code in item.codes:
+            by_code[(system, code)].append(item)
+    known = {
+        (str(ka), str(kb), fa, fb): pk
+        for pk, ka, kb, fa, fb in Candidate.objects.values_list("pk", "key_a", "key_b", "fingerprint_a", "fingerprint_b")
+    }
+    outdate_changed(items, support_ids=set(KnowledgeSupport.objects.values_list("pk", flat=True)))
+    raised = 0
+    seen = set()
+    for start in range(0, len(items), PROGRESS_EVERY):
+        # One transaction per slice: a commit per candidate would cost more than the comparing.
+        with transaction.atomic():
+            for a in items[start:start + PROGRESS_EVERY]:
+                raised += _compare_with_broader_or_same(a, by_code, seen, known)
+        done = min(start + PROGRESS_EVERY, len(items))
+        DetectionRun.objects.filter(pk=run.pk).update(done=done, raised=raised)
+    return _finish(run, done=len(items), raised=raised)
+
+
+def _compare_with_broader_or_same(a: Item, by_code: dict, seen: set, known: dict) -> int:
+    """Compare one item with every other whose code is the same as or broader than one of its
+    own; each pair once (found from its narrower side, or from either when equal)."""
+    raised = 0
+    for system, code in a.codes:
+        for term in broader_or_same(system, code):
+            for b in by_code.get(term, ()):
+                pair = (min(a.recommendation_id, b.recommendation_id), max(a.recommendation_id, b.recommendation_id))
+                if b.support_id == a.support_id or pair in seen:
+                    continue
+                seen.add(pair)
+                verdict = compare(a, b)
+                if verdict and record_pair(a, b, verdict, known=known):
+                    raised += 1
+    return raised
+
+
+def _start(run: DetectionRun):
+    DetectionRun.objects.filter(pk=run.pk).update(status=DetectionStatus.RUNNING, started_at=timezone.now())
+
+
+def _finish(run: DetectionRun, *, done: int, raised: int) -> DetectionRun:
+    DetectionRun.objects.filter(pk=run.pk).update(
+        status=DetectionStatus.DONE, done=done, raised=raised, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    logger.info("coherence run %s (%s): %s compared, %s raised", run.pk, run.kind, done, raised)
+    return run
+
+
+def run_create(*, kind: str, version: SupportVersion | None = None) -> DetectionRun:
+    return DetectionRun.objects.create(kind=kind, version=version if kind == DetectionScope.INCREMENTAL else None)

@@ -932,8 +932,7 @@ class ReadPermissionMatrixTests(KnowledgeTestCase, PeopleTestCase):
         samples |= {"knowledge:version_transition": [1, 1], "knowledge:addition_save": [1, "18"],
                     "implementation:adoption_start": [1, "18"], "knowledge:npo_subscription_toggle": [1],
                     "indicators:limits_recalculate": ["HS-RAS"], "indicators:limits_recalculation_remove": ["HS-RAS", 1],
-                    "indicators:chart_settings_change": ["HS-RAS"]}
-                    "coherence:candidate_decide": [1]}
+                    "indicators:chart_settings_change": ["HS-RAS"], "coherence:candidate_decide": [1]}
         for name in POST_ONLY:
             with self.subTest(page=name):
                 url = reverse(name, args=samples[name]) if samples[name] else reverse(name)

@@ -27,7 +27,9 @@ EXAMPLES = os.environ.get("KUNSKAPSNAV_CONTRACT_EXAMPLES", "10")
 def server(django_db_setup, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("contract")
     env = {**os.environ, "DATABASE_URL": fresh_database_url(tmp_path, "contract"), "KUNSKAPSNAV_DEMO": "1",
-           "DEBUG": "0", "KUNSKAPSNAV_DATA_DIR": str(tmp_path)}
+           "DEBUG": "0", "KUNSKAPSNAV_DATA_DIR": str(tmp_path),
+           # The contract is about the API's shapes, not the nation's volumes: a small demo.
+           "KUNSKAPSNAV_DEMO_PERSONS": "20000"}
     kunskapsnav(env, "demo", "--no-serve")
     token = kunskapsnav(env, "manage", "create_api_token", "admin").stdout.strip().splitlines()[-1]
     port = free_port()

@@ -18,7 +18,7 @@ from kunskapsnav.organisation.models import HealthcareRegion, Region
 
 from . import permissions
 from .models import Assessment, Report, ReportKind, ReportStatus, ReportTransition
-from .sections import Scope, chain, changes, consultation, followup, indicators, production, structure
+from .sections import Scope, chain, changes, consultation, followup, indicators, needs, production, structure
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -37,7 +37,8 @@ _ANNUAL = [("struktur", gettext_noop("Strukturen"), structure.collect),
            ("produktion", gettext_noop("Produktionen av kunskapsstöd"), production.collect),
            ("remiss", gettext_noop("Remisserna"), consultation.collect),
            ("inforande", gettext_noop("Införandet i regionerna"), chain.collect),
-           ("indikatorer", gettext_noop("Indikatorerna"), indicators.collect)]
+           ("indikatorer", gettext_noop("Indikatorerna"), indicators.collect),
+           ("behov", gettext_noop("Behoven"), needs.collect)]
 SECTIONS = {
     ReportKind.NATIONAL: _ANNUAL,
     ReportKind.REGION: _ANNUAL,

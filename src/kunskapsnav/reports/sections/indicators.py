@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from kunskapsnav.indicators import analysis, selectors
+from kunskapsnav.lowvalue.selectors import indicator_trends
 
 from . import TEXT, Scope, section, table
 
@@ -70,4 +71,24 @@ def collect(scope: Scope) -> dict:
               note=_("Som allmänheten ser dem: tal från för få fall döljs. Senaste året inom perioden med värden; "
                      "styrdiagrammet enligt Making Data Count för %(area)s per månad inom perioden.") % {
                   "area": region.name if region is not None else _("riket")}),
+        _low_value_care(scope),
     ])
+
+
+def _low_value_care(scope: Scope) -> dict:
+    """The low-value-care indicators' trends (docs/low-value-care.md): per indicator and region
+    the last year within the period, the year before it and the SPC reading of the months; a
+    region's report shows its own rows. As the public sees them."""
+    rows = []
+    for trend in indicator_trends((scope.period_start, scope.period_end)):
+        for reading in trend["regions"]:
+            if scope.region is not None and reading["county_code"] != scope.region.county_code:
+                continue
+            rows.append([trend["name"], reading["name"], str(reading["year"] or "–"),
+                         _value(reading, trend["percent"]),
+                         _value({"value": reading["previous"]}, trend["percent"]), reading["spc"] or "–"])
+    return table("lagvardig-vard", _("Lågvärdig vård: indikatorernas utveckling"),
+                 [(_("Indikator"), TEXT), (_("Region"), TEXT), (_("År"), TEXT), (_("Värde"), TEXT),
+                  (_("Året före"), TEXT), (_("Över tid (styrdiagram)"), TEXT)], rows,
+                 note=_("Indikatorer som mäter åtgärder i registret över lågvärdig vård. Som allmänheten ser dem: "
+                        "tal från för få fall döljs."))

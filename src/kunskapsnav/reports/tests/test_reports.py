@@ -59,7 +59,8 @@ class MakingTests(ReportTestCase):
         self.assertEqual((report.status, report.number, report.snapshot), (ReportStatus.QUEUED, 1, {}))
         report = making.generate(report.pk)
         self.assertEqual((report.status, report.progress), (ReportStatus.DRAFT, 100))
-        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande", "indikatorer", "forandringar"])
+        self.assertEqual([s["key"] for s in report.snapshot["sections"]], ["struktur", "produktion", "remiss", "inforande", "indikatorer", "behov",
+                                                                       "forandringar"])
         self.assertEqual(report.snapshot["period"], str(self.today.year) if self.today == datetime.date(
             self.today.year, 12, 31) else f"{self.start.isoformat()} – {self.today.isoformat()}")
         self.assertEqual([t.new_status for t in report.transitions.all()], [ReportStatus.GENERATING, ReportStatus.DRAFT])
@@ -374,6 +375,49 @@ class IndicatorSectionTests(ReportTestCase):
         row = next(r for r in block["rows"] if r[0] == self.definition.name)
         self.assertTrue(row[4] == "" or "nås" in row[4])
         self.assertIn("Region Örebro län", block["note"])
+
+
+    def test_the_low_value_care_indicators_trends_per_region_as_the_public_sees_them(self):
+        from kunskapsnav.lowvalue import practices
+        from kunskapsnav.lowvalue.selectors import indicator_trends
+
+        practice = practices.practice_create(
+            by=self.admin, title="Åtgärd som inte bör göras", source="nationell", practice_system="atc",
+            practice_code="M01A", condition="Hjärtsvikt", condition_code="I50", rationale="Skäl.",
+            link="https://example.se/icke-gora")
+        practices.practice_links_set(by=self.admin, practice=practice, recommendation_keys=[],
+                                     indicator_codes=[self.definition.code])
+        period = (self.year["start"], self.year["end"])
+        trend = next(t for t in indicator_trends(period) if t["code"] == self.definition.code)
+        national = self.table(self.made(**self.year), "lagvardig-vard")
+        rows = [r for r in national["rows"] if r[0] == self.definition.name]
+        self.assertEqual([r[1] for r in rows], [r["name"] for r in trend["regions"]])
+        for row, reading in zip(rows, trend["regions"], strict=True):
+            self.assertEqual(row[3] == "döljs eller saknas", reading["value"] is None)
+        region = self.table(self.made(by=self.orebro_coordinator, kind=ReportKind.REGION, region=self.orebro,
+                                      **self.year), "lagvardig-vard")
+        self.assertEqual({r[1] for r in region["rows"]}, {"Region Örebro län"})
+
+    def test_without_low_value_practices_the_trends_table_is_empty(self):
+        self.assertEqual(self.table(self.made(**self.year), "lagvardig-vard")["rows"], [])
+
+
+class NeedsSectionTests(ReportTestCase):
+    def test_the_needs_submitted_in_the_period_counted_by_status_decision_and_priority(self):
+        from kunskapsnav.needs import triage
+
+        triage.need_submit(by=self.orebro_coordinator, organisation="Örebro kommun", title="Behov",
+                           problem="Problem", target_group="Vuxna", evidence="Variation", affected="Patienter")
+        report = self.made()
+        block = next(b for s in report.snapshot["sections"] for b in s["blocks"] if b["key"] == "behov-nyckeltal")
+        self.assertEqual([i["value"] for i in block["items"]], [1, 0])
+        rows = self.table(report, "behov")["rows"]
+        self.assertIn(["Status nu", "Inskickat", 1], rows)
+        self.assertIn(["Beslut", "Nytt kunskapsstöd", 0], rows)
+        last_year = self.made(start=datetime.date(self.today.year - 1, 1, 1),
+                              end=datetime.date(self.today.year - 1, 12, 31))
+        self.assertEqual(next(b for s in last_year.snapshot["sections"] for b in s["blocks"]
+                              if b["key"] == "behov-nyckeltal")["items"][0]["value"], 0)
 
 
 class ExportTests(ReportTestCase):

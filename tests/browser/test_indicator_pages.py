@@ -20,7 +20,9 @@ def test_the_analysis_pages_are_accessible(indicator_site, page, expect, login, 
     expect(page.get_by_role("link", name="Antitrombotisk behandling efter ischemisk stroke")).to_be_visible()
     check("indicator values for a reader", "/uppfoljning/STROKE-ANTITROMB/")
     expect(page.locator(".tag")).to_contain_text("syntetiska data")
-    expect(page.get_by_role("table")).to_contain_text("Region Örebro län")
+    # The tests' synthetic population is small (settings.DEMO_PERSONS): the largest region
+    # always has stroke patients, a small one in a given year may have none.
+    expect(page.get_by_role("table")).to_contain_text("Region Stockholm")
     check("values by kommun, with suppressed ones", "/uppfoljning/HS-RAS/?level=kommun&period_type=ar&stratum_type=kon")
     expect(page.get_by_role("table")).to_contain_text("För få fall för att visas")
     check("analysis for a reader", "/uppfoljning/STROKE-ANTITROMB/analys/")

@@ -14,7 +14,7 @@ lets --clients threads call patient-view for --seconds, each call with a JWT of 
 3–8 conditions (ICD-10-SE from the corpus, some SNOMED CT and some codes no support has) and
 5–15 medications (ATC). A new connection per call, as gunicorn's sync workers close them.
 
-Goal (issue 15): p99 ≤ 100 ms, no errors and at least 200 calls/s. It prints p50/p95/p99,
+Goal: p99 ≤ 100 ms, no errors and at least 200 calls/s. It prints p50/p95/p99,
 calls per second and errors for patient-view and for the floor, and the patient-view answers
 without cards (the time budget ran out, or the database failed: a 200 the journal can
 live with, but not the answer asked for). Not a test: nothing here

@@ -15,7 +15,7 @@ year's national report and Region Örebro län's: the worker's part (collecting 
 the page (HTML with its charts) and the PDF, and prints the seconds of each and the process's
 peak resident memory.
 
-Goal (issue 16): national report HTML + PDF ≤ 60 s and ≤ 1 GiB; a region's report ≤ 15 s.
+Goal: national report HTML + PDF ≤ 60 s and ≤ 1 GiB; a region's report ≤ 15 s.
 Not a test: nothing here asserts; docs/performance.md records the results.
 """
 

@@ -206,7 +206,7 @@ class MakingTests(ReportTestCase):
         html = rendering.html(report)
         image = '<img src="data:image/svg+xml;base64,'
         self.assertIn(image, html)
-        self.assertLess(html.index(image), html.index('<table id="tackning">'))
+        self.assertLess(html.index(image), html.index('<table id="tabell-tackning">'))
         self.assertIn('alt="Diagram: Täckning av de nationella programområdena. Samma uppgifter finns i tabellen nedan."',
                       html)
         drawn = charts.svg(coverage)

@@ -294,6 +294,10 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 # list, never an error.
 CDS_ALLOW_ANONYMOUS = envbool("KUNSKAPSNAV_CDS_ALLOW_ANONYMOUS", False)
 CDS_TIME_BUDGET_MS = envint("KUNSKAPSNAV_CDS_TIME_BUDGET_MS", 300, minimum=1)
+# Each worker keeps the patient-view cards it has made until the change feed moves on, and at
+# most this many seconds, so that what the feed does not record (an issuing body's new name)
+# reaches the journal too (interop/cds/card_cache.py).
+CDS_CARD_CACHE_SECONDS = envint("KUNSKAPSNAV_CDS_CARD_CACHE_SECONDS", 300, minimum=0)
 # Cards shown are counted in each worker process and written in one transaction when this
 # many seconds have passed or this many counts wait, and when the process exits: a crash loses
 # at most what was counted since the last write (docs/cds-hooks.md, "Cards shown").

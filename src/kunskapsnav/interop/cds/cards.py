@@ -28,6 +28,7 @@ import re
 import uuid
 
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from kunskapsnav.interop.fhir import systems
 from kunskapsnav.knowledge import code_index, selectors
@@ -37,6 +38,7 @@ from kunskapsnav.knowledge.uptake import card_uuid, support_card_uuid
 from kunskapsnav.lib.richtext import plain_text
 from kunskapsnav.organisation.models import BodyKind
 
+from . import card_cache
 from .request import HookCall, Order
 
 logger = logging.getLogger(__name__)
@@ -140,48 +142,89 @@ def _with_region(recommendations, region):
     return additions
 
 
-def _out_of_step(index: code_index.CodeIndex):
-    # A version ended without its entry in the change feed (written around the domain
-    # functions): the database's own answer is the right one.
-    logger.warning("CDS code index out of step with the change feed at cursor %s", index.cursor)
+class _OutOfStep(Exception):
+    """The index names a recommendation or version that is no longer valid."""
 
 
-def _ranked_recommendations(codes, index: code_index.CodeIndex) -> list[Recommendation]:
+def _patient_card(rec: Recommendation, addition) -> dict:
+    indicator = "warning" if rec.direction == Direction.DO_NOT else "info"
+    prefix = _("Gör inte: ") if rec.direction == Direction.DO_NOT else ""
+    return _recommendation_card(rec, addition, indicator=indicator, summary_prefix=prefix)
+
+
+def _link_entry(version) -> tuple:
+    return (version.support.title, version.support_id), _link_card(version)
+
+
+def _recommendation_cards(codes, *, region, index: code_index.CodeIndex, store: card_cache.CardStore,
+                          language: str) -> list[tuple[dict, int]]:
+    """(card, version id) of the first recommendations the index ranks for the codes: those
+    the worker has made before from its store, the others read and made now."""
     ids = index.ranked_ids(codes, limit=MAX_RECOMMENDATION_CARDS)
-    recommendations = selectors.recommendations_ranked(ids=ids)
-    if len(recommendations) < len(ids):
-        _out_of_step(index)
-        return selectors.valid_recommendations_for(codes=codes, limit=MAX_RECOMMENDATION_CARDS)
-    return recommendations
+    region_id = region.pk if region else None
+    found = {pk: store.recommendations.get((pk, region_id, language)) for pk in ids}
+    missing = [pk for pk, made in found.items() if made is None]
+    if missing:
+        recommendations = selectors.recommendations_ranked(ids=missing)
+        if len(recommendations) < len(missing):
+            raise _OutOfStep
+        additions = _with_region(recommendations, region)
+        for rec in recommendations:
+            found[rec.pk] = (_patient_card(rec, additions.get(str(rec.key))), rec.version_id)
+            store.keep(store.recommendations, (rec.pk, region_id, language), found[rec.pk])
+            store.keep(store.links, (rec.version_id, language), _link_entry(rec.version))
+    return [found[pk] for pk in ids]
 
 
-def _ranked_versions(conditions, index: code_index.CodeIndex) -> list:
-    ids = index.ranked_version_ids(conditions, limit=MAX_LINK_CARDS)
-    versions = selectors.versions_ranked(ids=ids)
-    if len(versions) < len(ids):
-        _out_of_step(index)
-        return selectors.valid_versions_for_conditions(codes=conditions, limit=MAX_LINK_CARDS)
-    return versions
+def _link_cards(conditions, version_ids: list[int], *, index: code_index.CodeIndex,
+                store: card_cache.CardStore, language: str) -> list[dict]:
+    """The link cards of the versions the recommendations come from and of the first the
+    index ranks for the patient's conditions, by support title."""
+    wanted = list(dict.fromkeys(version_ids + index.ranked_version_ids(conditions, limit=MAX_LINK_CARDS)))
+    found = {pk: store.links.get((pk, language)) for pk in wanted}
+    missing = [pk for pk, made in found.items() if made is None]
+    if missing:
+        versions = selectors.versions_ranked(ids=missing)
+        if len(versions) < len(missing):
+            raise _OutOfStep
+        for version in versions:
+            found[version.pk] = _link_entry(version)
+            store.keep(store.links, (version.pk, language), found[version.pk])
+    entries = sorted(found.values(), key=lambda entry: entry[0])
+    return [card for _order, card in entries[:MAX_LINK_CARDS]]
 
 
-def patient_view_cards(call: HookCall, *, region, index: code_index.CodeIndex | None = None) -> list[dict]:
-    """`index`: the code index as current() gave it before the call's time budget began;
-    without it, asked for here."""
-    codes = call.conditions + call.medications
-    index = index or code_index.current()
-    recommendations = _ranked_recommendations(codes, index)
+def _patient_view_from_database(call: HookCall, *, region) -> list[dict]:
+    """The cards as the database alone gives them, when the index is out of step with it."""
+    recommendations = selectors.valid_recommendations_for(codes=call.conditions + call.medications,
+                                                          limit=MAX_RECOMMENDATION_CARDS)
     additions = _with_region(recommendations, region)
-    cards = []
-    for rec in recommendations:
-        indicator = "warning" if rec.direction == Direction.DO_NOT else "info"
-        prefix = _("Gör inte: ") if rec.direction == Direction.DO_NOT else ""
-        cards.append(_recommendation_card(rec, additions.get(str(rec.key)), indicator=indicator, summary_prefix=prefix))
+    cards = [_patient_card(rec, additions.get(str(rec.key))) for rec in recommendations]
     versions = {rec.version_id: rec.version for rec in recommendations}
-    for version in _ranked_versions(call.conditions, index):
+    for version in selectors.valid_versions_for_conditions(codes=call.conditions, limit=MAX_LINK_CARDS):
         versions.setdefault(version.pk, version)
     for version in sorted(versions.values(), key=lambda v: (v.support.title, v.support_id))[:MAX_LINK_CARDS]:
         cards.append(_link_card(version))
     return cards
+
+
+def patient_view_cards(call: HookCall, *, region, index: code_index.CodeIndex | None = None) -> list[dict]:
+    """`index`: the code index as current() gave it before the call's time budget began;
+    without it, asked for here. Each card is a copy: the worker's store keeps its own."""
+    index = index or code_index.current()
+    store = card_cache.store_for(index)
+    language = get_language()
+    try:
+        made = _recommendation_cards(call.conditions + call.medications, region=region, index=index, store=store,
+                                     language=language)
+        links = _link_cards(call.conditions, [version_id for _card, version_id in made], index=index, store=store,
+                            language=language)
+    except _OutOfStep:
+        # A version ended without its entry in the change feed (written around the domain
+        # functions): the database's own answer is the right one.
+        logger.warning("CDS code index out of step with the change feed at cursor %s", index.cursor)
+        return _patient_view_from_database(call, region=region)
+    return [dict(card) for card, _version_id in made] + [dict(card) for card in links]
 
 
 def _covered(codes: set[tuple[str, str]], patient: list[tuple[str, str]]) -> bool:

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from kunskapsnav.interop.fhir import systems
@@ -94,24 +96,63 @@ def _codes(codeable, allowed: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _bundle(value, where: str) -> Bundle:
+def _invalid(where: str, location: str, error: ValidationError) -> CdsError:
+    return _bad(
+        _("%(where)s är ingen giltig FHIR R4 Bundle: fel vid %(location)s.") % {"where": where,
+                                                                                  "location": location[:200]},
+        log=f"{where}: {str(error)[:500]}",
+    )
+
+
+def _location(error: ValidationError, prefix: str = "") -> str:
+    return prefix + ".".join(str(part) for part in error.errors()[0]["loc"])
+
+
+def _bundle(value, where: str, *, wanted: str | None = None) -> list:
+    """The resources of a FHIR R4 Bundle, each validated by the model of its own type; with
+    `wanted`, a resource of another type is refused before anything is validated.
+
+    The Bundle is validated without its entries' resources, and each resource then by its own
+    model (fhir.resources' get_fhir_model_class): the same checks as validating the whole
+    Bundle at once, in about half the time, since the Bundle's field for any resource looks up
+    the model of each entry by name."""
     if not isinstance(value, dict) or value.get("resourceType") != "Bundle":
         kind = value.get("resourceType") if isinstance(value, dict) else type(value).__name__
         raise _bad(_("%(where)s ska vara en FHIR Bundle, inte %(kind)s.") % {"where": where, "kind": str(kind)[:64]})
+    entries = value.get("entry")
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        entries = None  # not entries at all: the Bundle's own validation says where
+    shell = value if entries is None else {
+        **value, "entry": [{k: v for k, v in entry.items() if k != "resource"} for entry in entries]}
     try:
-        return Bundle.model_validate(value)
+        Bundle.model_validate(shell)
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise _bad(
-            _("%(where)s är ingen giltig FHIR R4 Bundle: fel vid %(location)s.") % {"where": where,
-                                                                                      "location": location[:200]},
-            log=f"{where}: {str(error)[:500]}",
-        ) from None
+        raise _invalid(where, _location(error), error) from None
+    resources = []
+    for number, entry in enumerate(entries or []):
+        resource = entry.get("resource")
+        if resource is None:
+            continue
+        resources.append(_resource(resource, where, f"entry.{number}.resource", wanted=wanted))
+    return resources
 
 
-def _resources(bundle: Bundle):
-    return [entry.resource for entry in (bundle.entry or []) if entry.resource is not None]
+def _resource(resource, where: str, location: str, *, wanted: str | None):
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    if wanted is not None and kind != wanted:
+        raise _bad(_("%(where)s ska bara innehålla %(wanted)s, inte %(kind)s.") % {
+            "where": where, "wanted": wanted, "kind": str(kind)[:64]})
+    try:
+        model = get_fhir_model_class(kind) if isinstance(kind, str) else None
+    except (KeyError, ValueError, ImportError):
+        model = None
+    if model is None or not issubclass(model, Resource):  # "Element" names a model, not a resource
+        raise _bad(_("%(where)s är ingen giltig FHIR R4 Bundle: fel vid %(location)s.") % {
+            "where": where, "location": f"{location}.resourceType"})
+    try:
+        return model.model_validate(resource)
+    except ValidationError as error:
+        raise _invalid(where, _location(error, prefix=location + "."), error) from None
 
 
 def _prefetched(prefetch: dict, key: str) -> list:
@@ -120,14 +161,7 @@ def _prefetched(prefetch: dict, key: str) -> list:
     value = prefetch.get(key)
     if value is None:
         return []
-    where = _("Förhämtningen %(key)s") % {"key": key}
-    wanted = PREFETCH_TYPES[key]
-    resources = _resources(_bundle(value, where))
-    for resource in resources:
-        if resource.get_resource_type() != wanted:
-            raise _bad(_("%(where)s ska bara innehålla %(wanted)s, inte %(kind)s.") % {
-                "where": where, "wanted": wanted, "kind": resource.get_resource_type()})
-    return resources
+    return _bundle(value, _("Förhämtningen %(key)s") % {"key": key}, wanted=PREFETCH_TYPES[key])
 
 
 def _condition_codes(resources) -> list[tuple[str, str]]:
@@ -152,9 +186,9 @@ def _medication_codes(resources) -> list[tuple[str, str]]:
 
 
 def _orders(context: dict, *, selected_only: bool) -> list[Order]:
-    bundle = _bundle(context.get("draftOrders"), _("context.draftOrders"))
+    resources = _bundle(context.get("draftOrders"), _("context.draftOrders"))
     orders = []
-    for resource in _resources(bundle):
+    for resource in resources:
         kind = resource.get_resource_type()
         if kind not in ORDER_TYPES:
             continue
@@ -171,7 +205,7 @@ def _orders(context: dict, *, selected_only: bool) -> list[Order]:
             or not all(isinstance(s, str) and REFERENCE.fullmatch(s) for s in selections)):
         raise _bad(_("context.selections ska vara en lista med referenser som MedicationRequest/123."))
     present = {order.reference for order in orders} | {
-        f"{r.get_resource_type()}/{r.id}" for r in _resources(bundle) if r.id}
+        f"{r.get_resource_type()}/{r.id}" for r in resources if r.id}
     missing = [s for s in selections if s not in present]
     if missing:
         raise _bad(_("context.selections nämner %(ref)s, som inte finns i context.draftOrders.") % {

@@ -16,6 +16,7 @@ import jsonschema
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from kunskapsnav.interop.cds import card_cache
 from kunskapsnav.interop.fhir import systems
 from kunskapsnav.interop.models import CdsClient
 from kunskapsnav.knowledge import additions
@@ -101,6 +102,10 @@ class CdsTestCase(KnowledgeTestCase):
             by=cls.orebro_coordinator, recommendation=cls.rec_dont, region=cls.orebro,
             text="<p>I Region Örebro län: kontakta hjärtsviktsmottagningen vid behov av smärtlindring.</p>",
         )
+
+    def setUp(self):
+        super().setUp()
+        card_cache.store_clear()  # a worker's cards belong to the test that made them
 
     def token(self, path: str, *, key=None, kid="orebro-1", alg="ES384", **claims) -> str:
         now = int(time.time())

@@ -5,7 +5,9 @@ the time budget gets an empty card list, never a 500."""
 from django.db import connection
 from django.test import override_settings
 
-from .base import ORDER_SELECT, PATIENT_VIEW, CdsTestCase, bundle, condition, medication, order_call, patient_view
+from kunskapsnav.interop.cds import card_cache
+
+from .base import ORDER_SELECT, ORDER_SIGN, PATIENT_VIEW, CdsTestCase, bundle, condition, medication, order_call, patient_view
 
 
 class CdsErrorsTest(CdsTestCase):
@@ -49,6 +51,19 @@ class CdsErrorsTest(CdsTestCase):
         body = patient_view(prefetch={"conditions": bundle(broken)})
         self.assertRefused(self.post(PATIENT_VIEW, body), 400, "ingen giltig FHIR R4 Bundle")
 
+    def test_an_invalid_resource_is_400_with_where_it_is(self):
+        broken = condition("I50.9")
+        broken["code"]["coding"][0]["code"] = {"not": "a code"}
+        body = patient_view(prefetch={"conditions": bundle(condition("I10"), broken)})
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "fel vid entry.1.resource.code.coding.0.code")
+        for resource in ({"resourceType": "Element"}, {"resourceType": "Okand"}, "Condition", {"code": {}}):
+            body = {**patient_view(), "context": {**patient_view()["context"],
+                                                   "draftOrders": bundle(resource)}, "hook": "order-sign"}
+            response = self.post(ORDER_SIGN, body)
+            self.assertRefused(response, 400, "fel vid entry.0.resource.resourceType")
+        body = patient_view(prefetch={"conditions": {"resourceType": "Bundle", "type": "searchset", "entry": "x"}})
+        self.assertRefused(self.post(PATIENT_VIEW, body), 400, "ingen giltig FHIR R4 Bundle: fel vid entry")
+
     def test_a_selection_not_among_the_draft_orders_is_400(self):
         body = order_call("order-select", orders=[medication("M01AE01", status="draft", id="a")],
                           selections=["MedicationRequest/b"])
@@ -57,10 +72,11 @@ class CdsErrorsTest(CdsTestCase):
     def test_a_failing_database_answers_an_empty_card_list(self):
         body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
         self.assertNotEqual(self.cards(PATIENT_VIEW, body), [])
-        # The recommendations' table, which every call reads, is gone for real (inside the
-        # test's transaction, rolled back after).
+        # The change feed's table, which every call reads (the code index and the worker's
+        # cards are fresh as of its latest entry), is gone for real (inside the test's
+        # transaction, rolled back after).
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE knowledge_recommendation RENAME TO knowledge_recommendation_gone")
+            cursor.execute("ALTER TABLE knowledge_contentchange RENAME TO knowledge_contentchange_gone")
         with self.assertLogs("kunskapsnav.interop.cds.views", "ERROR"):
             response = self.post(PATIENT_VIEW, body)
         self.assertEqual(response.status_code, 200)
@@ -71,9 +87,10 @@ class CdsErrorsTest(CdsTestCase):
         # The recommendations' table, which every call reads, is made slow for real: a view
         # in its place that takes a second or more to read (PostgreSQL sleeps; SQLite counts to
         # ten million). Inside the test's transaction, rolled back after. The code index is
-        # built first, as a worker that has answered before has it.
+        # built first, as a worker that has answered before has it, but not the cards.
         body = patient_view(conditions=["I50.9"], medications=["M01AE01"])
         self.assertNotEqual(self.cards(PATIENT_VIEW, body), [])
+        card_cache.store_clear()
         slow = {
             "postgresql": "SELECT r.* FROM recommendations_behind r, pg_sleep(1)",
             "sqlite": "SELECT r.* FROM recommendations_behind r, (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL "

@@ -7,6 +7,7 @@ import json
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kunskapsnav.interop.cds import card_cache
 from kunskapsnav.interop.fhir import systems
 from kunskapsnav.knowledge import content, lifecycle
 from kunskapsnav.knowledge.models import CodeSystem, Direction, SupportType, VersionStatus
@@ -180,10 +181,13 @@ class CdsServicesTest(CdsTestCase):
         self.cards(PATIENT_VIEW, few)  # the first call of a worker builds the code index
         counts = []
         for body in (few, many):
+            card_cache.store_clear()  # every card made anew
             with CaptureQueriesContext(connection) as queries:
                 self.cards(PATIENT_VIEW, body)
             counts.append(len(queries))
-        self.assertEqual(counts[0], counts[1])
+        # One read of the recommendations and one of the versions for link cards whatever the
+        # codes; `few`'s one link card is its recommendations' own version, made with them.
+        self.assertLessEqual(counts[1], counts[0] + 1)
 
     def test_a_support_published_after_a_call_is_seen_by_the_next_call(self):
         body = patient_view(conditions=["J45.9"])

@@ -17,9 +17,10 @@ import json
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc import jwt
@@ -133,6 +134,52 @@ def audiences_for(path: str, *, service_path: str | None = None) -> set[str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Registered:
+    row: tuple  # (id, JWKS as stored, region id): while the row is the same, so is the rest
+    client: CdsClient
+    keys: KeySet
+    read_at: float
+
+
+_registered: dict[str, _Registered] = {}
+
+
+def _registered_client(issuer: str) -> _Registered | None:
+    """The active journal registered under this issuer, with its region and its keys imported.
+
+    Each call reads the journal's row from one statement written out (building the query with
+    the ORM costs ten times running it), so a journal deactivated or given new keys is seen at
+    once. The worker keeps the journal, its region and its imported keys while the row is the
+    same, and at most CDS_CARD_CACHE_SECONDS (a region's new name)."""
+    meta = CdsClient._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in (meta.pk.column, meta.get_field("jwks").column,
+                                           meta.get_field("region").column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} "
+                       f"WHERE {quote(meta.get_field('issuer').column)} = %s AND {quote(meta.get_field('active').column)}",
+                       [issuer])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = (row[0], row[1] if isinstance(row[1], str) else json.dumps(row[1], sort_keys=True), row[2])
+    known = _registered.get(issuer)
+    if known is not None and known.row == row and time.monotonic() - known.read_at < settings.CDS_CARD_CACHE_SECONDS:
+        return known
+    client = CdsClient.objects.select_related("region").filter(pk=row[0], active=True).first()
+    if client is None:  # deactivated between the two reads
+        return None
+    try:
+        keys = KeySet.import_key_set(client.jwks)
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        logger.warning("CDS client %s has keys that cannot be imported: %s", client.pk, error)
+        keys = None
+    registered = _Registered(row=row, client=client, keys=keys, read_at=time.monotonic())
+    _registered[issuer] = registered
+    return registered
+
+
 def caller(request, *, audiences: set[str]) -> Caller:
     token = _bearer(request)
     if token is None:
@@ -140,11 +187,14 @@ def caller(request, *, audiences: set[str]) -> Caller:
             return Caller(None)
         raise _refuse(_("en JWT från ett registrerat journalsystem krävs"))
     issuer = _unverified_issuer(token)
-    client = CdsClient.objects.filter(issuer=issuer, active=True).select_related("region").first()
-    if client is None:
+    registered = _registered_client(issuer)
+    if registered is None:
         raise _refuse(_("okänt eller inaktivt journalsystem (iss)"))
+    client = registered.client
     try:
-        verified = jwt.decode(token, KeySet.import_key_set(client.jwks), algorithms=ALGORITHMS)
+        if registered.keys is None:
+            raise ValueError("no keys")
+        verified = jwt.decode(token, registered.keys, algorithms=ALGORITHMS)
     except (JoseError, ValueError, TypeError, KeyError) as error:
         logger.info("CDS JWT from %s not verified: %s", issuer, error)
         raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar")) from None

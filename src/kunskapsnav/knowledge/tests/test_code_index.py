@@ -97,3 +97,18 @@ class CodeIndexTest(KnowledgeTestCase):
         with CaptureQueriesContext(connection) as queries:
             code_index.current()
         self.assertEqual(len(queries), 1)
+
+
+class LatestEntryTest(KnowledgeTestCase):
+    def test_the_latest_entry_written_out_is_the_orms_own(self):
+        from django.db.models import F
+
+        from kunskapsnav.knowledge import changes
+        from kunskapsnav.knowledge.models import ContentChange
+
+        by_orm = ContentChange.objects.order_by("-id").values("at", cursor=F("id")).first()
+        latest = changes.latest()
+        self.assertEqual(latest, by_orm)
+        self.assertIsNotNone(latest["at"].tzinfo)
+        ContentChange.objects.all().delete()
+        self.assertEqual(changes.latest(), {"cursor": None, "at": None})

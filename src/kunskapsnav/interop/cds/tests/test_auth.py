@@ -70,13 +70,22 @@ class CdsAuthTest(CdsTestCase):
 
     def test_an_rs384_key_is_accepted(self):
         key = RSAKey.generate_key(2048, parameters={"kid": "orebro-rsa"})
+        token = self.token(PATIENT_VIEW, key=key, kid="orebro-rsa", alg="RS384")
+        self.assertRefused(self.post(PATIENT_VIEW, patient_view(), token=token), "signaturen")
+        # The worker holds the journal's keys from the call before; new keys are seen at once.
         self.client_record.jwks = {"keys": [*self.client_record.jwks["keys"], key.as_dict(private=False)]}
         self.client_record.save()
         token = self.token(PATIENT_VIEW, key=key, kid="orebro-rsa", alg="RS384")
         self.assertEqual(self.post(PATIENT_VIEW, patient_view(), token=token).status_code, 200)
+        # …and so is a key taken away.
+        self.client_record.jwks = {"keys": [key.as_dict(private=False)]}
+        self.client_record.save()
+        self.assertRefused(self.post(PATIENT_VIEW, patient_view()), "signaturen")
 
     def test_an_unknown_or_inactive_journal_is_refused(self):
         self.assertRefused(self.post(PATIENT_VIEW, patient_view(), iss="https://annan.example/"), "okänt")
+        self.assertEqual(self.post(PATIENT_VIEW, patient_view()).status_code, 200)
+        # The worker holds the journal from that call: its deactivation is seen at once.
         CdsClient.objects.filter(pk=self.client_record.pk).update(active=False)
         self.assertRefused(self.post(PATIENT_VIEW, patient_view()), "okänt eller inaktivt")
 

@@ -1,11 +1,14 @@
 """Who is calling (CDS Hooks 2.0, "Trusting CDS Clients"): a journal registered by an
 administrator (interop.models.CdsClient) signs each call with a JWT in the Authorization
-header. The JWT is verified against the journal's registered public keys (RS384 or ES384 as
-the specification recommends; the other RSA and EC sizes too, never `none` or a shared
-secret), and its claims are checked: iss names an active registered journal, aud is the
-address called, exp has not passed and lies at most MAX_LIFETIME ahead, iat is not in the
-future, and the jti has not been used before. The jti is kept (hashed) until the JWT expires,
-in the database, so that a replay is refused by every worker process.
+header. The JWT is verified against the journal's public keys (RS384 or ES384 as the
+specification recommends; the other RSA and EC sizes too, never `none` or a shared secret):
+those registered with it, and those fetched from its registered key address
+(interop.cds.keys). A `jku` in the JWT header must be that very address: the specification
+asks services to keep an allowlist of jku values, and we fetch from no other. The claims
+are checked: iss names an active registered journal, aud is the address called, exp has not
+passed and lies at most MAX_LIFETIME ahead, iat is not in the future, and the jti has not
+been used before. The jti is kept (hashed) until the JWT expires, in the database, so that a
+replay is refused by every worker process.
 
 Calls without a JWT are refused, unless settings.CDS_ALLOW_ANONYMOUS opens the services (the
 demo): such a call has no region.
@@ -31,6 +34,7 @@ from kunskapsnav.interop.fhir import systems
 from kunskapsnav.interop.models import CdsClient, UsedTokenId
 from kunskapsnav.organisation.hsa import hsa_id_problem
 
+from . import keys
 from .errors import CdsError
 
 logger = logging.getLogger(__name__)
@@ -70,15 +74,31 @@ def _bearer(request) -> str | None:
     return token.strip()
 
 
-def _unverified_issuer(token: str) -> str:
+def _unverified(token: str) -> tuple[dict, str]:
+    """The header and the issuer, read before the signature is checked: they say whose keys
+    to check it with. Nothing else is trusted until then."""
     try:
-        claims = json.loads(extract_compact(token.encode()).payload)
+        signature = extract_compact(token.encode())
+        header, claims = signature.headers(), json.loads(signature.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
         raise _refuse(_("JWT:n kan inte läsas")) from None
     issuer = claims.get("iss") if isinstance(claims, dict) else None
     if not isinstance(issuer, str) or not issuer:
         raise _refuse(_("JWT:n saknar iss"))
-    return issuer
+    return header, issuer
+
+
+def _key_set(client: CdsClient, header: dict) -> dict:
+    """The keys to verify the JWT with. A jku names where the journal publishes its keys; we
+    fetch only from the address registered for it, so any other jku is refused unread."""
+    jku = header.get("jku")
+    if jku is not None and (not client.jwks_url or jku != client.jwks_url):
+        raise _refuse(_("jku i JWT:ns huvud är inte journalsystemets registrerade nyckeladress"))
+    kid = header.get("kid") if isinstance(header.get("kid"), str) else None
+    found = keys.client_key_set(client, kid=kid)
+    if not found["keys"]:
+        raise _refuse(_("journalsystemets nycklar kunde inte hämtas från dess nyckeladress; försök igen senare"))
+    return found
 
 
 def _audience_ok(aud, audiences: set[str]) -> bool:
@@ -139,12 +159,13 @@ def caller(request, *, audiences: set[str]) -> Caller:
         if settings.CDS_ALLOW_ANONYMOUS:
             return Caller(None)
         raise _refuse(_("en JWT från ett registrerat journalsystem krävs"))
-    issuer = _unverified_issuer(token)
+    header, issuer = _unverified(token)
     client = CdsClient.objects.filter(issuer=issuer, active=True).select_related("region").first()
     if client is None:
         raise _refuse(_("okänt eller inaktivt journalsystem (iss)"))
+    key_set = _key_set(client, header)
     try:
-        verified = jwt.decode(token, KeySet.import_key_set(client.jwks), algorithms=ALGORITHMS)
+        verified = jwt.decode(token, KeySet.import_key_set(key_set), algorithms=ALGORITHMS)
     except (JoseError, ValueError, TypeError, KeyError) as error:
         logger.info("CDS JWT from %s not verified: %s", issuer, error)
         raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar")) from None

@@ -102,7 +102,7 @@ class CdsTestCase(KnowledgeTestCase):
             text="<p>I Region Örebro län: kontakta hjärtsviktsmottagningen vid behov av smärtlindring.</p>",
         )
 
-    def token(self, path: str, *, key=None, kid="orebro-1", alg="ES384", **claims) -> str:
+    def token(self, path: str, *, key=None, kid="orebro-1", alg="ES384", jku=None, **claims) -> str:
         now = int(time.time())
         payload = {"iss": ISSUER, "aud": systems.site() + path, "exp": now + 120, "iat": now,
                    "jti": str(uuid.uuid4()), "tenant": CARE_UNIT}
@@ -111,6 +111,8 @@ class CdsTestCase(KnowledgeTestCase):
         header = {"alg": alg, "typ": "JWT"}
         if kid:
             header["kid"] = kid
+        if jku:
+            header["jku"] = jku
         return jwt.encode(header, payload, key or self.key, algorithms=[alg])
 
     def post(self, path: str, body, *, token: str | None = "sign", **claims):

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from joserfc.jwk import KeySet
 
 from kunskapsnav.interop.models import CdsClient, validate_jwks
 
@@ -103,11 +104,13 @@ def key_set_fetch(url: str) -> list[dict]:
         validate_jwks(document)
     except requests.RequestException as error:
         raise KeyFetchError(f"request failed: {error}") from error
-    except (ValueError, UnicodeDecodeError) as error:  # json's errors are ValueErrors
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # json's errors are ValueErrors
         raise KeyFetchError(f"not JSON: {error}") from error
     except ValidationError as error:
         raise KeyFetchError(f"not an acceptable key set: {' '.join(error.messages)}") from error
-    return document["keys"]
+    # The keys as read, not the entries as sent: an entry joserfc passes over (not an object,
+    # an unknown kty) is dropped here rather than carried along.
+    return [key.as_dict(private=False) for key in KeySet.import_key_set(document)]
 
 
 def _wanted(kept: _Kept | None, kid: str | None, now: float) -> bool:
@@ -159,5 +162,5 @@ def client_key_set(client: CdsClient, *, kid: str | None) -> dict:
     has one, then its registered keys whose kid the fetched set does not already name."""
     keys = fetched_keys(client.jwks_url, kid=kid) if client.jwks_url else []
     fetched_kids = {key.get("kid") for key in keys}
-    registered = (client.jwks or {}).get("keys", [])
+    registered = [key for key in (client.jwks or {}).get("keys", []) if isinstance(key, dict)]
     return {"keys": [*keys, *(key for key in registered if key.get("kid") not in fetched_kids)]}

@@ -184,6 +184,10 @@ class CdsKeyUrlTest(CdsTestCase):
             self.assertRefused(self.call(), "nycklar kunde inte hämtas")
         self.assertIn("status 500", logs.output[0])
 
+    def test_entries_of_the_set_that_are_no_keys_are_passed_over(self):
+        self.server.body = json.dumps({"keys": [self.url_key.as_dict(private=False), 1, {"kty": "XYZ"}]}).encode()
+        self.assertEqual(self.call().status_code, 200)
+
     @override_settings(CDS_JWKS_FETCH_TIMEOUT_MS=200)
     def test_a_server_that_does_not_answer_in_time_gives_no_keys(self):
         self.server.delay = 1.0
@@ -211,6 +215,7 @@ class CdsKeyUrlTest(CdsTestCase):
             (b"<html>inte JSON</html>", "not JSON"),
             (json.dumps({"keys": []}).encode(), "not an acceptable key set"),
             (json.dumps({"keys": [self.url_key.as_dict(private=True)]}).encode(), "publika"),
+            (b"[" * 30000 + b"]" * 30000, "not JSON"),  # nested past the parser's depth
         ]:
             with self.subTest(reason=reason):
                 keys.jwks_cache_clear()

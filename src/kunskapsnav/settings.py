@@ -298,6 +298,13 @@ CDS_TIME_BUDGET_MS = envint("KUNSKAPSNAV_CDS_TIME_BUDGET_MS", 300, minimum=1)
 # most this many seconds, so that what the feed does not record (an issuing body's new name)
 # reaches the journal too (interop/cds/card_cache.py).
 CDS_CARD_CACHE_SECONDS = envint("KUNSKAPSNAV_CDS_CARD_CACHE_SECONDS", 300, minimum=0)
+# A journal registered with a key address (JWKS URL): its key set is kept per worker process
+# this many seconds; a JWT naming a kid not in the kept set fetches it again early, but at most
+# once per CDS_JWKS_REFETCH_SECONDS per address, so a stream of unknown kids cannot make us
+# hammer the journal. A fetch waits at most CDS_JWKS_FETCH_TIMEOUT_MS (docs/cds-hooks.md).
+CDS_JWKS_CACHE_SECONDS = envint("KUNSKAPSNAV_CDS_JWKS_CACHE_SECONDS", 300, minimum=0)
+CDS_JWKS_REFETCH_SECONDS = envint("KUNSKAPSNAV_CDS_JWKS_REFETCH_SECONDS", 30, minimum=0)
+CDS_JWKS_FETCH_TIMEOUT_MS = envint("KUNSKAPSNAV_CDS_JWKS_FETCH_TIMEOUT_MS", 1000, minimum=1)
 # Cards shown are counted in each worker process and written in one transaction when this
 # many seconds have passed or this many counts wait, and when the process exits: a crash loses
 # at most what was counted since the last write (docs/cds-hooks.md, "Cards shown").

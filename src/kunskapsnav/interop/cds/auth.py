@@ -1,11 +1,14 @@
 """Who is calling (CDS Hooks 2.0, "Trusting CDS Clients"): a journal registered by an
 administrator (interop.models.CdsClient) signs each call with a JWT in the Authorization
-header. The JWT is verified against the journal's registered public keys (RS384 or ES384 as
-the specification recommends; the other RSA and EC sizes too, never `none` or a shared
-secret), and its claims are checked: iss names an active registered journal, aud is the
-address called, exp has not passed and lies at most MAX_LIFETIME ahead, iat is not in the
-future, and the jti has not been used before. The jti is kept (hashed) until the JWT expires,
-in the database, so that a replay is refused by every worker process.
+header. The JWT is verified against the journal's public keys (RS384 or ES384 as the
+specification recommends; the other RSA and EC sizes too, never `none` or a shared secret):
+those registered with it, and those fetched from its registered key address
+(interop.cds.keys). A `jku` in the JWT header must be that very address: the specification
+asks services to keep an allowlist of jku values, and we fetch from no other. The claims
+are checked: iss names an active registered journal, aud is the address called, exp has not
+passed and lies at most MAX_LIFETIME ahead, iat is not in the future, and the jti has not
+been used before. The jti is kept (hashed) until the JWT expires, in the database, so that a
+replay is refused by every worker process.
 
 Calls without a JWT are refused, unless settings.CDS_ALLOW_ANONYMOUS opens the services (the
 demo): such a call has no region.
@@ -32,6 +35,7 @@ from kunskapsnav.interop.fhir import systems
 from kunskapsnav.interop.models import CdsClient, UsedTokenId
 from kunskapsnav.organisation.hsa import hsa_id_problem
 
+from . import keys
 from .errors import CdsError
 
 logger = logging.getLogger(__name__)
@@ -71,15 +75,40 @@ def _bearer(request) -> str | None:
     return token.strip()
 
 
-def _unverified_issuer(token: str) -> str:
+def _unverified(token: str) -> tuple[dict, str]:
+    """The header and the issuer, read before the signature is checked: they say whose keys
+    to check it with. Nothing else is trusted until then."""
     try:
-        claims = json.loads(extract_compact(token.encode()).payload)
+        signature = extract_compact(token.encode())
+        header, claims = signature.headers(), json.loads(signature.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
         raise _refuse(_("JWT:n kan inte läsas")) from None
     issuer = claims.get("iss") if isinstance(claims, dict) else None
     if not isinstance(issuer, str) or not issuer:
         raise _refuse(_("JWT:n saknar iss"))
-    return issuer
+    return header, issuer
+
+
+def _key_set(registered: "_Registered", header: dict) -> KeySet:
+    """The keys to verify the JWT with. A jku names where the journal publishes its keys; we
+    fetch only from the address registered for it, so any other jku is refused unread. A
+    journal without a key address has its registered keys, imported once per worker."""
+    client = registered.client
+    jku = header.get("jku")
+    if jku is not None and (not client.jwks_url or jku != client.jwks_url):
+        raise _refuse(_("jku i JWT:ns huvud är inte journalsystemets registrerade nyckeladress"))
+    if not client.jwks_url:
+        if registered.keys is None:
+            raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar"))
+        return registered.keys
+    kid = header.get("kid") if isinstance(header.get("kid"), str) else None
+    found = keys.client_key_set(client, kid=kid)
+    if not found["keys"]:
+        raise _refuse(_("journalsystemets nycklar kunde inte hämtas från dess nyckeladress; försök igen senare"))
+    try:
+        return KeySet.import_key_set(found)
+    except (JoseError, ValueError, TypeError, KeyError):
+        raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar")) from None
 
 
 def _audience_ok(aud, audiences: set[str]) -> bool:
@@ -136,7 +165,7 @@ def audiences_for(path: str, *, service_path: str | None = None) -> set[str]:
 
 @dataclass(frozen=True)
 class _Registered:
-    row: tuple  # (id, JWKS as stored, region id): while the row is the same, so is the rest
+    row: tuple  # (id, JWKS as stored, key address, region id): while the row is the same, so is the rest
     client: CdsClient
     keys: KeySet
     read_at: float
@@ -155,7 +184,7 @@ def _registered_client(issuer: str) -> _Registered | None:
     meta = CdsClient._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in (meta.pk.column, meta.get_field("jwks").column,
-                                           meta.get_field("region").column))
+                                           meta.get_field("jwks_url").column, meta.get_field("region").column))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} "
                        f"WHERE {quote(meta.get_field('issuer').column)} = %s AND {quote(meta.get_field('active').column)}",
@@ -163,19 +192,20 @@ def _registered_client(issuer: str) -> _Registered | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    row = (row[0], row[1] if isinstance(row[1], str) else json.dumps(row[1], sort_keys=True), row[2])
+    row = (row[0], row[1] if isinstance(row[1], str) else json.dumps(row[1], sort_keys=True), row[2], row[3])
     known = _registered.get(issuer)
     if known is not None and known.row == row and time.monotonic() - known.read_at < settings.CDS_CARD_CACHE_SECONDS:
         return known
     client = CdsClient.objects.select_related("region").filter(pk=row[0], active=True).first()
     if client is None:  # deactivated between the two reads
         return None
-    try:
-        keys = KeySet.import_key_set(client.jwks)
-    except (JoseError, ValueError, TypeError, KeyError) as error:
-        logger.warning("CDS client %s has keys that cannot be imported: %s", client.pk, error)
-        keys = None
-    registered = _Registered(row=row, client=client, keys=keys, read_at=time.monotonic())
+    imported = None
+    if client.jwks:  # a journal with only a key address has none registered
+        try:
+            imported = KeySet.import_key_set(client.jwks)
+        except (JoseError, ValueError, TypeError, KeyError) as error:
+            logger.warning("CDS client %s has keys that cannot be imported: %s", client.pk, error)
+    registered = _Registered(row=row, client=client, keys=imported, read_at=time.monotonic())
     _registered[issuer] = registered
     return registered
 
@@ -186,15 +216,14 @@ def caller(request, *, audiences: set[str]) -> Caller:
         if settings.CDS_ALLOW_ANONYMOUS:
             return Caller(None)
         raise _refuse(_("en JWT från ett registrerat journalsystem krävs"))
-    issuer = _unverified_issuer(token)
+    header, issuer = _unverified(token)
     registered = _registered_client(issuer)
     if registered is None:
         raise _refuse(_("okänt eller inaktivt journalsystem (iss)"))
     client = registered.client
+    key_set = _key_set(registered, header)
     try:
-        if registered.keys is None:
-            raise ValueError("no keys")
-        verified = jwt.decode(token, registered.keys, algorithms=ALGORITHMS)
+        verified = jwt.decode(token, key_set, algorithms=ALGORITHMS)
     except (JoseError, ValueError, TypeError, KeyError) as error:
         logger.info("CDS JWT from %s not verified: %s", issuer, error)
         raise _refuse(_("signaturen stämmer inte med journalsystemets registrerade nycklar")) from None

@@ -107,7 +107,7 @@ class CdsTestCase(KnowledgeTestCase):
         super().setUp()
         card_cache.store_clear()  # a worker's cards belong to the test that made them
 
-    def token(self, path: str, *, key=None, kid="orebro-1", alg="ES384", **claims) -> str:
+    def token(self, path: str, *, key=None, kid="orebro-1", alg="ES384", jku=None, **claims) -> str:
         now = int(time.time())
         payload = {"iss": ISSUER, "aud": systems.site() + path, "exp": now + 120, "iat": now,
                    "jti": str(uuid.uuid4()), "tenant": CARE_UNIT}
@@ -116,6 +116,8 @@ class CdsTestCase(KnowledgeTestCase):
         header = {"alg": alg, "typ": "JWT"}
         if kid:
             header["kid"] = kid
+        if jku:
+            header["jku"] = jku
         return jwt.encode(header, payload, key or self.key, algorithms=[alg])
 
     def post(self, path: str, body, *, token: str | None = "sign", **claims):

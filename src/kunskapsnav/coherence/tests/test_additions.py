@@ -141,6 +141,21 @@ class AdditionsTest(CoherenceTestCase):
         self.assertEqual(list(self.of_additions().values_list("status", flat=True)), [])
         self.assertEqual(list(Candidate.objects.values_list("status", flat=True)), [CandidateStatus.OUTDATED])
 
+    def test_a_decided_candidate_stays_when_its_addition_is_removed_and_says_so(self):
+        version = self.national("A", BETA)
+        addition = self.add(version, ADDITION_NO_BETA)
+        self.detect(version)
+        candidate = self.of_additions().get()
+        decisions.candidate_decide(candidate=candidate, outcome=ConflictOutcome.ALIGN,
+                                   reason="Tillägget tas bort.", by=self.orebro_coordinator)
+        additions.addition_delete(by=self.orebro_coordinator, addition=addition)
+        self.detect(version)
+        candidate.refresh_from_db()
+        self.assertEqual((candidate.status, candidate.addition_a_id, candidate.addition_b_id),
+                         (CandidateStatus.DECIDED, None, None))
+        self.client.force_login(self.member)
+        self.assertContains(self.client.get(candidate.get_absolute_url()), "Regionen har tagit bort tillägget.")
+
     def test_writing_an_addition_queues_an_incremental_run_of_the_valid_version(self):
         version = self.national("A", BETA)
         with self.captureOnCommitCallbacks(execute=True):

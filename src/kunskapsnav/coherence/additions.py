@@ -31,7 +31,8 @@ def reviewing_bodies(region_ids: Iterable[int]) -> dict:
     additions, review them too (permissions.can_review_body)."""
     found = {}
     for pk, kind, region_id, mirrors_id in (
-        Body.objects.filter(region_id__in=set(region_ids), is_active=True, kind__in=[BodyKind.LPO, BodyKind.SUPPORT_GROUP])
+        Body.objects.filter(region_id__in=set(region_ids), is_active=True,
+                            kind__in=[BodyKind.LPO, BodyKind.SUPPORT_GROUP])
         .order_by("-pk").values_list("pk", "kind", "region_id", "mirrors_id")
     ):
         # Descending, so the oldest body of a kind is the one left.
@@ -48,9 +49,10 @@ def _carried(carriers: dict, *, all_valid: bool):
     else:
         rows = rows.filter(recommendation__version__support_id__in={c.support_id for c in carriers.values()})
     latest = {}
-    for pk, text, region_id, county_code, key, support_id in rows.order_by("recommendation__version__number", "pk").values_list(
+    rows = rows.order_by("recommendation__version__number", "pk").values_list(
         "pk", "text", "region_id", "region__county_code", "recommendation__key", "recommendation__version__support_id"
-    ):
+    )
+    for pk, text, region_id, county_code, key, support_id in rows:
         if (support_id, str(key)) in carriers:
             latest[(support_id, str(key), region_id)] = (pk, text, region_id, county_code)
     return latest
@@ -68,9 +70,11 @@ def addition_items(recommendations: list[Item], *, all_valid: bool = False) -> l
         body_id = bodies.get((region_id, carrier.body_id)) or bodies.get(region_id)
         if body_id is None:
             # Nobody in the region could review it: without a kunskapsstödsgrupp the region has no coordinators.
-            logger.warning("regional addition %s not compared: region %s has no LPO or kunskapsstödsgrupp", pk, county_code)
+            logger.warning("regional addition %s not compared: region %s has no LPO or kunskapsstödsgrupp",
+                           pk, county_code)
             continue
-        items.append(addition_item(addition_id=pk, text=text, county_code=county_code, carrier=carrier, body_id=body_id))
+        items.append(addition_item(addition_id=pk, text=text, county_code=county_code, carrier=carrier,
+                                   body_id=body_id))
     return items
 
 

@@ -70,6 +70,14 @@ class AdditionsTest(CoherenceTestCase):
         # The full run finds the same pair and raises nothing more.
         self.assertEqual(run_full(run_create(kind=DetectionScope.FULL)).raised, 0)
 
+    def test_the_full_run_compares_the_additions_of_valid_versions_and_keeps_their_candidates_open(self):
+        version = self.national("Uppföljning", FOLLOW_UP)
+        self.agency("Socialstyrelsens riktlinje", NO_BETA_OLD)
+        self.add(version, "Ge betablockerare även till äldre patienter med hjärtsvikt.")
+        self.assertEqual(run_full(run_create(kind=DetectionScope.FULL)).raised, 1)
+        self.assertEqual(run_full(run_create(kind=DetectionScope.FULL)).raised, 0)
+        self.assertEqual(self.of_additions().get().status, CandidateStatus.OPEN)
+
     def test_an_addition_found_when_the_other_support_is_published_later(self):
         version = self.national("Uppföljning", FOLLOW_UP)
         self.add(version, "Ge betablockerare även till äldre patienter med hjärtsvikt.")

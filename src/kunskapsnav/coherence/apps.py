@@ -8,8 +8,9 @@ class CoherenceConfig(AppConfig):
     verbose_name = _("Samstämmighet")
 
     def ready(self):
-        from kunskapsnav.knowledge.signals import version_published
+        from kunskapsnav.knowledge.signals import addition_changed, version_published
 
-        from .tasks import detection_on_publication
+        from .tasks import detection_on_addition, detection_on_publication
 
         version_published.connect(detection_on_publication, dispatch_uid="coherence.detection_on_publication")
+        addition_changed.connect(detection_on_addition, dispatch_uid="coherence.detection_on_addition")

@@ -21,7 +21,8 @@ the corpus first (as TF-IDF would need before the first incremental run).
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Indel, LCSseq
 
@@ -67,6 +68,10 @@ class Item:
     numbers: frozenset
     fingerprint: str
     index_terms: frozenset = field(default_factory=frozenset)
+    # A region's addition (regionalt tillägg): its id and the key of the recommendation it
+    # is attached to (recommendation_id is then the valid version's recommendation).
+    addition_id: int | None = None
+    attached_to: str = ""
 
 
 def fingerprint(*, text: str, direction: str, priority, strength: str, codes) -> str:
@@ -78,8 +83,14 @@ def fingerprint(*, text: str, direction: str, priority, strength: str, codes) ->
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _words(text: str) -> tuple[tuple, frozenset]:
+    """The sorted stems and the numbers of a plain text."""
+    return tuple(sorted(search.stems(text))), frozenset(n.replace(",", ".") for n in _NUMBER.findall(text))
+
+
 def item_of(*, recommendation, support, codes, support_conditions, target_groups) -> Item:
     text = plain_text(recommendation.text)
+    stems, numbers = _words(text)
     code_set = frozenset(codes)
     conditions = frozenset(support_conditions) | {c for s, c in code_set if s == CodeSystem.ICD10SE}
     return Item(
@@ -93,11 +104,42 @@ def item_of(*, recommendation, support, codes, support_conditions, target_groups
         codes=code_set,
         conditions=frozenset(conditions),
         target_groups=frozenset(target_groups),
-        stems=tuple(sorted(search.stems(text))),
-        numbers=frozenset(n.replace(",", ".") for n in _NUMBER.findall(text)),
+        stems=stems,
+        numbers=numbers,
         fingerprint=fingerprint(text=recommendation.text, direction=recommendation.direction,
                                 priority=recommendation.priority, strength=recommendation.strength, codes=code_set),
         index_terms=frozenset(code_set),
+    )
+
+
+# The words by which a region's addition says not to do what it speaks of. The stop list of the
+# search drops "inte" and "ej", so the plain text is read, not the stems.
+_NEGATION = re.compile(r"\b(?:inte|ej|icke|aldrig|avstå\w*|undvik\w*)\b", re.IGNORECASE)
+_STATED_PRIORITY = re.compile(r"\bprioritet(?:en)?\s+(\d{1,2})\b", re.IGNORECASE)
+
+
+def addition_key(*, recommendation_key: str, county_code: str) -> str:
+    """A region's addition's own identity: the same for every version its recommendation
+    keeps its key in, so that a decision on it sticks like one on a recommendation."""
+    return str(uuid.uuid5(uuid.UUID(str(recommendation_key)), f"regionalt-tillagg:{county_code}"))
+
+
+def addition_item(*, addition_id: int, text: str, county_code: str, carrier: Item, body_id: int) -> Item:
+    """A region's addition as the detection sees it. It is more advice on its recommendation,
+    so it takes the recommendation's codes, condition and target groups, and its direction
+    unless its own text negates (then gör inte). It has no priority of its own unless its
+    text states one ("prioritet 8"): the recommendation's would make every addition repeat
+    its recommendation's own conflicts."""
+    plain = plain_text(text)
+    stems, numbers = _words(plain)
+    direction = Direction.DO_NOT if _NEGATION.search(plain) else carrier.direction
+    stated = _STATED_PRIORITY.search(plain)
+    priority = int(stated.group(1)) if stated and 1 <= int(stated.group(1)) <= 10 else None
+    return replace(
+        carrier, key=addition_key(recommendation_key=carrier.key, county_code=county_code), body_id=body_id,
+        is_regional=True, direction=direction, priority=priority, stems=stems, numbers=numbers,
+        fingerprint=fingerprint(text=text, direction=direction, priority=priority, strength="", codes=()),
+        addition_id=addition_id, attached_to=carrier.key,
     )
 
 
@@ -191,8 +233,29 @@ def compare(a: Item, b: Item) -> Verdict | None:
     """The kind of candidate the pair is, with its score and signals; None when nothing in
     the signals suggests a problem (shared codes alone are not one: most recommendations on a
     condition agree)."""
+    if a.support_id == b.support_id:
+        return None
+    return _verdict(a, b)
+
+
+def compare_addition(addition: Item, other: Item) -> Verdict | None:
+    """A region's addition against its own recommendation or another support's. Against its
+    own, only a contradiction counts (gör inte, another threshold, a priority far off): saying
+    more of the same is what an addition is for. Against another support's recommendation,
+    the same rules as between two recommendations, duplicates included. The other
+    recommendations of its own support are not compared: the addition speaks to one of them."""
+    if other.key == addition.attached_to:
+        verdict = _verdict(addition, other)
+        if verdict is None or not verdict.signals["reason"]:
+            return None
+        verdict.kind = CandidateKind.REGIONAL_DEPARTURE
+        return verdict
+    return compare(addition, other)
+
+
+def _verdict(a: Item, b: Item) -> Verdict | None:
     codes = shared_codes(a, b)
-    if not codes or a.support_id == b.support_id:
+    if not codes:
         return None
     whole, contained = similarity(a, b)
     reason = _contradiction_reason(a, b, contained)

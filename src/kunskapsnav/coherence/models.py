@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation
+from kunskapsnav.knowledge.models import KnowledgeSupport, Recommendation, RegionalAddition
 from kunskapsnav.lib.bounds import INTEGER_MAX, between
 from kunskapsnav.organisation.models import Body
 
@@ -23,7 +23,8 @@ class CandidateKind(models.TextChoices):
     DUPLICATE = "dubblett", _("Dubblett")
     OVERLAP = "overlapp", _("Överlapp")
     CONTRADICTION = "motsagelse", _("Motsägelse")
-    REGIONAL_DEPARTURE = "regional_avvikelse", _("Regional rutin avviker från nationell rekommendation")
+    # A region's routine or addition (regionalt tillägg) that departs from a recommendation.
+    REGIONAL_DEPARTURE = "regional_avvikelse", _("Regional avvikelse från nationell rekommendation")
 
 
 class CandidateStatus(models.TextChoices):
@@ -55,6 +56,14 @@ class Candidate(models.Model):
     support_b = models.ForeignKey(KnowledgeSupport, on_delete=models.CASCADE, related_name="+")
     body_a = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
     body_b = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    # A side that is a region's addition (regionalt tillägg) to its recommendation: the latest
+    # addition with that text. Its key is the addition's own (detection.addition_key), so a side
+    # is an addition exactly when its key is not its recommendation's; the addition may since
+    # have been removed (null), and the decisions on it stay.
+    addition_a = models.ForeignKey(RegionalAddition, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    addition_b = models.ForeignKey(RegionalAddition, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,6 +95,14 @@ class Candidate(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def a_is_addition(self) -> bool:
+        return str(self.key_a) != str(self.recommendation_a.key)
+
+    @property
+    def b_is_addition(self) -> bool:
+        return str(self.key_b) != str(self.recommendation_b.key)
 
 
 class ConflictOutcome(models.TextChoices):

@@ -20,6 +20,7 @@ from kunskapsnav.knowledge.models import (
     VersionStatus,
 )
 
+from .additions import addition_items, addition_pairs
 from .detection import Item, Verdict, broader_or_same, compare, item_of
 from .models import OPEN_STATUSES, Candidate, CandidateStatus, DetectionRun, DetectionScope, DetectionStatus
 
@@ -80,10 +81,7 @@ def record_pair(a: Item, b: Item, verdict: Verdict, *, known: dict | None = None
     )
     if existing:
         # The same texts in a later version: the candidate follows them, its status stays.
-        Candidate.objects.filter(pk=existing).exclude(
-            recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id
-        ).update(recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
-                 updated_at=timezone.now())
+        Candidate.objects.filter(pk=existing).exclude(**_sides(a, b)).update(**_sides(a, b), updated_at=timezone.now())
         return False
     Candidate.objects.filter(key_a=a.key, key_b=b.key, status__in=OPEN_STATUSES).update(
         status=CandidateStatus.OUTDATED, updated_at=timezone.now()
@@ -91,12 +89,18 @@ def record_pair(a: Item, b: Item, verdict: Verdict, *, known: dict | None = None
     candidate = Candidate.objects.create(
         kind=verdict.kind, score=verdict.score, signals=verdict.signals,
         key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint,
-        recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
-        support_a_id=a.support_id, support_b_id=b.support_id, body_a_id=a.body_id, body_b_id=b.body_id,
+        **_sides(a, b), support_a_id=a.support_id, support_b_id=b.support_id, body_a_id=a.body_id, body_b_id=b.body_id,
     )
     if known is not None:
         known[identity] = candidate.pk
     return True
+
+
+def _sides(a: Item, b: Item) -> dict:
+    """What a candidate points at on each side: the recommendation, and the region's addition
+    to it when the side is one."""
+    return {"recommendation_a_id": a.recommendation_id, "recommendation_b_id": b.recommendation_id,
+            "addition_a_id": a.addition_id, "addition_b_id": b.addition_id}
 
 
 def outdate_changed(items: list[Item], *, support_ids: set[int]):
@@ -140,15 +144,17 @@ def run_incremental(run: DetectionRun) -> DetectionRun:
     _start(run)
     mine = items_for(version.recommendations.values_list("pk", flat=True))
     others = items_for(_could_conflict(mine, exclude_support_id=version.support_id))
+    added = addition_items(mine + others)
     DetectionRun.objects.filter(pk=run.pk).update(total=len(mine))
     with transaction.atomic():
-        outdate_changed(mine, support_ids={version.support_id})
+        outdate_changed(mine + added, support_ids={version.support_id})
         raised = 0
         for a in mine:
             for b in others:
                 verdict = compare(a, b)
                 if verdict and record_pair(a, b, verdict):
                     raised += 1
+        raised += _record_additions(added, mine + others, support_id=version.support_id)
     return _finish(run, done=len(mine), raised=raised)
 
 
@@ -168,7 +174,8 @@ def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
         (str(ka), str(kb), fa, fb): pk
         for pk, ka, kb, fa, fb in Candidate.objects.values_list("pk", "key_a", "key_b", "fingerprint_a", "fingerprint_b")
     }
-    outdate_changed(items, support_ids=set(KnowledgeSupport.objects.values_list("pk", flat=True)))
+    added = addition_items(items, all_valid=True)
+    outdate_changed(items + added, support_ids=set(KnowledgeSupport.objects.values_list("pk", flat=True)))
     raised = 0
     seen = set()
     for start in range(0, len(items), PROGRESS_EVERY):
@@ -178,7 +185,16 @@ def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
                 raised += _compare_with_broader_or_same(a, by_code, seen, known)
         done = min(start + PROGRESS_EVERY, len(items))
         DetectionRun.objects.filter(pk=run.pk).update(done=done, raised=raised)
+    with transaction.atomic():
+        raised += _record_additions(added, items, known=known)
     return _finish(run, done=len(items), raised=raised)
+
+
+def _record_additions(additions: list[Item], recommendations: list[Item], *, support_id: int | None = None,
+                      known: dict | None = None) -> int:
+    """The regions' additions against the recommendations (coherence.additions); how many raised."""
+    return sum(record_pair(a, b, verdict, known=known)
+               for a, b, verdict in addition_pairs(additions, recommendations, support_id=support_id))
 
 
 def _compare_with_broader_or_same(a: Item, by_code: dict, seen: set, known: dict) -> int:

@@ -11,7 +11,8 @@ from .models import OPEN_STATUSES, Candidate, CandidateKind, CandidateStatus, De
 
 def with_texts(candidates: QuerySet) -> QuerySet:
     return candidates.select_related(
-        "recommendation_a__version", "recommendation_b__version", "support_a", "support_b", "body_a", "body_b"
+        "recommendation_a__version", "recommendation_b__version", "support_a", "support_b", "body_a__region",
+        "body_b__region", "addition_a", "addition_b",
     ).prefetch_related("decisions")
 
 

@@ -1,5 +1,6 @@
 """/api/v1/coherence: candidate pairs of recommendations (duplicate, overlap, contradiction,
-regional departure) with their signals and decisions, decisions on them, and the runs.
+regional departure) with their signals and decisions, decisions on them, and the runs. A side
+may be a region's addition (regionalt tillägg) to its recommendation: regional_addition.
 
 What a reader sees is what the pages show (coherence.selectors): people working in the system
 every candidate, the public decided contradictions whose decision was made public. Who decided
@@ -35,6 +36,12 @@ class CoherenceSignalsOut(Schema):
     reason: str = Field(..., description="Vad som motsäger: direction, priority, threshold; tom för övriga")
 
 
+class CoherenceAdditionOut(Schema):
+    id: int | None = Field(..., description="Tilläggets id; null om regionen har tagit bort det")
+    region_code: str = Field(..., description="Regionens länskod")
+    text: str = Field(..., description="Tilläggets text, sanerad HTML; tom om tillägget är borttaget")
+
+
 class CoherenceSideOut(Schema):
     support_id: int
     support_title: str
@@ -42,7 +49,11 @@ class CoherenceSideOut(Schema):
     recommendation_key: str
     text: str = Field(..., description="Sanerad HTML")
     direction: str
-    owning_body_id: int
+    owning_body_id: int = Field(..., description="Det organ som granskar sidan: stödets ägare, eller för ett "
+                                                 "regionalt tillägg regionens LPO eller kunskapsstödsgrupp")
+    regional_addition: CoherenceAdditionOut | None = Field(
+        ..., description="När sidan är en regions tillägg till rekommendationen: tillägget, som är texten som "
+                         "jämförts; text ovan är rekommendationens")
 
 
 class CoherenceDecisionOut(Schema):
@@ -88,10 +99,15 @@ class CoherenceRunOut(Schema):
     finished_at: datetime.datetime | None
 
 
-def _side(rec, support, body_id) -> dict:
+def _side(rec, support, body, *, is_addition: bool, addition) -> dict:
     return {"support_id": support.pk, "support_title": support.title, "version_number": rec.version.number,
             "recommendation_key": str(rec.key), "text": rec.text, "direction": rec.direction,
-            "owning_body_id": body_id}
+            "owning_body_id": body.pk, "regional_addition": _addition(body, addition) if is_addition else None}
+
+
+def _addition(body, addition) -> dict:
+    return {"id": addition.pk if addition else None, "region_code": body.region.county_code,
+            "text": addition.text if addition else ""}
 
 
 def _signals(signals: dict) -> dict:
@@ -105,8 +121,10 @@ def _out(candidate: Candidate, *, public_only: bool) -> dict:
     shown = [d for d in candidate.decisions.all() if d.is_public or not public_only]
     return {
         "id": candidate.pk, "kind": candidate.kind, "status": candidate.status, "score": candidate.score,
-        "a": _side(candidate.recommendation_a, candidate.support_a, candidate.body_a_id),
-        "b": _side(candidate.recommendation_b, candidate.support_b, candidate.body_b_id),
+        "a": _side(candidate.recommendation_a, candidate.support_a, candidate.body_a,
+                   is_addition=candidate.a_is_addition, addition=candidate.addition_a),
+        "b": _side(candidate.recommendation_b, candidate.support_b, candidate.body_b,
+                   is_addition=candidate.b_is_addition, addition=candidate.addition_b),
         "signals": _signals(candidate.signals),
         "decisions": [{"id": d.pk, "outcome": d.outcome, "reason": d.reason, "is_public": d.is_public, "at": d.at}
                       for d in shown],

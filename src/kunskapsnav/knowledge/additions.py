@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from kunskapsnav.lib.richtext import from_editor, plain_text
 
-from . import changes, permissions
+from . import changes, permissions, signals
 from .models import Recommendation, RegionalAddition, VersionStatus
 
 
@@ -29,6 +29,7 @@ def addition_save(*, by, recommendation: Recommendation, region, text: str) -> R
     addition._history_user = by
     addition.save()
     changes.addition_written(addition, created=created)
+    signals.addition_changed.send(sender=RegionalAddition, support_id=recommendation.version.support_id, by=by)
     return addition
 
 
@@ -40,3 +41,4 @@ def addition_delete(*, by, addition: RegionalAddition):
     changes.addition_removed(addition)
     addition._history_user = by
     addition.delete()
+    signals.addition_changed.send(sender=RegionalAddition, support_id=addition.recommendation.version.support_id, by=by)

@@ -334,3 +334,34 @@ def test_annual_report_pages_have_no_wcag_violations(demo_site, page, expect, ch
     structure = Report.objects.get(kind=ReportKind.STRUCTURE)
     check("Uppföljning av strukturen, utkast", structure.get_absolute_url())
     assert_no_violations(check)
+
+
+# --- samstämmighet -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_coherence_pages_have_no_wcag_violations(demo_site, page, expect, check, login, demo_mode):
+    """The overview, a body's queue and SKS's, a candidate with both texts and its decision
+    form (with its errors), the runs, and a support's page with its samstämmighet section, as
+    the national administrator sees them after a full run over the demo supports."""
+    from kunskapsnav.coherence.models import Candidate, DetectionScope
+    from kunskapsnav.coherence.runs import run_create, run_full
+
+    run_full(run_create(kind=DetectionScope.FULL))
+    candidate = Candidate.objects.order_by("pk").first()
+    assert candidate is not None, "the demo supports raise candidates"
+    login("admin")
+    check("Samstämmighet", "/samstammighet/")
+    check("Ett organs kö", f"/samstammighet/organ/{candidate.body_a_id}/")
+    check("SKS kö", "/samstammighet/sks/")
+    check("Kandidat", f"/samstammighet/kandidat/{candidate.pk}/")
+    # The browser would stop an empty reason itself; the server's answer is what is checked.
+    page.evaluate("document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    page.get_by_role("button", name="Spara beslutet").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("Kandidat, med valideringsfel")
+    check("Körningar", "/samstammighet/korningar/")
+    page.goto(candidate.support_a.get_absolute_url())
+    expect(page.locator("#samstammighet table").first).to_be_visible()
+    check("Kunskapsstöd med samstämmighet")
+    assert_no_violations(check)

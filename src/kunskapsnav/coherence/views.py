@@ -53,15 +53,20 @@ def _candidate(request, pk):
     return candidate
 
 
-@require_safe
-def candidate_detail(request, pk):
-    candidate = _candidate(request, pk)
+def _candidate_page(request, candidate, *, form=None, status=200):
     outcomes = decisions.allowed_outcomes(request.user, candidate)
+    if form is None and outcomes:
+        form = DecisionForm(outcomes=outcomes)
     return render(request, "coherence/candidate.html", {
-        "candidate": candidate, "form": DecisionForm(outcomes=outcomes) if outcomes else None,
+        "candidate": candidate, "form": form if outcomes else None,
         "decisions": [d for d in candidate.decisions.all() if d.is_public or permissions.is_working_in_system(request.user)],
         "show_authors": registry.can_see_change_authors(request.user),
-    })
+    }, status=status)
+
+
+@require_safe
+def candidate_detail(request, pk):
+    return _candidate_page(request, _candidate(request, pk))
 
 
 @require_POST
@@ -71,8 +76,8 @@ def candidate_decide(request, pk):
     # Every outcome is a valid choice here: the domain function says who may decide what.
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(candidate)
+        # The page again with what was written and the errors by their fields.
+        return _candidate_page(request, candidate, form=form, status=400)
     try:
         decisions.candidate_decide(candidate=candidate, by=request.user, **form.cleaned_data)
     except ValidationError as error:

@@ -57,8 +57,11 @@ class ViewsTest(CoherenceTestCase):
                          [(ConflictOutcome.REFER_SKS, "npo_editor"), (ConflictOutcome.ALIGN, "sks_chair")])
 
     def test_a_decision_needs_a_reason_and_stores_nothing_without_one(self):
-        response = self.decide(self.npo_editor, reason="  ")
-        self.assertEqual(response.status_code, 302)
+        response = self.decide(self.npo_editor, reason="  ", is_public="on")
+        # The page again, with the error by its field and the choices kept.
+        self.assertContains(response, "Skriv en motivering till beslutet.", status_code=400)
+        self.assertContains(response, 'role="alert"', status_code=400)
+        self.assertContains(response, 'name="is_public" id="id_is_public" checked', status_code=400)
         self.assertFalse(Decision.objects.exists())
         self.assertEqual(Candidate.objects.get(pk=self.candidate.pk).status, CandidateStatus.OPEN)
 

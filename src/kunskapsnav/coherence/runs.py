@@ -1,10 +1,13 @@
 """The detection runs: one new version against what it can conflict with (incremental), or
-every valid version against every other (full, nightly). Both record what they find the same
-way (record_pair), so a pair already raised, open or decided, is not raised again while
-neither text changes."""
+every valid version against every other (full, nightly). Both record what they find by the
+same identity (the two keys and fingerprints: record_pair one at a time, the full run a slice
+at a time), so a pair already raised, open or decided, is not raised again while neither text
+changes."""
 
 import logging
 from collections import defaultdict
+
+import numpy as np
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +23,7 @@ from kunskapsnav.knowledge.models import (
     VersionStatus,
 )
 
+from .blocking import pairs_to_compare
 from .detection import Item, Verdict, broader_or_same, compare, item_of
 from .models import OPEN_STATUSES, Candidate, CandidateStatus, DetectionRun, DetectionScope, DetectionStatus
 
@@ -69,12 +73,11 @@ def _ordered(a: Item, b: Item) -> tuple[Item, Item]:
     return (a, b) if a.key < b.key else (b, a)
 
 
-def record_pair(a: Item, b: Item, verdict: Verdict, *, known: dict | None = None) -> bool:
+def record_pair(a: Item, b: Item, verdict: Verdict) -> bool:
     """Store the candidate unless the same pair of texts is already known; True if raised.
     An open candidate on an earlier text of either side is outdated by the new one."""
     a, b = _ordered(a, b)
-    identity = (a.key, b.key, a.fingerprint, b.fingerprint)
-    existing = known.get(identity) if known is not None else (
+    existing = (
         Candidate.objects.filter(key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint)
         .values_list("pk", flat=True).first()
     )
@@ -88,14 +91,7 @@ def record_pair(a: Item, b: Item, verdict: Verdict, *, known: dict | None = None
     Candidate.objects.filter(key_a=a.key, key_b=b.key, status__in=OPEN_STATUSES).update(
         status=CandidateStatus.OUTDATED, updated_at=timezone.now()
     )
-    candidate = Candidate.objects.create(
-        kind=verdict.kind, score=verdict.score, signals=verdict.signals,
-        key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint,
-        recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
-        support_a_id=a.support_id, support_b_id=b.support_id, body_a_id=a.body_id, body_b_id=b.body_id,
-    )
-    if known is not None:
-        known[identity] = candidate.pk
+    _candidate(a, b, verdict).save()
     return True
 
 
@@ -153,49 +149,79 @@ def run_incremental(run: DetectionRun) -> DetectionRun:
 
 
 def run_full(run: DetectionRun, *, batch_size: int = 2000) -> DetectionRun:
-    """Compare every valid version with every other it shares a code with, showing progress."""
+    """Compare every valid version with every other it shares a code with, showing progress.
+    Only the pairs compare() could raise are compared (blocking.pairs_to_compare); each is
+    compared once, from the earlier of its two recommendations, and the candidates of a slice
+    of recommendations are written together."""
     _start(run)
-    rec_ids = list(_published_recommendations().values_list("pk", flat=True))
+    rec_ids = list(_published_recommendations().order_by("pk").values_list("pk", flat=True))
     DetectionRun.objects.filter(pk=run.pk).update(total=len(rec_ids))
     items = []
     for start in range(0, len(rec_ids), batch_size):
         items += items_for(rec_ids[start:start + batch_size])
-    by_code = defaultdict(list)
-    for item in items:
-        for system, code in item.codes:
-            by_code[(system, code)].append(item)
-    known = {
-        (str(ka), str(kb), fa, fb): pk
-        for pk, ka, kb, fa, fb in Candidate.objects.values_list("pk", "key_a", "key_b", "fingerprint_a", "fingerprint_b")
-    }
+    pairs = pairs_to_compare(items)
+    known = _known_candidates()
     outdate_changed(items, support_ids=set(KnowledgeSupport.objects.values_list("pk", flat=True)))
     raised = 0
-    seen = set()
     for start in range(0, len(items), PROGRESS_EVERY):
-        # One transaction per slice: a commit per candidate would cost more than the comparing.
+        stop = min(start + PROGRESS_EVERY, len(items))
+        first, last = np.searchsorted(pairs[:, 0], [start, stop])
         with transaction.atomic():
-            for a in items[start:start + PROGRESS_EVERY]:
-                raised += _compare_with_broader_or_same(a, by_code, seen, known)
-        done = min(start + PROGRESS_EVERY, len(items))
-        DetectionRun.objects.filter(pk=run.pk).update(done=done, raised=raised)
+            raised += _record_slice(items, pairs[first:last], known)
+        DetectionRun.objects.filter(pk=run.pk).update(done=stop, raised=raised)
+    logger.info("coherence run %s: %s pairs compared of %s recommendations", run.pk, len(pairs), len(items))
     return _finish(run, done=len(items), raised=raised)
 
 
-def _compare_with_broader_or_same(a: Item, by_code: dict, seen: set, known: dict) -> int:
-    """Compare one item with every other whose code is the same as or broader than one of its
-    own; each pair once (found from its narrower side, or from either when equal)."""
-    raised = 0
-    for system, code in a.codes:
-        for term in broader_or_same(system, code):
-            for b in by_code.get(term, ()):
-                pair = (min(a.recommendation_id, b.recommendation_id), max(a.recommendation_id, b.recommendation_id))
-                if b.support_id == a.support_id or pair in seen:
-                    continue
-                seen.add(pair)
-                verdict = compare(a, b)
-                if verdict and record_pair(a, b, verdict, known=known):
-                    raised += 1
-    return raised
+def _known_candidates() -> dict:
+    """Every candidate by its pair of texts: (key_a, key_b, fingerprint_a, fingerprint_b) →
+    (pk, recommendation_a_id, recommendation_b_id)."""
+    return {
+        (str(ka), str(kb), fa, fb): (pk, ra, rb)
+        for pk, ka, kb, fa, fb, ra, rb in Candidate.objects.values_list(
+            "pk", "key_a", "key_b", "fingerprint_a", "fingerprint_b", "recommendation_a_id", "recommendation_b_id"
+        )
+    }
+
+
+def _record_slice(items: list[Item], pairs, known: dict) -> int:
+    """Compare the pairs and write the new candidates in one insert; returns how many.
+
+    Unlike record_pair no open candidate of the same two keys needs outdating here: the full
+    run has outdated every open candidate whose text on either side is no longer the valid
+    one (outdate_changed), and one on the two valid texts is in `known`."""
+    new = []
+    for i, j in pairs:
+        a, b = _ordered(items[i], items[j])
+        verdict = compare(a, b)
+        if not verdict:
+            continue
+        identity = (a.key, b.key, a.fingerprint, b.fingerprint)
+        if identity in known:
+            _follow(known, identity, a, b)
+            continue
+        known[identity] = None
+        new.append(_candidate(a, b, verdict))
+    Candidate.objects.bulk_create(new)
+    return len(new)
+
+
+def _follow(known: dict, identity: tuple, a: Item, b: Item):
+    """The same texts in a later version: the candidate follows them, its status stays."""
+    existing = known[identity]
+    if existing and (existing[1], existing[2]) != (a.recommendation_id, b.recommendation_id):
+        Candidate.objects.filter(pk=existing[0]).update(
+            recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id, updated_at=timezone.now()
+        )
+
+
+def _candidate(a: Item, b: Item, verdict: Verdict) -> Candidate:
+    return Candidate(
+        kind=verdict.kind, score=verdict.score, signals=verdict.signals,
+        key_a=a.key, key_b=b.key, fingerprint_a=a.fingerprint, fingerprint_b=b.fingerprint,
+        recommendation_a_id=a.recommendation_id, recommendation_b_id=b.recommendation_id,
+        support_a_id=a.support_id, support_b_id=b.support_id, body_a_id=a.body_id, body_b_id=b.body_id,
+    )
 
 
 def _start(run: DetectionRun):

@@ -5,11 +5,12 @@ at a time), so a pair already raised, open or decided, is not raised again while
 changes."""
 
 import logging
+import uuid
 from collections import defaultdict
 
 import numpy as np
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -185,7 +186,7 @@ def _known_candidates() -> dict:
 
 
 def _record_slice(items: list[Item], pairs, known: dict) -> int:
-    """Compare the pairs and write the new candidates in one insert; returns how many.
+    """Compare the pairs and write the new candidates together; returns how many.
 
     Unlike record_pair no open candidate of the same two keys needs outdating here: the full
     run has outdated every open candidate whose text on either side is no longer the valid
@@ -201,9 +202,46 @@ def _record_slice(items: list[Item], pairs, known: dict) -> int:
             _follow(known, identity, a, b)
             continue
         known[identity] = None
-        new.append(_candidate(a, b, verdict))
-    Candidate.objects.bulk_create(new)
+        new.append((a, b, verdict))
+    _insert_candidates(new)
     return len(new)
+
+
+_COLUMNS = ("kind", "status", "score", "signals", "key_a", "key_b", "fingerprint_a", "fingerprint_b",
+            "recommendation_a", "recommendation_b", "support_a", "support_b", "body_a", "body_b",
+            "created_at", "updated_at")
+
+
+def _insert_candidates(new: list[tuple[Item, Item, Verdict]]):
+    """One INSERT of many rows. Past the ORM on purpose: a full run over a large corpus raises
+    millions of candidates, and bulk_create's per-value preparation costs more than the
+    comparing. The values are prepared by the model's own fields (the JSON and UUID columns
+    differ between SQLite and PostgreSQL). Unlike Candidate.objects.create no row is written
+    to the change history: a machine-raised candidate's history starts with its first decision."""
+    if not new:
+        return
+    fields = [Candidate._meta.get_field(name) for name in _COLUMNS]
+    signals, key = fields[3], fields[4]
+    now = fields[14].get_db_prep_value(timezone.now(), connection)
+    keys = {}  # one item is in many pairs of a slice
+
+    def db_key(item):
+        if item.key not in keys:
+            keys[item.key] = key.get_db_prep_value(uuid.UUID(item.key), connection)
+        return keys[item.key]
+
+    rows = [
+        (verdict.kind, CandidateStatus.OPEN.value, verdict.score, connection.ops.adapt_json_value(verdict.signals, signals.encoder),
+         db_key(a), db_key(b), a.fingerprint, b.fingerprint, a.recommendation_id, b.recommendation_id,
+         a.support_id, b.support_id, a.body_id, b.body_id, now, now)
+        for a, b, verdict in new
+    ]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(Candidate._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _follow(known: dict, identity: tuple, a: Item, b: Item):

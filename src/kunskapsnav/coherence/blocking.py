@@ -42,7 +42,8 @@ class _Columns:
         other = {}
         self.support = np.array([i.support_id for i in items], dtype=np.int64)
         self.direction = np.array(
-            [directions.get(i.direction) or other.setdefault(i.direction, 3 + len(other)) for i in items], dtype=np.int16
+            [directions.get(i.direction) or other.setdefault(i.direction, 3 + len(other)) for i in items],
+            dtype=np.int16,
         )
         self.priority = np.array([i.priority or 0 for i in items], dtype=np.int16)
         self.has_numbers = np.array([bool(i.numbers) for i in items])

@@ -252,7 +252,8 @@ def _insert_candidates(new: list[tuple[Item, Item, Verdict]]):
         return keys[item.key]
 
     rows = [
-        (verdict.kind, CandidateStatus.OPEN.value, verdict.score, connection.ops.adapt_json_value(verdict.signals, signals.encoder),
+        (verdict.kind, CandidateStatus.OPEN.value, verdict.score,
+         connection.ops.adapt_json_value(verdict.signals, signals.encoder),
          db_key(a), db_key(b), a.fingerprint, b.fingerprint, a.recommendation_id, b.recommendation_id,
          a.support_id, b.support_id, a.body_id, b.body_id, now, now)
         for a, b, verdict in new

@@ -23,6 +23,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel, LCSseq
 
@@ -148,8 +149,14 @@ def broader_or_same(system: str, code: str) -> list[tuple[str, str]]:
     return [(system, c) for c in code_rules.covering(system, code)]
 
 
+@lru_cache(maxsize=65536)
+def _covering(system: str, code: str) -> frozenset:
+    # A full run asks for the same few thousand codes' covering codes millions of times.
+    return frozenset(code_rules.covering(system, code))
+
+
 def _covers(system: str, broad: str, narrow: str) -> bool:
-    return broad in code_rules.covering(system, narrow)
+    return broad in _covering(system, narrow)
 
 
 def shared_codes(a: Item, b: Item) -> list[str]:
@@ -169,12 +176,19 @@ def shared_codes(a: Item, b: Item) -> list[str]:
     return shared
 
 
+def _share_a_code(a: Item, b: Item) -> bool:
+    """Whether shared_codes would name any: the same test without the labels."""
+    return any(
+        s == t and (c == d or _covers(s, c, d) or _covers(s, d, c)) for s, c in a.codes for t, d in b.codes
+    )
+
+
 def _shares_intervention(a: Item, b: Item) -> bool:
     mine = {(s, c) for s, c in a.codes if s in INTERVENTION_SYSTEMS}
     theirs = {(s, c) for s, c in b.codes if s in INTERVENTION_SYSTEMS}
     if not mine or not theirs:
         # Neither names what is done by code: the shared condition codes stand for it.
-        return bool(shared_codes(a, b))
+        return _share_a_code(a, b)
     return any(
         s == t and (_covers(s, c, d) or _covers(s, d, c)) for s, c in mine for t, d in theirs
     )
@@ -216,8 +230,13 @@ class Verdict:
 
 
 def _contradiction_reason(a: Item, b: Item, contained: float) -> str | None:
-    if not (_shares_intervention(a, b) and _same_condition(a, b)):
-        return None
+    reason = _opposing(a, b, contained)
+    # The codes last: they cost the most, and most pairs oppose in nothing.
+    return reason if reason and _shares_intervention(a, b) and _same_condition(a, b) else None
+
+
+def _opposing(a: Item, b: Item, contained: float) -> str | None:
+    """How the two texts oppose each other, whatever their codes."""
     if {a.direction, b.direction} == {Direction.DO, Direction.DO_NOT}:
         return "direction" if contained >= DIRECTION_CONTAINMENT else None
     if a.direction != b.direction:
@@ -254,8 +273,7 @@ def compare_addition(addition: Item, other: Item) -> Verdict | None:
 
 
 def _verdict(a: Item, b: Item) -> Verdict | None:
-    codes = shared_codes(a, b)
-    if not codes:
+    if not _share_a_code(a, b):
         return None
     whole, contained = similarity(a, b)
     reason = _contradiction_reason(a, b, contained)
@@ -272,6 +290,7 @@ def _verdict(a: Item, b: Item) -> Verdict | None:
         return None
     if kind != CandidateKind.DUPLICATE and a.is_regional != b.is_regional:
         kind = CandidateKind.REGIONAL_DEPARTURE
+    codes = shared_codes(a, b)
     shared_groups = sorted(a.target_groups & b.target_groups)
     signals = {
         "codes": codes,

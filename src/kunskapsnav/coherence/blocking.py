@@ -11,8 +11,9 @@ needs can be counted for a whole block of recommendations at once:
   ≥ 0.8 (5m ≥ 4·min); gör against gör inte needs containment ≥ 0.5 (2m ≥ min); a threshold
   needs the same direction, numbers on both sides and Dice ≥ 0.6 over the words that are not
   numbers (10m′ ≥ 3(la′ + lb′));
-- the priority rule needs the same direction and two priorities INCOMPATIBLE_PRIORITY_GAP apart,
-  whatever the texts.
+- the priority rule needs the same direction, two priorities INCOMPATIBLE_PRIORITY_GAP apart
+  and, as gör against gör inte, containment ≥ 0.5 (the same advice ranked apart, not two
+  measures for one condition).
 
 The conditions are the rules' thresholds in whole numbers, so a pair left out is one compare()
 returns None for (tests/test_blocking.py checks it against comparing every pair). The stems in
@@ -98,7 +99,7 @@ def _could_raise(cols: _Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     priority = (pa > 0) & (pb > 0) & (np.abs(pa - pb) >= INCOMPATIBLE_PRIORITY_GAP)
 
     other_support = cols.support[a][:, None] != cols.support[b][None, :]
-    return other_support & ((same & (alike | threshold | priority)) | (opposite & contained_half))
+    return other_support & ((same & (alike | threshold | (priority & contained_half))) | (opposite & contained_half))
 
 
 def pairs_to_compare(items: list[Item]) -> np.ndarray:

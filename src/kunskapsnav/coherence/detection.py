@@ -42,9 +42,11 @@ DUPLICATE_SIMILARITY = 0.8
 THRESHOLD_SIMILARITY = 0.6
 OVERLAP_SIMILARITY = 0.5
 OVERLAP_CONTAINMENT = 0.8
-# "Ge X" against "Ge inte X" is a contradiction only when the texts speak of the same thing:
-# a check while on a drug ("Kontrollera kalium hos den som får X") shares X's code, not the advice.
-DIRECTION_CONTAINMENT = 0.5
+# "Ge X" against "Ge inte X", or priority 1 against priority 8, is a contradiction only when the
+# texts speak of the same thing: a check while on a drug ("Kontrollera kalium hos den som får X")
+# shares X's code, not the advice, and Socialstyrelsen ranks many measures for one condition,
+# each with its own priority.
+SAME_ADVICE_CONTAINMENT = 0.5
 # Socialstyrelsen's scale runs 1–10: five steps apart is "do first" against "do if resources allow".
 INCOMPATIBLE_PRIORITY_GAP = 5
 
@@ -238,10 +240,11 @@ def _contradiction_reason(a: Item, b: Item, contained: float) -> str | None:
 def _opposing(a: Item, b: Item, contained: float) -> str | None:
     """How the two texts oppose each other, whatever their codes."""
     if {a.direction, b.direction} == {Direction.DO, Direction.DO_NOT}:
-        return "direction" if contained >= DIRECTION_CONTAINMENT else None
+        return "direction" if contained >= SAME_ADVICE_CONTAINMENT else None
     if a.direction != b.direction:
         return None
-    if a.priority and b.priority and abs(a.priority - b.priority) >= INCOMPATIBLE_PRIORITY_GAP:
+    if (a.priority and b.priority and abs(a.priority - b.priority) >= INCOMPATIBLE_PRIORITY_GAP
+            and contained >= SAME_ADVICE_CONTAINMENT):
         return "priority"
     if a.numbers and b.numbers and a.numbers != b.numbers and _similarity_without_numbers(a, b) >= THRESHOLD_SIMILARITY:
         return "threshold"

@@ -77,6 +77,15 @@ class DetectionTest(CoherenceTestCase):
         self.assertEqual(candidate.kind, CandidateKind.CONTRADICTION)
         self.assertEqual(candidate.signals["reason"], "priority")
 
+    def test_two_measures_for_one_condition_ranked_apart_are_no_contradiction(self):
+        # Socialstyrelsen ranks each measure for a condition on its own: priority 1 for the
+        # rehabilitation and 8 for a check during it is ranking, not two answers to one question.
+        self.national("A", ("Erbjud hjärtrehabilitering efter sjukhusvård.", [(KVA, "DV051")], {"priority": 1}))
+        version = self.agency("B", ("Mät blodtrycket vid varje besök under träningen på mottagningen.",
+                                    [(KVA, "DV051")], {"priority": 8}))
+        self.detect(version)
+        self.assertFalse(Candidate.objects.exists())
+
     def test_the_same_advice_with_another_threshold_is_a_contradiction(self):
         first = self.national("A", ("Gör ekokardiografi inom 4 veckor vid misstänkt hjärtsvikt.", [(KVA, "FGC10")]))
         version = self.national("B", ("Gör ekokardiografi inom 12 veckor vid misstänkt hjärtsvikt.", [(KVA, "FGC10")]))

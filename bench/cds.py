@@ -175,36 +175,58 @@ def _wait(port: int, path: str, process: subprocess.Popen):
     raise SystemExit("the server did not answer")
 
 
-def hammer(clients: int, seconds: float, request) -> dict:
-    """`clients` threads call request() (→ status, seconds, answer) until the time is up.
-    Answers without cards are counted apart (`empty`); they are in the timings."""
-    samples, errors, empty, lock = [], [0], [0], threading.Lock()
-    deadline = time.perf_counter() + seconds
+class _Tally:
+    """The answers of one run, counted by the client threads together."""
 
-    def client():
-        while time.perf_counter() < deadline:
-            try:
-                status, elapsed, answer = request()
-            except OSError:
-                status, elapsed, answer = 0, 0.0, b""
-            with lock:
-                if status == 200:
-                    samples.append(elapsed * 1000)
-                    empty[0] += answer.startswith(b"{") and _no_cards(answer)
-                else:
-                    errors[0] += 1
+    def __init__(self):
+        self.samples, self.errors, self.empty, self.lock = [], 0, 0, threading.Lock()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    def record(self, status: int, seconds: float, answer: bytes):
+        with self.lock:
+            if status == 200:
+                self.samples.append(seconds * 1000)
+                self.empty += answer.startswith(b"{") and _no_cards(answer)
+            else:
+                self.errors += 1
+
+    def summary(self, wall: float) -> dict:
+        if not self.samples:
+            return {"calls": 0, "errors": self.errors, "empty": 0, "per_second": 0.0, "p50": 0.0, "p95": 0.0,
+                    "p99": 0.0}
+        return {"calls": len(self.samples), "errors": self.errors, "empty": self.empty,
+                "per_second": len(self.samples) / wall, "p50": percentile(self.samples, 0.5),
+                "p95": percentile(self.samples, 0.95), "p99": percentile(self.samples, 0.99)}
+
+
+def _attempt(request) -> tuple[int, float, bytes]:
+    try:
+        return request()
+    except OSError:
+        return 0, 0.0, b""
+
+
+def _together(clients: int, client):
+    """Run client(number) in `clients` threads and wait for all of them."""
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    if not samples:
-        return {"calls": 0, "errors": errors[0], "empty": 0, "per_second": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0}
-    return {"calls": len(samples), "errors": errors[0], "empty": empty[0], "per_second": len(samples) / wall,
-            "p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95), "p99": percentile(samples, 0.99)}
+
+
+def hammer(clients: int, seconds: float, request) -> dict:
+    """`clients` threads call request() (→ status, seconds, answer) until the time is up.
+    Answers without cards are counted apart (`empty`); they are in the timings."""
+    tally = _Tally()
+    deadline = time.perf_counter() + seconds
+
+    def client(_number: int):
+        while time.perf_counter() < deadline:
+            tally.record(*_attempt(request))
+
+    started = time.perf_counter()
+    _together(clients, client)
+    return tally.summary(time.perf_counter() - started)
 
 
 def paced(clients: int, rate: float, seconds: float, request) -> dict:
@@ -214,7 +236,7 @@ def paced(clients: int, rate: float, seconds: float, request) -> dict:
     time of a call is counted from its scheduled start, not from when it was sent, so that a
     client held up by a slow answer counts the wait too (no coordinated omission): past the
     server's capacity the times grow without bound, as they would for the journals."""
-    samples, errors, empty, lock = [], [0], [0], threading.Lock()
+    tally = _Tally()
     interval = clients / rate
     start = time.perf_counter() + 0.2
 
@@ -224,29 +246,12 @@ def paced(clients: int, rate: float, seconds: float, request) -> dict:
             wait = scheduled - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
-            try:
-                status, _elapsed, answer = request()
-            except OSError:
-                status, answer = 0, b""
-            elapsed = time.perf_counter() - scheduled
-            with lock:
-                if status == 200:
-                    samples.append(elapsed * 1000)
-                    empty[0] += answer.startswith(b"{") and _no_cards(answer)
-                else:
-                    errors[0] += 1
+            status, _elapsed, answer = _attempt(request)
+            tally.record(status, time.perf_counter() - scheduled, answer)
             scheduled += interval
 
-    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
-    if not samples:
-        return {"calls": 0, "errors": errors[0], "empty": 0, "per_second": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0}
-    return {"calls": len(samples), "errors": errors[0], "empty": empty[0], "per_second": len(samples) / wall,
-            "p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95), "p99": percentile(samples, 0.99)}
+    _together(clients, client)
+    return tally.summary(time.perf_counter() - start)
 
 
 def run(database: str, args) -> dict:
